@@ -20,9 +20,13 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="PERSONAE_", env_file=".env", extra="ignore")
 
-    data_dir: Path = Field(default_factory=_default_data_dir, description="Where personae keeps its files.")
+    data_dir: Path = Field(
+        default_factory=_default_data_dir, description="Where personae keeps its files."
+    )
     max_text_chars: int = Field(
-        default=20_000_000, gt=0, description="Largest text, in characters, that personae will analyse."
+        default=20_000_000,
+        gt=0,
+        description="Largest text, in characters, that personae will analyse.",
     )
 
 

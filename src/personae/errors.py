@@ -86,8 +86,7 @@ class TextTooLargeError(InputError):
 
     def __init__(self, *, size: int, limit: int) -> None:
         super().__init__(
-            f"text has {size:,} characters; the limit is {limit:,} "
-            "(split it into smaller samples)",
+            f"text has {size:,} characters; the limit is {limit:,} (split it into smaller samples)",
             size=size,
             limit=limit,
         )

@@ -12,7 +12,7 @@ from personae.style._analyze import MAX_CHARS, analyze
 from personae.style._attribution import attribute
 from personae.style._fingerprint import Fingerprint
 from personae.style._lexicon import FUNCTION_WORDS
-from personae.style._profile import MIN_WORDS_TO_JUDGE, StyleProfile
+from personae.style._profile import MIN_WORDS_TO_JUDGE, Dimension, StyleProfile
 from personae.style._results import Attribution, Deviation, Match, Suggestion
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "MIN_WORDS_TO_JUDGE",
     "Attribution",
     "Deviation",
+    "Dimension",
     "Fingerprint",
     "Match",
     "StyleProfile",

@@ -39,6 +39,15 @@ class Match(_Model):
 
     profile: str
     score: float = Field(ge=0.0, le=1.0, description="Calibrated: same author high, others low.")
+    typicality: float = Field(
+        ge=0.0, le=1.0, description="How typical the text is of this voice, judged alone."
+    )
+    share: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=1.0,
+        description="This voice's posterior share among itself and the rival voices, if any.",
+    )
     word_count: int
     deviations: list[Deviation]
     suggestions: list[Suggestion]

@@ -1,0 +1,65 @@
+"""The root ``personae`` command and the one place user errors become exit codes."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from personae import __version__
+from personae.cli import _style
+from personae.cli._console import print_error
+from personae.cli._demo import demo
+from personae.errors import PersonaeError
+
+__all__ = ["USER_ERROR_EXIT_CODE", "app"]
+
+USER_ERROR_EXIT_CODE = 2
+"""Exit status of every :class:`PersonaeError`: input the user can fix, like a usage error."""
+
+
+class _RootGroup(TyperGroup):
+    """Root command group: maps the :mod:`personae.errors` tree to an exit status, once.
+
+    Every command runs inside this ``invoke``, whether started by
+    :func:`personae.cli.main` or by a test's ``CliRunner``, so commands never catch
+    :class:`PersonaeError` themselves. Anything else is a bug and keeps its traceback.
+    """
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PersonaeError as exc:
+            print_error(exc)
+            raise typer.Exit(code=USER_ERROR_EXIT_CODE) from exc
+
+
+app = typer.Typer(
+    name="personae",
+    cls=_RootGroup,
+    help="personae: measure a writer's voice from their own texts.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+)
+app.add_typer(_style.app, name="style")
+app.command("demo")(demo)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"personae {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """personae: measure a writer's voice from their own texts."""
