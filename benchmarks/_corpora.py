@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+ENGLISH_CORPORA = ("federalist", "brontes", "sotu", "russian_lit")
 _FEDERALIST_OPENING = "To the People of the State of New York:"
 
 
@@ -61,4 +62,8 @@ def load(corpus_id: str) -> tuple[list[Document], list[Document]]:
 def english_texts() -> list[Path]:
     """Every English text file of the Federalist, Brontë, SOTU and Russian-literature sets."""
     root = corpora_root()
-    return sorted(p for d in ("federalist", "brontes", "sotu", "russian_lit") for p in (root / d).glob("*.txt"))
+    return sorted(
+        p
+        for d in ("federalist", "brontes", "sotu", "russian_lit")
+        for p in (root / d).glob("*.txt")
+    )

@@ -35,15 +35,17 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from _corpora import Document, load  # noqa: E402
-
-from personae.style import Fingerprint, StyleProfile, analyze  # noqa: E402
-from personae.style._attribution import attribute_fingerprint  # noqa: E402
+from _corpora import Document, load
+from personae.style import Fingerprint, StyleProfile, analyze
+from personae.style._attribution import attribute_fingerprint
 
 CUTS = (250, 500, 1000)
-TARGETS = {"federalist_loo_accuracy": 0.97, "federalist_auc": 0.95, "disputed_to_madison": 12, "brontes_correct": 6}
+TARGETS = {
+    "federalist_loo_accuracy": 0.97,
+    "federalist_auc": 0.95,
+    "disputed_to_madison": 12,
+    "brontes_correct": 6,
+}
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)*")
 
 
@@ -95,9 +97,13 @@ class Delta:
 # -- personae -------------------------------------------------------------------------
 
 
-def profiles_from(fingerprints: Sequence[Fingerprint], authors: Sequence[str]) -> list[StyleProfile]:
+def profiles_from(
+    fingerprints: Sequence[Fingerprint], authors: Sequence[str]
+) -> list[StyleProfile]:
     return [
-        StyleProfile.from_fingerprints([fp for fp, a in zip(fingerprints, authors, strict=True) if a == name], name=name)
+        StyleProfile.from_fingerprints(
+            [fp for fp, a in zip(fingerprints, authors, strict=True) if a == name], name=name
+        )
         for name in sorted(set(authors))
     ]
 
@@ -187,15 +193,35 @@ def main() -> None:
         fmt = lambda v: f"{v:.3f}" if isinstance(v, float) else str(v)  # noqa: E731
         print(f"{label:<44}{fmt(ours):>10}{fmt(base):>10}")
 
-    row(f"Federalist LOO accuracy (n={full['n']:.0f})", full["personae_accuracy"], full["delta_accuracy"])
+    row(
+        f"Federalist LOO accuracy (n={full['n']:.0f})",
+        full["personae_accuracy"],
+        full["delta_accuracy"],
+    )
     row("Federalist verification AUC", full["personae_auc"], full["delta_auc"])
     row("  same, each voice alone (no rivals)", full["personae_alone_auc"], "-")
     for cut, res in cuts.items():
-        row(f"Federalist LOO accuracy, {cut}-word tests", res["personae_accuracy"], res["delta_accuracy"])
+        row(
+            f"Federalist LOO accuracy, {cut}-word tests",
+            res["personae_accuracy"],
+            res["delta_accuracy"],
+        )
         row(f"Federalist verification AUC, {cut}-word tests", res["personae_auc"], res["delta_auc"])
-    row("Disputed papers to Madison (of 12)", str(disputed["personae_correct"]), str(disputed["delta_correct"]))
-    row("Brontë held-out chapters (of 6)", str(brontes["personae_correct"]), str(brontes["delta_correct"]))
-    row(f"Brontë LOO accuracy (n={bron_loo['n']:.0f})", bron_loo["personae_accuracy"], bron_loo["delta_accuracy"])
+    row(
+        "Disputed papers to Madison (of 12)",
+        str(disputed["personae_correct"]),
+        str(disputed["delta_correct"]),
+    )
+    row(
+        "Brontë held-out chapters (of 6)",
+        str(brontes["personae_correct"]),
+        str(brontes["delta_correct"]),
+    )
+    row(
+        f"Brontë LOO accuracy (n={bron_loo['n']:.0f})",
+        bron_loo["personae_accuracy"],
+        bron_loo["delta_accuracy"],
+    )
     row("Brontë verification AUC", bron_loo["personae_auc"], bron_loo["delta_auc"])
     row("  same, each voice alone (no rivals)", bron_loo["personae_alone_auc"], "-")
     for r in disputed["rows"] + brontes["rows"]:  # type: ignore[operator]

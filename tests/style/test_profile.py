@@ -127,5 +127,8 @@ def test_describe_lists_dimensions_with_units(founder: StyleProfile) -> None:
     assert dims["sentence_length.average"].value == pytest.approx(
         founder.dimensions["sentence_length.average"].mean
     )
-    firsts = {analyze(t).vocabulary_analysis.most_frequent_content_words[0] for t in WRITERS["founder"].training}
+    firsts = {
+        analyze(t).vocabulary_analysis.most_frequent_content_words[0]
+        for t in WRITERS["founder"].training
+    }
     assert set(founder.key_words[:4]) & firsts

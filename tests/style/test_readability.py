@@ -83,7 +83,8 @@ def test_close_to_textstat_on_real_prose(
 def test_syllables_per_word_and_ordering() -> None:
     simple = analyze(SIMPLE_PROSE).readability
     hard = analyze(FEDERALIST).readability
-    assert simple is not None and hard is not None
+    assert simple is not None
+    assert hard is not None
     assert simple.syllables_per_word == 1.0  # every word of SIMPLE_PROSE has one syllable
     assert simple.flesch_reading_ease > 100 > 50 > hard.flesch_reading_ease
     assert simple.flesch_kincaid_grade < 1 < 12 < hard.flesch_kincaid_grade

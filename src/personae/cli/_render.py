@@ -159,7 +159,12 @@ def match_report(match: Match, *, source: str, top: int = 8) -> RenderableType:
             (": ", ""),
             (f"{match.score:.2f}", "bold green" if match.score >= 0.5 else "bold red"),
             (f"  ({match.word_count:,} words)", "dim"),
-        )
+        ),
+        Text(
+            f"typicality {match.typicality:.2f}"
+            + ("" if match.share is None else f" × share among rival voices {match.share:.2f}"),
+            style="dim",
+        ),
     ]
     deviations = sorted(match.deviations, key=lambda d: -abs(d.z))[:top]
     if deviations:

@@ -130,12 +130,23 @@ def match_command(
     file: Annotated[Path, typer.Argument(help="The text to score.", show_default=False)],
     as_json: Annotated[bool, _JSON] = False,
     top: Annotated[int, typer.Option(min=1, help="How many deviations to show.")] = 8,
+    against: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--against",
+            "-a",
+            help="A rival voice the text could also belong to (repeat for each); "
+            "the score then also asks whether PROFILE explains FILE better than they do.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Score how well FILE matches the voice in PROFILE, and say what to change."""
     profile = read_profile(profile_path)
+    rivals = [read_profile(path) for path in against or []]
     text = read_text(file)
     with about(file):
-        match = profile.match(text)
+        match = profile.match(text, against=rivals)
     if as_json:
         typer.echo(match.model_dump_json(indent=2))
         return

@@ -17,7 +17,7 @@ from personae.style._function_words import (
 from personae.style._language import MIN_WORDS_FOR_LANGUAGE, detect_language
 from personae.style._lexicon import SUBORDINATORS
 from personae.style._ngrams import char_ngram_profile
-from personae.style._paragraphs import paragraph_lengths, paragraph_rhythm
+from personae.style._paragraphs import paragraph_lengths, paragraph_rhythm, unwrap_double_spacing
 from personae.style._punctuation import punctuation_profile
 from personae.style._readability import readability
 from personae.style._rhetoric import rhetorical_analysis
@@ -102,7 +102,7 @@ def analyze(text: str, *, max_chars: int = MAX_CHARS) -> Fingerprint:
     (3, 1)
     """
     _validate(text, max_chars=max_chars)
-    scanned = scan(text)
+    scanned = scan(unwrap_double_spacing(text))
     words = word_types(scanned)
     word_count = words.word_count
     if word_count == 0:

@@ -27,6 +27,11 @@ class DimensionSpec:
     read: Callable[[Fingerprint], float | None]
     length_sensitive: bool = True
     """Whether the value of a short text is noisier than that of a long one."""
+    per_words: int | None = None
+    """For a rate of events per this many words: its counting noise in a text of ``n``
+    words is Poisson, which matching adds to the voice's own spread."""
+    sentence_share: bool = False
+    """For a share of sentences: its counting noise is binomial over the text's sentences."""
 
 
 def _punct(mark: str) -> Callable[[Fingerprint], float | None]:
@@ -57,6 +62,7 @@ DIMENSIONS: tuple[DimensionSpec, ...] = (
         "Ask the reader more questions",
         "Ask fewer questions; state things",
         lambda fp: fp.sentence_analysis.sentence_type_distribution.question,
+        sentence_share=True,
     ),
     DimensionSpec(
         "sentence_type.exclamation",
@@ -65,6 +71,7 @@ DIMENSIONS: tuple[DimensionSpec, ...] = (
         "Use more exclamations",
         "Use fewer exclamations",
         lambda fp: fp.sentence_analysis.sentence_type_distribution.exclamation,
+        sentence_share=True,
     ),
     DimensionSpec(
         "complexity.complex_ratio",
@@ -114,6 +121,7 @@ DIMENSIONS: tuple[DimensionSpec, ...] = (
         "Use more contractions (it's, don't, you'll)",
         "Spell contractions out (it is, do not)",
         lambda fp: fp.contractions_per_100_words,
+        per_words=100,
     ),
     DimensionSpec(
         "pronouns.first_singular",
@@ -122,6 +130,7 @@ DIMENSIONS: tuple[DimensionSpec, ...] = (
         "Speak more in the first person ('I')",
         "Say 'I' less often",
         lambda fp: fp.pronouns.first_singular if fp.pronouns else None,
+        per_words=1000,
     ),
     DimensionSpec(
         "pronouns.first_plural",
@@ -130,6 +139,7 @@ DIMENSIONS: tuple[DimensionSpec, ...] = (
         "Say 'we' more often",
         "Say 'we' less often",
         lambda fp: fp.pronouns.first_plural if fp.pronouns else None,
+        per_words=1000,
     ),
     DimensionSpec(
         "pronouns.second",
@@ -138,6 +148,7 @@ DIMENSIONS: tuple[DimensionSpec, ...] = (
         "Address the reader directly ('you') more often",
         "Address the reader as 'you' less often",
         lambda fp: fp.pronouns.second if fp.pronouns else None,
+        per_words=1000,
     ),
     DimensionSpec(
         "readability.flesch_reading_ease",
@@ -154,6 +165,7 @@ DIMENSIONS: tuple[DimensionSpec, ...] = (
         "Use more commas",
         "Use fewer commas",
         _punct(","),
+        per_words=1000,
     ),
     DimensionSpec(
         "punctuation.semicolon",
@@ -162,6 +174,7 @@ DIMENSIONS: tuple[DimensionSpec, ...] = (
         "Use semicolons to join related clauses",
         "Drop semicolons; use full stops",
         _punct(";"),
+        per_words=1000,
     ),
     DimensionSpec(
         "punctuation.colon",
@@ -170,6 +183,7 @@ DIMENSIONS: tuple[DimensionSpec, ...] = (
         "Introduce lists and points with colons",
         "Use fewer colons",
         _punct(":"),
+        per_words=1000,
     ),
     DimensionSpec(
         "punctuation.dash",
@@ -178,6 +192,7 @@ DIMENSIONS: tuple[DimensionSpec, ...] = (
         "Use dashes for asides",
         "Use fewer dashes",
         lambda fp: sum(fp.punctuation.per_1000_words.get(m, 0.0) for m in ("—", "–")),
+        per_words=1000,
     ),
     DimensionSpec(
         "punctuation.parenthesis",
@@ -186,6 +201,7 @@ DIMENSIONS: tuple[DimensionSpec, ...] = (
         "Use parenthetical asides",
         "Use fewer parentheses",
         _punct("("),
+        per_words=1000,
     ),
     DimensionSpec(
         "social.emoji_per_100_words",
@@ -194,6 +210,7 @@ DIMENSIONS: tuple[DimensionSpec, ...] = (
         "Add an emoji where the voice would",
         "Use fewer emoji",
         lambda fp: fp.social.emoji_per_100_words,
+        per_words=100,
     ),
     DimensionSpec(
         "social.hashtags_per_100_words",
@@ -202,6 +219,7 @@ DIMENSIONS: tuple[DimensionSpec, ...] = (
         "Add hashtags as the voice does",
         "Use fewer hashtags",
         lambda fp: fp.social.hashtags_per_100_words,
+        per_words=100,
     ),
     DimensionSpec(
         "paragraphs.average_words",

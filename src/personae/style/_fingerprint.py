@@ -167,9 +167,11 @@ class ParagraphRhythm(_Model):
 class Fingerprint(_Model):
     """Everything :func:`analyze` measures in one text.
 
-    English-only families (function words, contractions, pronouns, readability,
-    complexity, sophistication) are ``None`` when the text is not English; ``notes``
-    then says which measures were left out and why.
+    English-only families (function words, contractions, pronouns, readability) are
+    ``None`` when the text is not English; ``notes`` then says which measures were left
+    out and why. Sentence complexity and vocabulary sophistication are still computed
+    (they are plain numbers in this schema) but rely on English word lists, which the
+    note also says.
     """
 
     word_count: int

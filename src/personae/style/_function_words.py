@@ -50,8 +50,12 @@ def function_word_profile(words: WordTypes, index: dict[str, int]) -> FunctionWo
 
 
 def function_word_tokens(words: WordTypes) -> int:
-    """Word tokens that are English function words (used to tell the language)."""
-    return int(words.counts[words.function].sum())
+    """Word tokens that are English closed-class words, to tell the language.
+
+    Function words and contractions both count: "don't" and "it's" are as English as
+    "do" and "it", and informal English uses many of them.
+    """
+    return int(words.counts[words.function | words.contraction].sum())
 
 
 def contractions_per_100_words(words: WordTypes) -> float:

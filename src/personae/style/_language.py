@@ -31,7 +31,7 @@ def detect_language(
     Parameters
     ----------
     function_words : int
-        Word tokens that are English function words.
+        Word tokens that are English function words or contractions.
     words : int
         All word tokens.
     threshold : float, default 0.25

@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from personae.style._chars import code_points
 from personae.style._fingerprint import CharNgramProfile
 
 __all__ = ["CharNgramCounter", "char_ngram_profile"]
@@ -69,8 +70,11 @@ class CharNgramCounter:
 
     def add(self, text: str) -> None:
         """Count the n-grams of the next chunk of (lower-cased) text."""
+        self.add_codes(code_points(text))
+
+    def add_codes(self, codes: NDArray[np.uint32]) -> None:
+        """:meth:`add` for a chunk already turned into code points."""
         self._cache = None
-        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         if codes.size == 0:
             return
         space = _is_space(codes)

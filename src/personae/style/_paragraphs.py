@@ -4,9 +4,17 @@ Paragraphs are the blocks between blank lines (``\\n\\s*\\n``); a text without b
 lines is one paragraph, and blocks that hold no words (a row of asterisks, a lone URL)
 are not counted. Paragraph length in words is a layout habit that separates, for
 example, web and newspaper prose from essays and fiction.
+
+Some files are hard-wrapped *and* double-spaced: a blank line after every printed line,
+two or more between paragraphs (Project Gutenberg exports, many e-texts, emails pasted
+from fixed-width viewers). Read naively, every line would be a paragraph and every line
+end a sentence end. :func:`unwrap_double_spacing` recognises that layout and restores
+it before anything is measured.
 """
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 from numpy.typing import NDArray
@@ -14,7 +22,35 @@ from numpy.typing import NDArray
 from personae.style._fingerprint import ParagraphRhythm
 from personae.style._tokens import BREAK, WORD
 
-__all__ = ["paragraph_lengths", "paragraph_rhythm"]
+__all__ = ["SOFT_BREAK_SHARE", "paragraph_lengths", "paragraph_rhythm", "unwrap_double_spacing"]
+
+SOFT_BREAK_SHARE = 0.5
+"""Share of single blank lines that must follow a line with no closing punctuation
+before a text is read as hard-wrapped and double-spaced. Ordinary prose ends almost
+every paragraph with punctuation; a wrapped text breaks mid-sentence at most lines."""
+
+_MIN_SINGLE_BREAKS = 4
+_BLANK_RUN_RE = re.compile(r"\n(?:[ \t]*\n)+")
+_CLOSED_LINE_RE = re.compile(r"""[.!?:;…"'”’)\]]\s*$""")
+
+
+def unwrap_double_spacing(text: str) -> str:
+    """Undo a blank-line-after-every-line layout; any other text is returned unchanged.
+
+    When at least :data:`SOFT_BREAK_SHARE` of the single blank lines follow a line that
+    does not end in closing punctuation, single blank lines are read as line wraps and
+    runs of two or more blank lines as paragraph breaks.
+    """
+    single = soft = 0
+    for match in _BLANK_RUN_RE.finditer(text):
+        if match.group().count("\n") != 2:
+            continue
+        single += 1
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        soft += not _CLOSED_LINE_RE.search(text, line_start, match.start())
+    if single < _MIN_SINGLE_BREAKS or soft < SOFT_BREAK_SHARE * single:
+        return text
+    return _BLANK_RUN_RE.sub(lambda m: "\n" if m.group().count("\n") == 2 else "\n\n", text)
 
 
 def paragraph_lengths(token_kinds: NDArray[np.int8]) -> NDArray[np.int64]:

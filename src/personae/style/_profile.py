@@ -7,10 +7,10 @@ sums, so ``update`` never re-reads old texts.
 
 Matching asks how typical a text is of the voice: every dimension becomes a z-score
 against the profile's own spread (widened for texts shorter than the samples, whose
-measures are noisier), function words become beta-binomial z-scores, and the mean
-squared deviation is mapped to a score in [0, 1] by a logistic curve whose two
-constants were fitted on authorship corpora that the benchmarks do not evaluate on
-(see ``benchmarks/calibrate_match.py``).
+measures are noisier), function words become beta-binomial z-scores, and the squared
+deviations are weighed by a logistic model into a score in [0, 1]. Its weights were
+fitted, class-balanced, on authorship corpora that the benchmarks do not evaluate on
+(see ``benchmarks/calibrate_match.py``), so 0.5 means even odds of the same writer.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from personae.errors import (
     TextTooShortError,
 )
 from personae.style._analyze import analyze
-from personae.style._features import DIMENSIONS, scalar_features
+from personae.style._features import DIMENSIONS, DimensionSpec, scalar_features
 from personae.style._fingerprint import Fingerprint
 from personae.style._lexicon import FUNCTION_WORDS
 from personae.style._results import Deviation, Match, Suggestion
@@ -56,9 +56,27 @@ _FW_MIN_EXPECTED = 1.0
 """Function words expected fewer times than this in the text are skipped: a count of
 0 versus 0.3 says nothing about the writer."""
 
-# Logistic calibration of the mean squared deviation (see module docstring).
-_CALIBRATION_CENTER = 1.9
-_CALIBRATION_SLOPE = 2.2
+_FUNCTION_WORDS_TERM = "function_words.mean_squared_z"
+
+# Typicality = logistic(intercept - sum(weight * squared deviation)), fitted with
+# benchmarks/calibrate_match.py on corpora the evaluation never uses.
+_TYPICALITY_INTERCEPT = 1.5217
+_TYPICALITY_WEIGHTS: dict[str, float] = {
+    "complexity.complex_ratio": 0.0008,
+    "function_words.mean_squared_z": 0.5227,
+    "paragraphs.average_words": 0.0145,
+    "pronouns.second": 0.0218,
+    "punctuation.colon": 0.0195,
+    "punctuation.comma": 0.1625,
+    "punctuation.semicolon": 0.0464,
+    "sentence_length.average": 0.1032,
+    "sentence_length.stdev": 0.025,
+    "sentence_type.question": 0.0172,
+    "vocabulary.lexical_diversity": 1.9877,
+    "word_length.average": 0.7459,
+}
+"""Dimensions absent here got no weight in the fit: they did not separate writers
+once the others were known."""
 
 
 class RunningStat(BaseModel):
@@ -268,12 +286,11 @@ class StyleProfile(BaseModel):
             raise TextTooShortError(
                 words=fp.word_count, needed=MIN_WORDS_TO_JUDGE, what="match it against a voice"
             )
-        deviations = self._deviations(fp)
-        fw_z2, fw_suggestions = self._function_word_evidence(fp)
-        scalar_z2 = [d.z**2 for d in deviations]
-        combined = scalar_z2 + fw_z2
-        mean_sq = float(np.mean(combined)) if combined else 0.0
-        typicality = 1.0 / (1.0 + math.exp(_CALIBRATION_SLOPE * (mean_sq - _CALIBRATION_CENTER)))
+        terms, deviations, fw_suggestions = self._evidence(fp)
+        logit = _TYPICALITY_INTERCEPT - sum(
+            _TYPICALITY_WEIGHTS.get(key, 0.0) * value for key, value in terms.items()
+        )
+        typicality = 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, logit))))
         share = None
         if against:
             # Imported here: attribution builds on profiles, not the other way round.
@@ -310,6 +327,24 @@ class StyleProfile(BaseModel):
             notes=notes,
         )
 
+    def typicality_terms(self, fp: Fingerprint) -> dict[str, float]:
+        """Squared deviation of ``fp`` from the voice per dimension, and over function words.
+
+        These are the inputs of the typicality score; ``benchmarks/calibrate_match.py``
+        fits the weights on them.
+        """
+        return self._evidence(fp)[0]
+
+    def _evidence(
+        self, fp: Fingerprint
+    ) -> tuple[dict[str, float], list[Deviation], list[Suggestion]]:
+        deviations = self._deviations(fp)
+        fw_mean_sq, fw_suggestions = self._function_word_evidence(fp)
+        terms = {d.dimension: d.z**2 for d in deviations}
+        if fw_mean_sq is not None:
+            terms[_FUNCTION_WORDS_TERM] = fw_mean_sq
+        return terms, deviations, fw_suggestions
+
     def _deviations(self, fp: Fingerprint) -> list[Deviation]:
         sample_words = self.word_count / max(self.sample_count, 1)
         length_factor = math.sqrt(max(1.0, sample_words / max(fp.word_count, 1)))
@@ -319,9 +354,7 @@ class StyleProfile(BaseModel):
             if stat is None or stat.n == 0:
                 continue
             spec = _SPECS[key]
-            spread = max(stat.stdev, _MIN_SPREAD_SHARE * abs(stat.mean), 0.01)
-            if spec.length_sensitive:
-                spread *= length_factor
+            spread = _expected_spread(spec, stat, fp, length_factor=length_factor)
             z = max(-_Z_CAP, min(_Z_CAP, (value - stat.mean) / spread))
             out.append(
                 Deviation(
@@ -337,10 +370,10 @@ class StyleProfile(BaseModel):
             )
         return out
 
-    def _function_word_evidence(self, fp: Fingerprint) -> tuple[list[float], list[Suggestion]]:
+    def _function_word_evidence(self, fp: Fingerprint) -> tuple[float | None, list[Suggestion]]:
         stats = self.function_words
         if fp.function_words is None or stats.texts == 0:
-            return [], []
+            return None, []
         n = fp.function_words.total_words
         x = counts_vector(fp.function_words.counts)
         p = stats.rates()
@@ -350,9 +383,7 @@ class StyleProfile(BaseModel):
         z = (x - expected) / np.sqrt(np.maximum(variance, 1e-12))
         usable = expected >= _FW_MIN_EXPECTED
         z2 = np.minimum(z[usable] ** 2, _Z_CAP**2)
-        # One pooled term per function word would drown the dimensions, so the words
-        # enter as their mean, weighted like a handful of dimensions.
-        fw_terms = [float(z2.mean())] * 4 if z2.size else []
+        fw_mean_sq = float(z2.mean()) if z2.size else None
         suggestions = []
         order = np.argsort(-(np.where(usable, z, 0.0) ** 2))
         for idx in order[:3]:
@@ -371,7 +402,7 @@ class StyleProfile(BaseModel):
                     priority=_priority(float(z[idx])),
                 )
             )
-        return fw_terms, suggestions
+        return fw_mean_sq, suggestions
 
     @staticmethod
     def _suggestions(deviations: list[Deviation]) -> list[Suggestion]:
@@ -391,6 +422,29 @@ class StyleProfile(BaseModel):
                 )
             )
         return out
+
+
+def _expected_spread(
+    spec: DimensionSpec, stat: RunningStat, fp: Fingerprint, *, length_factor: float
+) -> float:
+    """How far a text by this voice would typically lie from its mean on one dimension.
+
+    Rates of events (commas per 1,000 words, say) add the Poisson noise of counting them
+    in a text of this length, and shares of sentences add binomial noise over its
+    sentences, so one semicolon in a 200-word post is not read as a change of voice.
+    Other dimensions widen the voice's spread by ``length_factor`` for texts shorter
+    than its samples.
+    """
+    if spec.per_words is not None:
+        words = max(fp.word_count, 1)
+        events = max(stat.mean * words / spec.per_words, 0.5)
+        return math.sqrt(stat.stdev**2 + events * (spec.per_words / words) ** 2)
+    if spec.sentence_share:
+        sentences = max(fp.sentence_analysis.sentence_count, 1)
+        share = min(max(stat.mean, 0.5 / sentences), 1 - 0.5 / sentences)
+        return math.sqrt(stat.stdev**2 + share * (1 - share) / sentences)
+    spread = max(stat.stdev, _MIN_SPREAD_SHARE * abs(stat.mean), 0.01)
+    return spread * length_factor if spec.length_sensitive else spread
 
 
 def _priority(z: float) -> Literal["high", "medium", "low"]:

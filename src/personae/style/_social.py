@@ -12,7 +12,10 @@ from dataclasses import dataclass
 
 from personae.style._fingerprint import SocialHabits
 
-__all__ = ["SocialCounts", "count_emoji", "social_habits", "strip_social"]
+__all__ = ["EMOJI_MIN_CODE_POINT", "SocialCounts", "count_emoji", "social_habits", "strip_social"]
+
+EMOJI_MIN_CODE_POINT = 0x2600
+"""No emoji has a lower code point: a text whose largest code point is lower has none."""
 
 _EMOJI_CHAR = "\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff"
 _EMOJI_MODIFIER = "\ufe0f\U0001f3fb-\U0001f3ff"

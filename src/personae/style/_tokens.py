@@ -2,9 +2,11 @@
 
 :func:`scan` reads the text once, in chunks of about half a mebibyte cut at paragraph
 breaks, so memory stays a small multiple of the input however long it is. Each chunk
-goes through the character-level families (emoji, social markers, punctuation,
-character n-grams) and one regular expression that yields, in text order, four kinds
-of token:
+is lower-cased and cleared of URLs, hashtags and @mentions (counted by
+:mod:`personae.style._social`); its code points, as one numpy array, feed the
+character-level families (emoji, punctuation, character n-grams, which see quotes and
+apostrophes as typed); and one regular expression yields, in text order, four kinds of
+token:
 
 * **words**: lower-cased runs of letters with internal apostrophes (``don't``,
   ``o'clock``), the pattern ``[^\\W\\d_]+(?:'[^\\W\\d_]+)*`` (Unicode letters; digits,
@@ -36,10 +38,11 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from personae.style._chars import code_points
 from personae.style._lexicon import ABBREVIATIONS, COORDINATORS
 from personae.style._ngrams import CharNgramCounter
 from personae.style._punctuation import count_punctuation
-from personae.style._social import SocialCounts, count_emoji, strip_social
+from personae.style._social import EMOJI_MIN_CODE_POINT, SocialCounts, count_emoji, strip_social
 
 __all__ = [
     "BREAK",
@@ -108,12 +111,12 @@ class Scan:
 def iter_chunks(text: str, size: int = CHUNK_CHARS) -> Iterator[str]:
     """Split ``text`` into consecutive chunks of roughly ``size`` characters.
 
-    A chunk ends after a paragraph break if one lies within half a chunk past the
+    A chunk ends after a paragraph break if one lies within one more chunk past the
     target size, else after the next run of white space (not one that follows a comma),
     so chunks never cut a word, URL, sentence mark or clause joint, and each chunk but
     the first starts at a non-space character: tokenising chunk by chunk gives the same
     tokens as tokenising the whole text. Only a text with no usable white space for
-    half a chunk is cut mid-run.
+    a whole chunk is cut mid-run.
 
     Parameters
     ----------
@@ -129,10 +132,12 @@ def iter_chunks(text: str, size: int = CHUNK_CHARS) -> Iterator[str]:
     """
     start, end = 0, len(text)
     while end - start > size:
-        target, limit = start + size, min(start + size + size // 2, end)
+        target, limit = start + size, min(start + 2 * size, end)
         cut = _PARAGRAPH_CUT_RE.search(text, target, limit) or _SPACE_CUT_RE.search(
             text, target, limit
         )
+        if cut is None and limit == end:
+            break  # the rest is short enough: no need to cut it mid-run
         stop = cut.end() if cut else target
         rest = _SPACE_RE.match(text, stop)  # a run may go on past the search limit
         if rest:
@@ -172,12 +177,14 @@ def scan(text: str, *, chunk_chars: int = CHUNK_CHARS, ngram_n: int = 3) -> Scan
     social = SocialCounts()
     ngrams = CharNgramCounter(n=ngram_n)
     for chunk in iter_chunks(text, chunk_chars):
-        social.emoji += count_emoji(chunk)
         lowered = strip_social(chunk.lower(), social)
-        punctuation.update(count_punctuation(lowered))
-        lowered = lowered.replace("’", "'")
-        ngrams.add(lowered)
-        tokens = _TOKEN_RE.findall(lowered)
+        codes = code_points(lowered)  # one array for every character-level family
+        if codes.size and int(codes.max()) >= EMOJI_MIN_CODE_POINT:
+            social.emoji += count_emoji(lowered)
+        punctuation.update(count_punctuation(lowered, codes=codes))
+        ngrams.add_codes(codes)
+        del codes
+        tokens = _TOKEN_RE.findall(lowered.replace("’", "'"))
         parts.append(np.fromiter(map(lookup, tokens), dtype=np.int32, count=len(tokens)))
         del tokens
     vocabulary.default_factory = None

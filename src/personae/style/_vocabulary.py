@@ -262,12 +262,14 @@ def mattr(ids: NDArray[np.integer], *, window: int = MATTR_WINDOW) -> float:
     distinct types divided by ``window``. Unlike the plain type-token ratio it does not
     fall as a text grows. With fewer tokens than the window it is the plain TTR.
 
-    Computed in O(N) memory and O(N log N) time without visiting windows: a token
-    counts in window ``s`` exactly when it is the first occurrence of its type in that
-    window, i.e. when its previous occurrence lies before ``s``; so token ``j`` with
-    previous occurrence ``p`` contributes to ``min(j, N - W) - max(j - W + 1, p + 1, 0)
-    + 1`` windows (or none), and the sum of contributions is the sum of window type
-    counts.
+    Computed in O(N) time and memory for a fixed window, without visiting windows: a
+    token counts in window ``s`` exactly when it is the first occurrence of its type in
+    that window, i.e. when its previous occurrence lies before ``s``; so token ``j``
+    with previous occurrence ``p`` contributes to ``min(j, N - W) - max(j - W + 1,
+    p + 1, 0) + 1`` windows (or none), and the sum of contributions is the sum of the
+    windows' type counts. Only previous occurrences less than ``W`` tokens back matter,
+    so they are found with ``W - 1`` vectorised comparisons of the id array with
+    itself shifted.
 
     Parameters
     ----------
@@ -293,18 +295,19 @@ def mattr(ids: NDArray[np.integer], *, window: int = MATTR_WINDOW) -> float:
         return 0.0
     if n < window:
         return int(np.unique(ids).size) / n
-    # int32 throughout (n < 2**31): this is the largest temporary of analyze()
-    order = np.argsort(ids, kind="stable").astype(np.int32)
-    same = ids[order[1:]] == ids[order[:-1]]
-    previous = np.full(n, -1, dtype=np.int32)
-    previous[order[1:][same]] = order[:-1][same]
-    del order, same
-    low = previous
-    low += 1  # first window start in which the token is its type's first occurrence
+    # lag[j]: distance back to the previous occurrence of token j's type, capped at the
+    # window (an occurrence further back never shares a window with j). One vectorised
+    # comparison per distance: O(N * W) time, which is O(N) for the fixed window, and
+    # int32 arrays throughout (n < 2**31).
+    lag = np.full(n, window, dtype=np.int32)
+    for distance in range(window - 1, 0, -1):  # nearer matches overwrite farther ones
+        lag[distance:][ids[distance:] == ids[:-distance]] = distance
     position = np.arange(n, dtype=np.int32)
-    np.maximum(low, position - np.int32(window - 1), out=low)
+    low = position - lag  # previous occurrence (or further back than any window)
+    del lag
+    low += 1  # first window start in which token j is its type's first occurrence
     np.maximum(low, np.int32(0), out=low)
-    high = np.minimum(position, np.int32(n - window), out=position)
+    high = np.minimum(position, np.int32(n - window), out=position)  # last window start
     high -= low
     high += 1
     np.maximum(high, np.int32(0), out=high)  # windows the token counts in
