@@ -119,7 +119,7 @@ def test_most_frequent_content_words_break_ties_alphabetically() -> None:
 
 def test_top_content_words_respects_k() -> None:
     s = scan("alpha beta gamma delta alpha beta alpha")
-    assert top_content_words(word_types(s), k=2) == ["alpha", "beta"]
+    assert top_content_words(word_types(s), k=2) == {"alpha": 3, "beta": 2}
 
 
 def test_word_length_distribution() -> None:

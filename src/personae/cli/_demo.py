@@ -12,7 +12,7 @@ from rich.text import Text
 from personae.cli._console import out, progress
 from personae.cli._render import key_words, voices_table
 from personae.samples import sample_writers
-from personae.style import StyleProfile, analyze, attribute
+from personae.style import StyleProfile, attribute
 
 __all__ = ["demo"]
 
@@ -45,13 +45,7 @@ def demo(
         for writer in writers:
             console.print(Text.assemble("  • ", (writer.name, "bold"), f": {writer.description}"))
         console.print(voices_table(profiles))
-        # Frequency over all of a writer's training texts at once: one more pass each.
-        pooled = {w.name: analyze("\n\n".join(w.training)) for w in writers}
-        console.print(
-            key_words(
-                {n: fp.vocabulary_analysis.most_frequent_content_words for n, fp in pooled.items()}
-            )
-        )
+        console.print(key_words({p.name: p.key_words for p in profiles}))
 
     table = Table(title="Held-out texts, attributed blind", title_justify="left")
     table.add_column("held-out text")

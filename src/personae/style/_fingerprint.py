@@ -94,6 +94,10 @@ class VocabularyAnalysis(_Model):
         description="Share of content-word tokens with three or more syllables."
     )
     most_frequent_content_words: list[str]
+    content_word_counts: dict[str, int] = Field(
+        default_factory=dict,
+        description="The 100 most frequent content words with their counts, most frequent first.",
+    )
     word_length_distribution: WordLengthDistribution
 
 

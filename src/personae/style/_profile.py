@@ -48,6 +48,8 @@ MIN_WORDS_TO_JUDGE = 25
 """Below this many words a text carries too little evidence to match or attribute."""
 
 _SPECS = {spec.key: spec for spec in DIMENSIONS}
+_MAX_CONTENT_WORDS = 300
+"""Content words a profile keeps counts for; rarer ones are dropped as samples arrive."""
 _MIN_SPREAD_SHARE = 0.1
 """A dimension's spread is floored at this share of its mean (and an absolute floor)
 so that a voice with identical samples does not turn tiny differences into huge z."""
@@ -132,7 +134,7 @@ class StyleProfile(BaseModel):
     function_words: FunctionWordStats = Field(default_factory=FunctionWordStats.empty)
     content_words: dict[str, int] = Field(
         default_factory=dict,
-        description="Rank-weighted votes of each sample's most frequent content words.",
+        description="Counts of the voice's most frequent content words over its samples.",
     )
 
     # -- building -------------------------------------------------------------------
@@ -198,9 +200,11 @@ class StyleProfile(BaseModel):
         if fp.function_words is not None and fp.function_words.total_words > 0:
             self.english_samples += 1
             self.function_words.add(fp.function_words.counts, fp.function_words.total_words)
-        top = fp.vocabulary_analysis.most_frequent_content_words
-        for rank, word in enumerate(top):
-            self.content_words[word] = self.content_words.get(word, 0) + len(top) - rank
+        for word, count in fp.vocabulary_analysis.content_word_counts.items():
+            self.content_words[word] = self.content_words.get(word, 0) + count
+        if len(self.content_words) > _MAX_CONTENT_WORDS:
+            ranked = sorted(self.content_words.items(), key=lambda kv: (-kv[1], kv[0]))
+            self.content_words = dict(ranked[:_MAX_CONTENT_WORDS])
 
     # -- reading ----------------------------------------------------------------------
 

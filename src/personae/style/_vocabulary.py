@@ -361,10 +361,17 @@ def vocabulary_sophistication(words: WordTypes) -> float:
     return long / total if total else 0.0
 
 
-def top_content_words(words: WordTypes, *, k: int = 10, min_length: int = 3) -> list[str]:
-    """The ``k`` most frequent content words of at least ``min_length`` letters.
+TOP_CONTENT_WORDS = 10
+CONTENT_WORD_COUNTS = 100
+"""How many content words a fingerprint keeps with their counts: every content word of a
+short post, and enough of a long text for a profile to pool a writer's recurring
+vocabulary across samples."""
 
-    Ties are broken alphabetically, so the list is deterministic.
+
+def top_content_words(words: WordTypes, *, k: int = 10, min_length: int = 3) -> dict[str, int]:
+    """The ``k`` most frequent content words of at least ``min_length`` letters, with counts.
+
+    Ties are broken alphabetically, so the result (ordered by count) is deterministic.
 
     Parameters
     ----------
@@ -374,12 +381,13 @@ def top_content_words(words: WordTypes, *, k: int = 10, min_length: int = 3) -> 
 
     Returns
     -------
-    list[str]
+    dict[str, int]
+        Word to count, most frequent first.
     """
     eligible = words.content & (words.letters >= min_length) & (words.counts > 0)
     candidates = np.flatnonzero(eligible)
     if candidates.size == 0 or k <= 0:
-        return []
+        return {}
     counts = words.counts[candidates]
     if candidates.size > k:
         threshold = np.partition(counts, candidates.size - k)[candidates.size - k]
@@ -389,7 +397,7 @@ def top_content_words(words: WordTypes, *, k: int = 10, min_length: int = 3) -> 
         zip(counts.tolist(), (words.types[i] for i in candidates.tolist()), strict=True),
         key=lambda item: (-item[0], item[1]),
     )
-    return [word for _, word in ranked[:k]]
+    return {word: count for count, word in ranked[:k]}
 
 
 def word_length_distribution(words: WordTypes) -> WordLengthDistribution:
@@ -439,11 +447,13 @@ def vocabulary_analysis(
     VocabularyAnalysis
     """
     counts = words.counts[words.word]
+    content_counts = top_content_words(words, k=CONTENT_WORD_COUNTS)
     return VocabularyAnalysis(
         lexical_diversity=mattr(word_ids, window=window),
         type_token_ratio=type_token_ratio(counts),
         hapax_ratio=hapax_ratio(counts),
         vocabulary_sophistication=vocabulary_sophistication(words),
-        most_frequent_content_words=top_content_words(words),
+        most_frequent_content_words=list(content_counts)[:TOP_CONTENT_WORDS],
+        content_word_counts=content_counts,
         word_length_distribution=word_length_distribution(words),
     )
