@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["Settings", "get_settings"]
+__all__ = ["DEVELOPMENT_SECRET_KEY", "Settings", "get_settings"]
+
+DEVELOPMENT_SECRET_KEY = "personae-development-secret-change-me-before-production"
+"""The signing secret used when none is configured: fine on a laptop, refused in production."""
+
+# Values people paste from tutorials; a production deployment must not sign tokens with them.
+_PLACEHOLDER_SECRETS = frozenset(
+    {DEVELOPMENT_SECRET_KEY, "changeme", "change-me", "changethis", "secret", "your-secret-key"}
+)
+_MIN_PRODUCTION_SECRET_CHARS = 32
 
 
 def _default_data_dir() -> Path:
@@ -28,6 +38,93 @@ class Settings(BaseSettings):
         gt=0,
         description="Largest text, in characters, that personae will analyse.",
     )
+    database_url: str | None = Field(
+        default=None,
+        description=(
+            "SQLAlchemy URL of the store, e.g. postgresql+psycopg://user@host/db. "
+            "Unset: a SQLite file, personae.db, in data_dir."
+        ),
+    )
+
+    environment: Literal["development", "test", "production"] = Field(
+        default="development",
+        description="Where personae runs; production refuses placeholder secrets.",
+    )
+    secret_key: SecretStr = Field(
+        default=SecretStr(DEVELOPMENT_SECRET_KEY),
+        description=(
+            "Signs access and refresh tokens (HS256). Must be a random string of at least "
+            "32 characters in production, e.g. `python -c 'import secrets; "
+            "print(secrets.token_urlsafe(48))'`."
+        ),
+    )
+    access_token_minutes: int = Field(
+        default=15, gt=0, description="Lifetime of an access token, in minutes."
+    )
+    refresh_token_days: int = Field(
+        default=14, gt=0, description="Lifetime of a refresh token, in days."
+    )
+    rate_limit_per_minute: int = Field(
+        default=120, gt=0, description="Requests each user or API key may make per minute."
+    )
+    redis_url: str | None = Field(
+        default=None,
+        description=(
+            "Redis URL, e.g. redis://localhost:6379/0. Set: the cache and the rate limits "
+            "are shared by all workers through it. Unset: both stay in each process."
+        ),
+    )
+    cache_ttl_seconds: int = Field(
+        default=300, gt=0, description="How long a cached persona read may be reused, at most."
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _blank_url_is_unset(cls, value: str | None) -> str | None:
+        """An empty ``PERSONAE_DATABASE_URL=`` means "use the default", not a broken URL."""
+        if value is None or not value.strip():
+            return None
+        return value.strip()
+
+    @field_validator("redis_url")
+    @classmethod
+    def _blank_redis_url_is_unset(cls, value: str | None) -> str | None:
+        """An empty ``PERSONAE_REDIS_URL=`` means "no Redis", not a broken URL."""
+        if value is None or not value.strip():
+            return None
+        return value.strip()
+
+    @model_validator(mode="after")
+    def _real_secret_in_production(self) -> Settings:
+        """Refuse to run production on a secret anyone can read in this file or a tutorial.
+
+        Anyone who knows the secret can mint an admin token, so a placeholder or a short
+        secret is a configuration error, not a warning. Development and test keep working
+        without any configuration.
+        """
+        if self.environment != "production":
+            return self
+        secret = self.secret_key.get_secret_value()
+        if secret.strip().lower() in _PLACEHOLDER_SECRETS:
+            raise ValueError(
+                "PERSONAE_SECRET_KEY is a placeholder; set a random secret in production"
+            )
+        if len(secret) < _MIN_PRODUCTION_SECRET_CHARS:
+            raise ValueError(
+                f"PERSONAE_SECRET_KEY has {len(secret)} characters; production needs at "
+                f"least {_MIN_PRODUCTION_SECRET_CHARS}"
+            )
+        return self
+
+    def resolved_database_url(self) -> str:
+        """The store's URL: ``database_url``, or ``sqlite:///<data_dir>/personae.db``.
+
+        Pure: the store creates the SQLite file's folder when it opens the database, so
+        reading settings never touches the disk.
+        """
+        if self.database_url is not None:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'personae.db'}"
 
 
 @lru_cache(maxsize=1)

@@ -11,22 +11,63 @@ once, so no caller ever needs to catch a third-party exception.
     │   ├── EmptyTextError          empty or whitespace-only text
     │   ├── BinaryInputError        bytes that are not text (NULs, control characters, bad UTF-8)
     │   ├── TextTooShortError       too few words to judge; says how many are needed
-    │   └── TextTooLargeError       more characters than the configured limit
-    └── ProfileError                a style profile that cannot be used (HTTP 422, exit 2)
-        └── IncompatibleProfileError  a profile written by an unknown format version
+    │   ├── TextTooLargeError       more characters than the configured limit
+    │   └── WeakPasswordError       a password the policy refuses (too short, too long, blank)
+    ├── ProfileError                a style profile that cannot be used (HTTP 422, exit 2)
+    │   └── IncompatibleProfileError  a profile written by an unknown format version
+    ├── NotFoundError               no such thing for this owner (HTTP 404, exit 2)
+    │   ├── UserNotFoundError       unknown user id
+    │   ├── PersonaNotFoundError    unknown persona, or another owner's
+    │   ├── VersionNotFoundError    a persona version that was never written
+    │   └── LabelNotFoundError      a label (``production`` …) not set on the persona
+    ├── ConflictError               the write clashes with what is stored (HTTP 409, exit 2)
+    │   ├── VersionConflictError    the persona changed since the caller read it
+    │   ├── DuplicateNameError      the owner already has a persona of that name
+    │   └── DuplicateEmailError     a user with that e-mail already exists
+    ├── SyncError                   a definitions file that cannot be synced (HTTP 422, exit 2)
+    │   └── InvalidDefinitionError  entries fail validation and ``strict`` refuses the file
+    ├── CardError                   a character card that cannot be read (HTTP 422, exit 2)
+    ├── AuthError                   the caller is not who they claim to be (HTTP 401, exit 2)
+    │   ├── InvalidCredentialsError wrong e-mail or password, or an unknown API key
+    │   ├── TokenExpiredError       a token past its expiry: refresh it or sign in again
+    │   └── InvalidTokenError       a forged, tampered, malformed or wrong-type token
+    ├── PermissionDeniedError       signed in, but the role does not allow it (HTTP 403, exit 2)
+    ├── RateLimitedError            too many requests; says when to retry (HTTP 429, exit 2)
+    └── StoreError                  the database cannot be reached or is not migrated
+                                    (HTTP 503, exit 2)
 """
 
 from __future__ import annotations
 
 __all__ = [
+    "AuthError",
     "BinaryInputError",
+    "CardError",
+    "ConflictError",
+    "DuplicateEmailError",
+    "DuplicateNameError",
     "EmptyTextError",
     "IncompatibleProfileError",
     "InputError",
+    "InvalidCredentialsError",
+    "InvalidDefinitionError",
+    "InvalidTokenError",
+    "LabelNotFoundError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "PersonaNotFoundError",
     "PersonaeError",
     "ProfileError",
+    "RateLimitedError",
+    "StoreError",
+    "SyncError",
     "TextTooLargeError",
     "TextTooShortError",
+    "TokenExpiredError",
+    "UserNotFoundError",
+    "VersionConflictError",
+    "VersionNotFoundError",
+    "WeakPasswordError",
 ]
 
 
@@ -94,6 +135,20 @@ class TextTooLargeError(InputError):
         self.limit = limit
 
 
+class WeakPasswordError(InputError):
+    """The password policy refuses this password.
+
+    ``details["reason"]`` is ``"blank"``, ``"too_short"`` or ``"too_long"`` so a client can
+    point at the exact rule without parsing the message.
+    """
+
+    code = "weak_password"
+
+    def __init__(self, message: str, *, reason: str) -> None:
+        super().__init__(message, reason=reason)
+        self.reason = reason
+
+
 class ProfileError(PersonaeError):
     """A style profile cannot be used (corrupt, empty or from another version)."""
 
@@ -104,3 +159,160 @@ class IncompatibleProfileError(ProfileError):
     """A profile serialised by a format version this release cannot read."""
 
     code = "incompatible_profile"
+
+
+class NotFoundError(PersonaeError):
+    """The thing asked for does not exist, or belongs to another owner.
+
+    Another owner's rows are reported exactly like missing ones, so ids leak nothing.
+    """
+
+    code = "not_found"
+
+
+class UserNotFoundError(NotFoundError):
+    """No user has this id."""
+
+    code = "user_not_found"
+
+
+class PersonaNotFoundError(NotFoundError):
+    """The owner has no persona with this id or name."""
+
+    code = "persona_not_found"
+
+
+class VersionNotFoundError(NotFoundError):
+    """The persona never had this version."""
+
+    code = "version_not_found"
+
+
+class LabelNotFoundError(NotFoundError):
+    """The label (``production``, ``staging`` …) is not set on the persona."""
+
+    code = "label_not_found"
+
+
+class ConflictError(PersonaeError):
+    """The write clashes with what is stored now; re-read and try again."""
+
+    code = "conflict"
+
+
+class VersionConflictError(ConflictError):
+    """The persona changed since the caller read it (optimistic concurrency).
+
+    Nothing was written: re-read the persona, re-apply the change to the new version and
+    send that version number.
+    """
+
+    code = "version_conflict"
+
+    def __init__(self, *, persona_id: int, expected: int, actual: int | None) -> None:
+        now = "it no longer exists" if actual is None else f"it is now at version {actual}"
+        super().__init__(
+            f"persona {persona_id} changed since version {expected} was read ({now}); "
+            "re-read it and apply the change again",
+            persona_id=persona_id,
+            expected=expected,
+            actual=actual,
+        )
+
+
+class DuplicateNameError(ConflictError):
+    """The owner already has a persona with this name (names are unique per owner)."""
+
+    code = "duplicate_name"
+
+
+class DuplicateEmailError(ConflictError):
+    """A user with this e-mail address already exists."""
+
+    code = "duplicate_email"
+
+
+class SyncError(PersonaeError):
+    """A definitions file cannot be synced (not JSON/YAML, or not a definitions file)."""
+
+    code = "sync_error"
+
+
+class InvalidDefinitionError(SyncError):
+    """Some entries of a definitions file fail validation and ``strict`` refuses the file.
+
+    ``details["issues"]`` lists ``{"path": "personas[3].name", "message": …}`` for each.
+    """
+
+    code = "invalid_definition"
+
+
+class CardError(PersonaeError):
+    """A character card (JSON or PNG) cannot be read or written."""
+
+    code = "invalid_card"
+
+
+class AuthError(PersonaeError):
+    """The caller could not be authenticated: no, wrong or unusable credentials.
+
+    The HTTP layer answers 401 with a ``WWW-Authenticate: Bearer`` header. Messages never
+    say whether an e-mail address exists.
+    """
+
+    code = "unauthenticated"
+
+
+class InvalidCredentialsError(AuthError):
+    """The e-mail and password do not match, or the API key is unknown or revoked."""
+
+    code = "invalid_credentials"
+
+
+class TokenExpiredError(AuthError):
+    """A well-formed, genuinely signed token whose lifetime is over.
+
+    Kept apart from :class:`InvalidTokenError` so a client knows to refresh rather than
+    to sign in again.
+    """
+
+    code = "token_expired"
+
+
+class InvalidTokenError(AuthError):
+    """A token that is forged, tampered with, malformed, or of the wrong type."""
+
+    code = "invalid_token"
+
+
+class PermissionDeniedError(PersonaeError):
+    """The caller is authenticated, but their role does not allow this action."""
+
+    code = "permission_denied"
+
+
+class RateLimitedError(PersonaeError):
+    """The user or API key made too many requests in the current window.
+
+    ``retry_after`` is whole seconds until the next request will be allowed; the HTTP
+    layer sends it as the ``Retry-After`` header.
+    """
+
+    code = "rate_limited"
+
+    def __init__(self, *, retry_after: int, limit: int | None = None) -> None:
+        per = f" (limit: {limit} per window)" if limit is not None else ""
+        super().__init__(
+            f"too many requests{per}; retry in {retry_after} second"
+            f"{'s' if retry_after != 1 else ''}",
+            retry_after=retry_after,
+            limit=limit,
+        )
+        self.retry_after = retry_after
+        self.limit = limit
+
+
+class StoreError(PersonaeError):
+    """The database cannot be reached, or its schema is older than this release."""
+
+    code = "store_unavailable"

@@ -8,7 +8,7 @@ import typer
 from typer.core import TyperGroup
 
 from personae import __version__
-from personae.cli import _style
+from personae.cli import _store, _style
 from personae.cli._console import print_error
 from personae.cli._demo import demo
 from personae.errors import PersonaeError
@@ -44,6 +44,9 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 app.add_typer(_style.app, name="style")
+app.add_typer(_store.db_app, name="db")
+app.command("sync")(_store.sync_command)
+app.command("export")(_store.export_command)
 app.command("demo")(demo)
 
 

@@ -1,0 +1,101 @@
+"""GDPR export: everything a user owns, as one JSON-serialisable object.
+
+Erasure is :func:`personae.store.crud.delete_user` (a write, so it lives in ``crud``);
+this module only reads. Secrets are left out on purpose: the password hash and API key
+hashes are credentials, not information about the person, and handing them out would
+only make them easier to attack.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import Session
+
+from personae.store import crud
+from personae.store._models import (
+    ApiKey,
+    AuditLog,
+    Base,
+    Persona,
+    PersonaAnalysisResult,
+    PersonaConfiguration,
+    PersonaLabel,
+    PersonaMetric,
+    PersonaValidationResult,
+    PersonaVersion,
+    PlatformPersona,
+    Trait,
+)
+
+__all__ = ["ARCHIVE_FORMAT", "export_user_archive"]
+
+ARCHIVE_FORMAT = "personae.archive"
+"""The ``format`` marker of a user archive (``version`` 1)."""
+
+_SECRETS = frozenset({"password_hash", "key_hash"})
+
+# Child tables of a persona, by the key they appear under in the archive.
+_FACETS: dict[str, type[Base]] = {
+    "versions": PersonaVersion,
+    "labels": PersonaLabel,
+    "platform_personas": PlatformPersona,
+    "analysis_results": PersonaAnalysisResult,
+    "validation_results": PersonaValidationResult,
+    "metrics": PersonaMetric,
+    "configurations": PersonaConfiguration,
+    "traits": Trait,
+}
+
+
+def _row(obj: Base) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for attr in inspect(obj).mapper.column_attrs:
+        if attr.key in _SECRETS:
+            continue
+        value = getattr(obj, attr.key)
+        out[attr.key] = value.isoformat() if isinstance(value, datetime) else value
+    return out
+
+
+def export_user_archive(*, session: Session, user_id: int) -> dict[str, Any]:
+    """Everything the user owns: account, API keys, personas with all their facets and
+    history, and the audit trail of what the user did.
+
+    Raises
+    ------
+    UserNotFoundError
+        No such user.
+
+    Examples
+    --------
+    >>> archive = export_user_archive(session=session, user_id=user.id)  # doctest: +SKIP
+    >>> json.dumps(archive)  # always serialisable  # doctest: +SKIP
+    """
+    user = crud.get_user(session=session, user_id=user_id)
+    personas = []
+    for persona in session.scalars(
+        select(Persona).where(Persona.owner_id == user_id).order_by(Persona.id)
+    ):
+        entry = _row(persona)
+        for key, model in _FACETS.items():
+            rows = session.scalars(
+                select(model).where(model.persona_id == persona.id).order_by(model.id)  # type: ignore[attr-defined]
+            )
+            entry[key] = [_row(row) for row in rows]
+        personas.append(entry)
+    keys = session.scalars(select(ApiKey).where(ApiKey.owner_id == user_id).order_by(ApiKey.id))
+    audit = session.scalars(
+        select(AuditLog).where(AuditLog.actor_id == user_id).order_by(AuditLog.id)
+    )
+    return {
+        "format": ARCHIVE_FORMAT,
+        "version": 1,
+        "exported_at": datetime.now(UTC).isoformat(),
+        "user": _row(user),
+        "api_keys": [_row(key) for key in keys],
+        "personas": personas,
+        "audit_log": [_row(entry) for entry in audit],
+    }

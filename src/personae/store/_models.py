@@ -1,0 +1,339 @@
+"""SQLAlchemy tables: what is stored, and nothing about how callers see it.
+
+The pydantic schemas callers send and receive live in :mod:`personae.store._schemas`;
+these classes are the rows. Every owned row is reachable from a user: ``personas`` and
+``api_keys`` carry ``owner_id``, every persona facet carries ``persona_id``, and all those
+foreign keys cascade on delete, so deleting a user (GDPR) or a persona removes what hangs
+off it in the database itself, not in Python.
+
+Types are portable (``JSON``, not ``JSONB``; timestamps stored in UTC) so SQLite and
+PostgreSQL share one schema and one migration history.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+__all__ = [
+    "PERSONA_FIELDS",
+    "ApiKey",
+    "AuditLog",
+    "Base",
+    "Persona",
+    "PersonaAnalysisResult",
+    "PersonaConfiguration",
+    "PersonaLabel",
+    "PersonaMetric",
+    "PersonaValidationResult",
+    "PersonaVersion",
+    "PlatformPersona",
+    "Trait",
+    "UTCDateTime",
+    "User",
+    "utcnow",
+]
+
+# Deterministic constraint names, so migrations can refer to them on every backend.
+_NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+PERSONA_FIELDS: tuple[str, ...] = (
+    "name",
+    "display_name",
+    "role",
+    "archetype",
+    "core_belief",
+    "system_prompt",
+    "context",
+    "expertise",
+    "response_format",
+    "persona_type",
+    "tonal_range",
+    "stylistic_constraints",
+    "linguistic_fingerprint",
+    "confidence_score",
+    "scenario",
+    "greeting",
+    "example_dialogue",
+    "card_extensions",
+    "is_active",
+)
+"""The persona's own fields, in display order: what a version snapshot holds in full."""
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware in UTC (the one clock of the store)."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp stored in UTC and always read back timezone-aware.
+
+    SQLite keeps no offset, so without this the same column would come back naive on
+    SQLite and aware on PostgreSQL.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def _json() -> JSON:
+    # Python None is stored as SQL NULL, not the JSON literal null.
+    return JSON(none_as_null=True)
+
+
+def _persona_fk() -> ForeignKey:
+    return ForeignKey("personas.id", ondelete="CASCADE")
+
+
+class Base(DeclarativeBase):
+    """Declarative base; its ``metadata`` is what Alembic migrates to."""
+
+    metadata = MetaData(naming_convention=_NAMING)
+
+
+class User(Base):
+    """A person (or the CLI's local user) who owns personas."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(512))
+    role: Mapped[str] = mapped_column(String(20), default="user")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ApiKey(Base):
+    """An API key: only its hash and a short lookup prefix are stored."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    key_hash: Mapped[str] = mapped_column(String(512), unique=True)
+    prefix: Mapped[str] = mapped_column(String(32), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Persona(Base):
+    """One persona: the G1 definition and the core persona in one row.
+
+    ``version`` is the optimistic-concurrency counter: every change goes through a
+    conditional ``UPDATE … WHERE version = :expected`` in :mod:`personae.store.crud`.
+    """
+
+    __tablename__ = "personas"
+    __table_args__ = (
+        UniqueConstraint("owner_id", "name"),
+        Index("idx_personas_owner_active", "owner_id", "is_active"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    display_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(300), default="")
+    archetype: Mapped[str | None] = mapped_column(String(100), default=None)
+    core_belief: Mapped[str | None] = mapped_column(Text, default=None)
+    system_prompt: Mapped[str] = mapped_column(Text, default="")
+    context: Mapped[str] = mapped_column(Text, default="")
+    expertise: Mapped[list[str]] = mapped_column(_json(), default=list)
+    response_format: Mapped[str] = mapped_column(Text, default="")
+    persona_type: Mapped[str] = mapped_column(String(50), default="standard")
+    tonal_range: Mapped[dict[str, Any]] = mapped_column(_json(), default=dict)
+    stylistic_constraints: Mapped[dict[str, Any]] = mapped_column(_json(), default=dict)
+    linguistic_fingerprint: Mapped[dict[str, Any] | None] = mapped_column(_json(), default=None)
+    confidence_score: Mapped[float | None] = mapped_column(Float, default=None)
+    scenario: Mapped[str] = mapped_column(Text, default="")
+    greeting: Mapped[str] = mapped_column(Text, default="")
+    example_dialogue: Mapped[str] = mapped_column(Text, default="")
+    card_extensions: Mapped[dict[str, Any] | None] = mapped_column(_json(), default=None)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    def snapshot(self) -> dict[str, Any]:
+        """Every field of :data:`PERSONA_FIELDS`, as stored (JSON-serialisable)."""
+        return {field: getattr(self, field) for field in PERSONA_FIELDS}
+
+
+class PersonaVersion(Base):
+    """An immutable snapshot of a persona after one change (history, diff, rollback)."""
+
+    __tablename__ = "persona_versions"
+    __table_args__ = (UniqueConstraint("persona_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    persona_id: Mapped[int] = mapped_column(_persona_fk())
+    version: Mapped[int] = mapped_column(Integer)
+    snapshot: Mapped[dict[str, Any]] = mapped_column(_json())
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None, index=True
+    )
+    message: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class PersonaLabel(Base):
+    """A named pointer to one version of a persona (``production``, ``staging`` …)."""
+
+    __tablename__ = "persona_labels"
+    __table_args__ = (UniqueConstraint("persona_id", "label"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    persona_id: Mapped[int] = mapped_column(_persona_fk())
+    label: Mapped[str] = mapped_column(String(50))
+    version: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class PlatformPersona(Base):
+    """A persona adapted to one platform (LinkedIn, blog …)."""
+
+    __tablename__ = "platform_personas"
+    # The seed's lookup index, made unique: one adaptation per platform.
+    __table_args__ = (
+        Index("idx_platform_personas_persona_platform", "persona_id", "platform", unique=True),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    persona_id: Mapped[int] = mapped_column(_persona_fk())
+    platform: Mapped[str] = mapped_column(String(50))
+    platform_specific_data: Mapped[dict[str, Any]] = mapped_column(_json(), default=dict)
+    optimization_strategies: Mapped[dict[str, Any]] = mapped_column(_json(), default=dict)
+    quality_metrics: Mapped[dict[str, Any]] = mapped_column(_json(), default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class PersonaAnalysisResult(Base):
+    """The outcome of one analysis run on a persona (kept as an audit trail)."""
+
+    __tablename__ = "persona_analysis_results"
+    __table_args__ = (Index("idx_analysis_results_persona_type", "persona_id", "analysis_type"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    persona_id: Mapped[int] = mapped_column(_persona_fk())
+    analysis_type: Mapped[str] = mapped_column(String(100))
+    results: Mapped[dict[str, Any]] = mapped_column(_json(), default=dict)
+    processing_time_ms: Mapped[int | None] = mapped_column(Integer, default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class PersonaValidationResult(Base):
+    """A quality check of a persona and the metrics it produced."""
+
+    __tablename__ = "persona_validation_results"
+    __table_args__ = (
+        Index("idx_validation_results_persona_status", "persona_id", "validation_status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    persona_id: Mapped[int] = mapped_column(_persona_fk())
+    validation_status: Mapped[str] = mapped_column(String(50))
+    metrics: Mapped[dict[str, Any]] = mapped_column(_json(), default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class PersonaMetric(Base):
+    """One measured value of a persona at one time (a time series per metric)."""
+
+    __tablename__ = "persona_metrics"
+    __table_args__ = (Index("idx_persona_metrics_persona_metric", "persona_id", "metric"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    persona_id: Mapped[int] = mapped_column(_persona_fk())
+    metric: Mapped[str] = mapped_column(String(100))
+    value: Mapped[float] = mapped_column(Float)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class PersonaConfiguration(Base):
+    """A keyed JSON setting of a persona (one value per key)."""
+
+    __tablename__ = "persona_configurations"
+    __table_args__ = (UniqueConstraint("persona_id", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    persona_id: Mapped[int] = mapped_column(_persona_fk())
+    key: Mapped[str] = mapped_column(String(100))
+    value: Mapped[Any] = mapped_column(_json())
+
+
+class Trait(Base):
+    """A character trait of a persona with its intensity (0..1)."""
+
+    __tablename__ = "traits"
+    __table_args__ = (UniqueConstraint("persona_id", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    persona_id: Mapped[int] = mapped_column(_persona_fk())
+    name: Mapped[str] = mapped_column(String(100))
+    description: Mapped[str] = mapped_column(Text, default="")
+    intensity: Mapped[float] = mapped_column(Float, default=0.5)
+    inherited: Mapped[bool] = mapped_column(Boolean, default=False)
+    confidence: Mapped[float | None] = mapped_column(Float, default=None)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class AuditLog(Base):
+    """Who did what to which entity: one row per write made through ``crud``.
+
+    ``actor_id`` cascades: erasing a user erases the trail of what they did, since that
+    trail is their personal data too.
+    """
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("idx_audit_log_entity", "entity", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), default=None, index=True
+    )
+    action: Mapped[str] = mapped_column(String(50))
+    entity: Mapped[str] = mapped_column(String(50))
+    entity_id: Mapped[str] = mapped_column(String(64))
+    details: Mapped[dict[str, Any]] = mapped_column(_json(), default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

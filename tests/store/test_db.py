@@ -1,0 +1,50 @@
+"""Engines and the unit of work: SQLite pragmas, folders, errors that say what to do."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from personae.errors import StoreError
+from personae.store import Database, session_scope
+
+
+def test_sqlite_connections_enforce_foreign_keys_and_use_wal(tmp_path: Path) -> None:
+    with Database(f"sqlite:///{tmp_path / 'x.db'}") as db, db.engine.connect() as connection:
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+
+
+def test_the_sqlite_folder_is_created(tmp_path: Path) -> None:
+    target = tmp_path / "deep" / "er" / "personae.db"
+    with Database(f"sqlite:///{target}") as db:
+        db.upgrade()
+    assert target.is_file()
+
+
+def test_a_database_behind_an_older_schema_is_refused(database_url: str) -> None:
+    with Database(database_url) as db:
+        with pytest.raises(StoreError, match="personae db upgrade"):
+            db.ensure_current()
+        db.upgrade()
+        db.ensure_current()
+
+
+def test_errors_from_the_database_become_store_errors(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'blank.db'}")
+    try:
+        with pytest.raises(StoreError, match="no such table"), session_scope(db) as session:
+            session.execute(text("SELECT * FROM personas"))
+    finally:
+        db.dispose()
+
+
+def test_unreachable_servers_and_bad_urls_are_store_errors() -> None:
+    with pytest.raises(StoreError, match="not a database URL"):
+        Database("definitely not a url")
+    with Database("postgresql+psycopg://nobody@127.0.0.1:1/none") as db:
+        with pytest.raises(StoreError, match="cannot use the database"):
+            db.upgrade()
+        assert "127.0.0.1:1" in str(db)
