@@ -35,8 +35,8 @@ lint: $(STAMP_DEV)  ## Format check, lint and type check.
 	$(BIN)/ruff check $(CHECKED)
 	$(BIN)/mypy
 
-test: lint  ## Set up .venv and run everything: format, lint, types, tests.
-	$(BIN)/pytest
+test: lint  ## Set up .venv and run everything: format, lint, types, tests (on real PostgreSQL and Redis when this machine has them).
+	eval "$$(scripts/test-services.sh)" && $(BIN)/pytest
 
 format: $(STAMP_DEV)  ## Reformat and apply safe lint fixes.
 	$(BIN)/ruff format $(CHECKED)
