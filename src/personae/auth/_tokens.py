@@ -1,0 +1,239 @@
+"""Access and refresh tokens: HS256 JWTs signed with ``PERSONAE_SECRET_KEY``.
+
+An **access** token (``access_token_minutes``, 15 by default) authorises requests and
+carries the role, so a request needs no database read to be authorised. A **refresh**
+token (``refresh_token_days``, 14) can only buy a new pair. It carries no role on purpose:
+the refresh endpoint must re-read the user, so a deleted or demoted user's next access
+token reflects that. Both carry ``sub`` (the user id, a string as RFC 7519 requires),
+``type``, ``iat``, ``exp`` and a unique ``jti`` that a deny-list can name.
+
+Tokens are decoded with the algorithm pinned to HS256, so ``alg: none`` and algorithm
+confusion are refused, and every failure becomes one of two typed errors:
+:class:`~personae.errors.TokenExpiredError` (refresh) or
+:class:`~personae.errors.InvalidTokenError` (sign in again).
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal, get_args
+
+import jwt
+
+from personae._types import Role, TokenType
+from personae.config import Settings, get_settings
+from personae.errors import InvalidTokenError, TokenExpiredError
+
+__all__ = [
+    "ALGORITHM",
+    "TokenClaims",
+    "TokenPair",
+    "create_access_token",
+    "create_refresh_token",
+    "decode_token",
+    "issue_tokens",
+]
+
+ALGORITHM = "HS256"
+"""The only signing algorithm personae issues or accepts."""
+
+_REQUIRED_CLAIMS = ["sub", "type", "iat", "exp", "jti"]
+
+
+@dataclass(frozen=True, slots=True)
+class TokenClaims:
+    """What a valid token says about its bearer."""
+
+    user_id: int
+    """The ``sub`` claim, as the store's integer user id."""
+    type: TokenType
+    role: Role | None
+    """The role for access tokens; ``None`` for refresh tokens (re-read the user)."""
+    jti: str
+    """Unique id of this token, for deny-lists and refresh-token rotation."""
+    issued_at: datetime
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class TokenPair:
+    """What a login or a refresh returns (OAuth 2 field names)."""
+
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    """Seconds the access token is valid."""
+    token_type: Literal["bearer"] = "bearer"
+
+
+def create_access_token(
+    user_id: int,
+    role: Role,
+    *,
+    settings: Settings | None = None,
+    now: datetime | None = None,
+) -> str:
+    """A signed access token for ``user_id`` acting as ``role``.
+
+    Parameters
+    ----------
+    user_id
+        The user's id in the store.
+    role
+        ``"user"`` or ``"admin"``.
+    settings
+        Secret and lifetime; :func:`~personae.config.get_settings` by default.
+    now
+        Issue time (UTC); tests pass one in the past to get an expired token.
+
+    Returns
+    -------
+    str
+        The compact JWT to send as ``Authorization: Bearer <token>``.
+
+    Examples
+    --------
+    >>> token = create_access_token(7, "user")
+    >>> decode_token(token, "access").user_id
+    7
+    """
+    if role not in get_args(Role):
+        raise ValueError(f"unknown role {role!r}; expected one of {get_args(Role)}")
+    settings = settings if settings is not None else get_settings()
+    lifetime = timedelta(minutes=settings.access_token_minutes)
+    return _encode(user_id, "access", lifetime, settings, now, role=role)
+
+
+def create_refresh_token(
+    user_id: int,
+    *,
+    settings: Settings | None = None,
+    now: datetime | None = None,
+) -> str:
+    """A signed refresh token for ``user_id``; see :func:`create_access_token`."""
+    settings = settings if settings is not None else get_settings()
+    lifetime = timedelta(days=settings.refresh_token_days)
+    return _encode(user_id, "refresh", lifetime, settings, now, role=None)
+
+
+def issue_tokens(
+    user_id: int,
+    role: Role,
+    *,
+    settings: Settings | None = None,
+    now: datetime | None = None,
+) -> TokenPair:
+    """A fresh access and refresh token, as a login or refresh answers them."""
+    settings = settings if settings is not None else get_settings()
+    return TokenPair(
+        access_token=create_access_token(user_id, role, settings=settings, now=now),
+        refresh_token=create_refresh_token(user_id, settings=settings, now=now),
+        expires_in=settings.access_token_minutes * 60,
+    )
+
+
+def decode_token(
+    token: str,
+    expected_type: TokenType,
+    *,
+    settings: Settings | None = None,
+    leeway: float = 0.0,
+) -> TokenClaims:
+    """Verify ``token`` and return its claims.
+
+    Parameters
+    ----------
+    token
+        The compact JWT (without the ``Bearer`` word).
+    expected_type
+        ``"access"`` for requests, ``"refresh"`` for the refresh endpoint: a refresh
+        token must never authorise a request, nor an access token buy new tokens.
+    settings
+        The secret; :func:`~personae.config.get_settings` by default.
+    leeway
+        Seconds of clock skew tolerated on ``exp`` (for tokens checked on another host).
+
+    Returns
+    -------
+    TokenClaims
+        The verified claims.
+
+    Raises
+    ------
+    TokenExpiredError
+        The token is genuine but past ``exp``.
+    InvalidTokenError
+        Bad signature (forged, or signed with another secret), tampered payload, not a
+        JWT, another algorithm, a missing or ill-typed claim, or the wrong ``type``.
+    """
+    settings = settings if settings is not None else get_settings()
+    try:
+        payload: dict[str, Any] = jwt.decode(
+            token,
+            settings.secret_key.get_secret_value(),
+            algorithms=[ALGORITHM],
+            options={"require": _REQUIRED_CLAIMS},
+            leeway=leeway,
+        )
+    except jwt.ExpiredSignatureError as exc:
+        raise TokenExpiredError("the token has expired; refresh it or sign in again") from exc
+    except jwt.InvalidSignatureError as exc:
+        raise InvalidTokenError("the token's signature does not match") from exc
+    except jwt.InvalidTokenError as exc:
+        raise InvalidTokenError(f"the token cannot be used: {exc}") from exc
+    return _claims(payload, expected_type)
+
+
+def _encode(
+    user_id: int,
+    token_type: TokenType,
+    lifetime: timedelta,
+    settings: Settings,
+    now: datetime | None,
+    *,
+    role: Role | None,
+) -> str:
+    if isinstance(user_id, bool) or not isinstance(user_id, int) or user_id < 1:
+        raise ValueError(f"a user id is a positive integer; got {user_id!r}")
+    issued = (now if now is not None else datetime.now(UTC)).astimezone(UTC)
+    payload: dict[str, Any] = {
+        "sub": str(user_id),
+        "type": token_type,
+        "iat": int(issued.timestamp()),
+        "exp": int((issued + lifetime).timestamp()),
+        "jti": secrets.token_urlsafe(16),
+    }
+    if role is not None:
+        payload["role"] = role
+    return jwt.encode(payload, settings.secret_key.get_secret_value(), algorithm=ALGORITHM)
+
+
+def _claims(payload: dict[str, Any], expected_type: TokenType) -> TokenClaims:
+    """Check the claims' types and meaning; the signature and ``exp`` are already verified."""
+    token_type = payload.get("type")
+    if token_type not in get_args(TokenType):
+        raise InvalidTokenError("the token has no valid type")
+    if token_type != expected_type:
+        raise InvalidTokenError(f"expected an {expected_type} token, got a {token_type} token")
+    subject = payload.get("sub")
+    if not isinstance(subject, str) or not subject.isascii() or not subject.isdigit():
+        raise InvalidTokenError("the token's subject is not a user id")
+    role = payload.get("role")
+    if token_type == "access" and role not in get_args(Role):
+        raise InvalidTokenError("the access token carries no valid role")
+    jti = payload.get("jti")
+    if not isinstance(jti, str) or not jti:
+        raise InvalidTokenError("the token has no id")
+    issued_at, expires_at = payload.get("iat"), payload.get("exp")
+    if not isinstance(issued_at, int | float) or not isinstance(expires_at, int | float):
+        raise InvalidTokenError("the token's times are not numbers")
+    return TokenClaims(
+        user_id=int(subject),
+        type=token_type,
+        role=role if token_type == "access" else None,
+        jti=jti,
+        issued_at=datetime.fromtimestamp(issued_at, UTC),
+        expires_at=datetime.fromtimestamp(expires_at, UTC),
+    )

@@ -1,0 +1,7 @@
+"""Redis fixtures for the auth tests (rate limits) (see ``tests/redis_support.py``)."""
+
+from __future__ import annotations
+
+from tests.redis_support import redis_namespace, redis_url, throwaway_redis
+
+__all__ = ["redis_namespace", "redis_url", "throwaway_redis"]
