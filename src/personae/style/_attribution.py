@@ -13,9 +13,14 @@ from collections.abc import Sequence
 
 from personae.errors import ProfileError, TextTooShortError
 from personae.style._analyze import analyze
-from personae.style._features import scalar_features
+from personae.style._features import DIMENSIONS_BY_KEY, scalar_features
 from personae.style._fingerprint import Fingerprint
-from personae.style._profile import MIN_WORDS_TO_JUDGE, StyleProfile
+from personae.style._profile import (
+    MIN_WORDS_TO_JUDGE,
+    StyleProfile,
+    expected_spread,
+    length_factor,
+)
 from personae.style._results import Attribution
 from personae.style._wordmodel import log_likelihoods
 
@@ -38,7 +43,6 @@ def attribute(text: str, profiles: Sequence[StyleProfile]) -> list[Attribution]:
     TextTooShortError
         If the text has fewer than :data:`MIN_WORDS_TO_JUDGE` words.
     """
-    _check_profiles(profiles)
     return attribute_fingerprint(analyze(text), profiles)
 
 
@@ -68,12 +72,15 @@ def attribute_fingerprint(fp: Fingerprint, profiles: Sequence[StyleProfile]) -> 
 
 
 def _gaussian_log_likelihood(fp: Fingerprint, profile: StyleProfile) -> float:
+    """Log-likelihood of the text's dimensions, each normal around the voice's mean with
+    the spread :meth:`StyleProfile.match` expects for a text of this length."""
     total = 0.0
+    factor = length_factor(profile, fp)
     for key, value in scalar_features(fp).items():
         stat = profile.dimensions.get(key)
         if stat is None or stat.n == 0:
             continue
-        spread = max(stat.stdev, 0.1 * abs(stat.mean), 0.01)
+        spread = expected_spread(DIMENSIONS_BY_KEY[key], stat, fp, length_factor=factor)
         total += -0.5 * ((value - stat.mean) / spread) ** 2 - math.log(spread)
     return total
 

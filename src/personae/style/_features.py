@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from personae.style._fingerprint import Fingerprint
 
-__all__ = ["DIMENSIONS", "DimensionSpec", "scalar_features"]
+__all__ = ["DIMENSIONS", "DIMENSIONS_BY_KEY", "DimensionSpec", "scalar_features"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,6 +231,9 @@ DIMENSIONS: tuple[DimensionSpec, ...] = (
         length_sensitive=False,
     ),
 )
+
+
+DIMENSIONS_BY_KEY: dict[str, DimensionSpec] = {spec.key: spec for spec in DIMENSIONS}
 
 
 def scalar_features(fp: Fingerprint) -> dict[str, float]:
