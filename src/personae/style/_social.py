@@ -12,7 +12,14 @@ from dataclasses import dataclass
 
 from personae.style._fingerprint import SocialHabits
 
-__all__ = ["EMOJI_MIN_CODE_POINT", "SocialCounts", "count_emoji", "social_habits", "strip_social"]
+__all__ = [
+    "EMOJI_MIN_CODE_POINT",
+    "SocialCounts",
+    "count_emoji",
+    "social_habits",
+    "strip_social",
+    "touches_social",
+]
 
 EMOJI_MIN_CODE_POINT = 0x2600
 """No emoji has a lower code point: a text whose largest code point is lower has none."""
@@ -76,6 +83,23 @@ def count_emoji(text: str) -> int:
     if first is None:
         return 0
     return sum(1 for _ in _EMOJI_RE.finditer(text, first.start()))
+
+
+_SPACE_RE = re.compile(r"\s")
+
+
+def touches_social(text: str, start: int, end: int) -> bool:
+    """Whether the white-space run ``text[start:end]`` borders a URL, hashtag or mention.
+
+    :func:`strip_social` replaces such a token by a space, which joins the run to what
+    lies beyond the token (a comma before ``, and``, the blank lines around a tag line);
+    the chunker never cuts at such a run, so tokens do not depend on where it cuts.
+    """
+    before = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start), text.rfind("\t", 0, start))
+    if _SOCIAL_RE.match(text[before + 1 : start].lower()):
+        return True
+    after = _SPACE_RE.search(text, end)
+    return _SOCIAL_RE.match(text[end : after.start() if after else len(text)].lower()) is not None
 
 
 def strip_social(text: str, counts: SocialCounts) -> str:

@@ -42,7 +42,13 @@ from personae.style._chars import code_points
 from personae.style._lexicon import ABBREVIATIONS, COORDINATORS
 from personae.style._ngrams import CharNgramCounter
 from personae.style._punctuation import count_punctuation
-from personae.style._social import EMOJI_MIN_CODE_POINT, SocialCounts, count_emoji, strip_social
+from personae.style._social import (
+    EMOJI_MIN_CODE_POINT,
+    SocialCounts,
+    count_emoji,
+    strip_social,
+    touches_social,
+)
 
 __all__ = [
     "BREAK",
@@ -75,6 +81,7 @@ _TOKEN_RE = re.compile(
 _PARAGRAPH_CUT_RE = re.compile(r"\n\s*\n")
 _SPACE_CUT_RE = re.compile(r"(?<=[^,\s])\s+")  # not after a comma: ", and" stays whole
 _SPACE_RE = re.compile(r"\s+")
+_ANY_SPACE_RE = re.compile(r"\s")
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -111,33 +118,35 @@ class Scan:
 def iter_chunks(text: str, size: int = CHUNK_CHARS) -> Iterator[str]:
     """Split ``text`` into consecutive chunks of roughly ``size`` characters.
 
-    A chunk ends after a paragraph break if one lies within one more chunk past the
-    target size, else after the next run of white space (not one that follows a comma),
-    so chunks never cut a word, URL, sentence mark or clause joint, and each chunk but
-    the first starts at a non-space character: tokenising chunk by chunk gives the same
-    tokens as tokenising the whole text. Only a text with no usable white space for
-    a whole chunk is cut mid-run.
+        A chunk ends after a paragraph break if one lies within one more chunk past the
+        target size, else after the next run of white space (not one that follows a comma),
+        and never beside a URL, hashtag or mention (removing it later would join the run to
+    what lies beyond), so chunks never cut a word, URL, sentence mark or clause joint, and
+    each chunk but
+        the first starts at a non-space character: tokenising chunk by chunk gives the same
+        tokens as tokenising the whole text. Only a text with no usable white space for
+        a whole chunk is cut mid-run.
 
-    Parameters
-    ----------
-    text : str
-        The whole text.
-    size : int
-        Target characters per chunk.
+        Parameters
+        ----------
+        text : str
+            The whole text.
+        size : int
+            Target characters per chunk.
 
-    Yields
-    ------
-    str
-        Chunks whose concatenation is ``text``.
+        Yields
+        ------
+        str
+            Chunks whose concatenation is ``text``.
     """
     start, end = 0, len(text)
     while end - start > size:
         target, limit = start + size, min(start + 2 * size, end)
-        cut = _PARAGRAPH_CUT_RE.search(text, target, limit) or _SPACE_CUT_RE.search(
-            text, target, limit
-        )
-        if cut is None and limit == end:
-            break  # the rest is short enough: no need to cut it mid-run
+        cut = _find_cut(text, target, limit, size=size)
+        if cut is None and (limit == end or _ANY_SPACE_RE.search(text, target, end)):
+            # The rest is short enough, or every white-space run left borders a link or
+            # tag: keep it whole rather than cut where the tokens would change.
+            break
         stop = cut.end() if cut else target
         rest = _SPACE_RE.match(text, stop)  # a run may go on past the search limit
         if rest:
@@ -146,6 +155,21 @@ def iter_chunks(text: str, size: int = CHUNK_CHARS) -> Iterator[str]:
         start = stop
     if start < end:
         yield text[start:]
+
+
+def _find_cut(text: str, start: int, limit: int, *, size: int) -> re.Match[str] | None:
+    """The first paragraph break (else white-space run) from ``start`` that borders no URL,
+    hashtag or mention (:func:`~personae.style._social.touches_social`).
+
+    The search window slides past runs that do border one; ``None`` means no run from
+    ``start`` on qualifies.
+    """
+    pos = start
+    while True:
+        cut = _PARAGRAPH_CUT_RE.search(text, pos, limit) or _SPACE_CUT_RE.search(text, pos, limit)
+        if cut is None or not touches_social(text, cut.start(), cut.end()):
+            return cut
+        pos, limit = cut.end(), max(limit, min(cut.end() + size, len(text)))
 
 
 def scan(text: str, *, chunk_chars: int = CHUNK_CHARS, ngram_n: int = 3) -> Scan:
