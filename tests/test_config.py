@@ -105,3 +105,44 @@ def test_a_blank_redis_url_means_no_redis(blank: str) -> None:
 def test_durations_and_limits_must_be_positive(field: str) -> None:
     with pytest.raises(ValidationError):
         _settings(**{field: 0})
+
+
+# -- the HTTP server ---------------------------------------------------------------------
+
+
+def test_server_defaults() -> None:
+    settings = _settings()
+    assert (settings.host, settings.port) == ("127.0.0.1", 8000)
+    assert settings.max_request_bytes == 1_048_576
+    assert settings.auth_rate_limit_per_minute == 20
+    assert settings.redis_namespace == "personae"
+    assert settings.cache_enabled is True
+
+
+def test_server_values_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PERSONAE_HOST", "0.0.0.0")
+    monkeypatch.setenv("PERSONAE_PORT", "9000")
+    monkeypatch.setenv("PERSONAE_MAX_REQUEST_BYTES", "2048")
+    monkeypatch.setenv("PERSONAE_AUTH_RATE_LIMIT_PER_MINUTE", "5")
+    monkeypatch.setenv("PERSONAE_REDIS_NAMESPACE", "tenant-a")
+    settings = _settings()
+    assert (settings.host, settings.port, settings.max_request_bytes) == ("0.0.0.0", 9000, 2048)
+    assert settings.auth_rate_limit_per_minute == 5
+    assert settings.redis_namespace == "tenant-a"
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"port": 0},
+        {"port": 65536},
+        {"max_request_bytes": 0},
+        {"auth_rate_limit_per_minute": 0},
+        {"redis_namespace": ""},
+        {"redis_namespace": "has:colon"},
+        {"host": ""},
+    ],
+)
+def test_bad_server_values_are_refused(values: dict[str, object]) -> None:
+    with pytest.raises(ValidationError):
+        _settings(**values)

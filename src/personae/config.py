@@ -77,6 +77,43 @@ class Settings(BaseSettings):
     cache_ttl_seconds: int = Field(
         default=300, gt=0, description="How long a cached persona read may be reused, at most."
     )
+    cache_enabled: bool = Field(
+        default=True,
+        description="Whether persona reads are cached; false sends every read to the database.",
+    )
+    redis_namespace: str = Field(
+        default="personae",
+        min_length=1,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9_.-]+$",
+        description=(
+            "Prefix of every Redis key and channel personae uses, so deployments (or test "
+            "runs) sharing one Redis stay apart."
+        ),
+    )
+
+    host: str = Field(
+        default="127.0.0.1",
+        min_length=1,
+        description="Interface `personae serve` listens on; 0.0.0.0 for every interface.",
+    )
+    port: int = Field(default=8000, ge=1, le=65535, description="Port `personae serve` uses.")
+    max_request_bytes: int = Field(
+        default=1_048_576,
+        gt=0,
+        description=(
+            "Largest HTTP request body, in bytes; larger ones are refused with 413 before "
+            "they are read."
+        ),
+    )
+    auth_rate_limit_per_minute: int = Field(
+        default=20,
+        gt=0,
+        description=(
+            "Requests each client address may make per minute to the sign-in routes "
+            "(register, login, refresh): a brake on password guessing."
+        ),
+    )
 
     @field_validator("database_url")
     @classmethod

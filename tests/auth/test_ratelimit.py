@@ -263,5 +263,18 @@ def test_build_rate_limiter_follows_the_settings() -> None:
     )
     try:
         assert isinstance(shared, RedisRateLimiter)
+        assert shared.namespace == "personae"
     finally:
         shared.close()
+    tenant = build_rate_limiter(
+        Settings(
+            _env_file=None,
+            redis_url=f"redis://127.0.0.1:{free_port()}/0",
+            redis_namespace="tenant-b",
+        )
+    )
+    try:
+        assert isinstance(tenant, RedisRateLimiter)
+        assert tenant.namespace == "tenant-b"
+    finally:
+        tenant.close()

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from personae.errors import StoreError
+from personae.errors import InputError, StoreError
 from personae.store import Database, session_scope
+from tests.conftest import POSTGRES_URL
 
 
 def test_sqlite_connections_enforce_foreign_keys_and_use_wal(tmp_path: Path) -> None:
@@ -48,3 +49,25 @@ def test_unreachable_servers_and_bad_urls_are_store_errors() -> None:
         with pytest.raises(StoreError, match="cannot use the database"):
             db.upgrade()
         assert "127.0.0.1:1" in str(db)
+
+
+@pytest.mark.skipif(POSTGRES_URL is None, reason="PERSONAE_TEST_POSTGRES_URL is not set")
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+@pytest.mark.parametrize(
+    ("statement", "value"),
+    [
+        ("SELECT CAST(:v AS integer)", "x"),
+        ("SELECT CAST(:v AS integer)", "99999999999"),
+        ("SELECT CAST(:v AS text)", "nul\x00"),
+    ],
+)
+def test_values_the_database_cannot_hold_become_input_errors(
+    database_url: str, statement: str, value: str
+) -> None:
+    """The net under the schemas: a value a column cannot hold is the caller's to fix."""
+    with (
+        Database(database_url) as db,
+        pytest.raises(InputError, match="does not fit the database"),
+        session_scope(db) as session,
+    ):
+        session.execute(text(statement), {"v": value})

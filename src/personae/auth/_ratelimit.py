@@ -74,6 +74,9 @@ class RateLimiter(Protocol):
     >>> result.raise_for_limit()  # raises RateLimitedError once the limit is reached
     """
 
+    in_process: bool
+    """True when :meth:`hit` does no I/O, so an async caller may call it on its event loop."""
+
     def hit(self, identity: str, *, limit: int, window_seconds: float) -> RateLimitResult:
         """Record one request by ``identity`` if it is within ``limit`` per window."""
         ...
@@ -110,6 +113,8 @@ class MemoryRateLimiter:
         Most identities tracked; the least recently seen is forgotten first, so memory
         stays bounded however many clients come and go.
     """
+
+    in_process = True
 
     def __init__(self, *, clock: Clock = time.monotonic, max_identities: int = 100_000) -> None:
         if max_identities < 1:
@@ -191,6 +196,8 @@ class RedisRateLimiter:
     socket_timeout, retry_interval, max_retry_interval
         How long to wait for Redis, and the back-off between attempts while it is down.
     """
+
+    in_process = False
 
     def __init__(
         self,
@@ -275,5 +282,5 @@ def build_rate_limiter(settings: Settings | None = None) -> RateLimiter:
     """
     settings = settings if settings is not None else get_settings()
     if settings.redis_url is not None:
-        return RedisRateLimiter(settings.redis_url)
+        return RedisRateLimiter(settings.redis_url, namespace=settings.redis_namespace)
     return MemoryRateLimiter()

@@ -55,6 +55,10 @@ class Cache(abc.ABC):
     default_ttl: float
     """Seconds a value lives when :meth:`set` or :meth:`get_or_load` get no ``ttl``."""
 
+    in_process: bool = False
+    """True when :meth:`get` does no I/O, so an async caller may call it on its event loop
+    and leave only misses to a worker thread."""
+
     @abc.abstractmethod
     def get(self, key: str) -> bytes | None:
         """The cached value, or ``None`` when there is none (or it cannot be trusted)."""

@@ -122,6 +122,8 @@ class MemoryCache(Cache):
     b'{}'
     """
 
+    in_process = True
+
     def __init__(
         self,
         *,

@@ -11,6 +11,7 @@ from personae import __version__
 from personae.cli import _store, _style
 from personae.cli._console import print_error
 from personae.cli._demo import demo
+from personae.cli._serve import serve
 from personae.errors import PersonaeError
 
 __all__ = ["USER_ERROR_EXIT_CODE", "app"]
@@ -48,6 +49,7 @@ app.add_typer(_store.db_app, name="db")
 app.command("sync")(_store.sync_command)
 app.command("export")(_store.export_command)
 app.command("demo")(demo)
+app.command("serve")(serve)
 
 
 def _print_version(value: bool) -> None:

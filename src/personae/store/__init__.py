@@ -47,10 +47,14 @@ from personae.store._models import (
     User,
 )
 from personae.store._schemas import (
+    MAX_INT,
+    NAME_PATTERN,
     ApiKeyPublic,
     FieldChange,
+    JsonObject,
     PersonaCreate,
     PersonaDiff,
+    PersonaFields,
     PersonaPublic,
     PersonaUpdate,
     PersonaVersionPublic,
@@ -69,6 +73,8 @@ from personae.store.crud import delete_user
 
 __all__ = [
     "CARD_FIELD_MAP",
+    "MAX_INT",
+    "NAME_PATTERN",
     "PERSONA_FIELDS",
     "ApiKey",
     "ApiKeyPublic",
@@ -76,11 +82,13 @@ __all__ = [
     "Base",
     "Database",
     "FieldChange",
+    "JsonObject",
     "Persona",
     "PersonaAnalysisResult",
     "PersonaConfiguration",
     "PersonaCreate",
     "PersonaDiff",
+    "PersonaFields",
     "PersonaLabel",
     "PersonaMetric",
     "PersonaPublic",

@@ -16,11 +16,11 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DataError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from personae.config import get_settings
-from personae.errors import StoreError
+from personae.errors import InputError, StoreError
 
 __all__ = ["Database", "session_scope"]
 
@@ -154,6 +154,10 @@ def session_scope(database: Database) -> Iterator[Session]:
     ------
     StoreError
         The database cannot be reached (connection refused, bad file path …).
+    InputError
+        A value does not fit its column (a number out of range, text the database cannot
+        hold). The schemas refuse such values first; this is the net under them, so
+        input never surfaces as an unexplained database error.
     """
     session = database.sessions()
     try:
@@ -162,6 +166,10 @@ def session_scope(database: Database) -> Iterator[Session]:
     except OperationalError as exc:
         session.rollback()
         raise StoreError(f"database error: {exc.orig or exc}") from exc
+    except DataError as exc:
+        session.rollback()
+        reason = str(exc.orig or exc).strip().splitlines()[0]
+        raise InputError(f"a value does not fit the database: {reason}") from exc
     except BaseException:
         session.rollback()
         raise

@@ -11,10 +11,12 @@ invented).
 from __future__ import annotations
 
 import json
+import math
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -27,9 +29,11 @@ from personae.errors import ProfileError
 from personae.style import StyleProfile
 
 __all__ = [
+    "MAX_INT",
     "NAME_PATTERN",
     "ApiKeyPublic",
     "FieldChange",
+    "JsonObject",
     "PersonaCreate",
     "PersonaDiff",
     "PersonaFields",
@@ -45,14 +49,69 @@ __all__ = [
 NAME_PATTERN = r"^[A-Za-z0-9 _.-]{1,100}$"
 """A persona name: 1..100 letters, digits, spaces, ``_``, ``.`` or ``-`` (unique per owner)."""
 
+MAX_INT = 2**31 - 1
+"""Largest integer an ``INTEGER`` column holds on every backend (PostgreSQL's int4).
+
+Ids and versions are bounded by it *before* a query, so an out-of-range number is a
+validation error rather than a database error."""
+
 _LONG_TEXT = 100_000  # system prompts and card descriptions can be long, but not unbounded
 
+
+def _no_nul(value: str) -> str:
+    """Refuse NUL characters: PostgreSQL text cannot hold them, so they would fail there."""
+    if "\x00" in value:
+        raise ValueError("text must not contain NUL (\\x00) characters")
+    return value
+
+
+def _finite(value: Any) -> None:
+    """Refuse what JSON cannot hold as it is, anywhere inside ``value``.
+
+    Objects must have string keys (``json.dumps`` would turn ``1`` into ``"1"`` and a
+    re-sync would then always see a change), and values must be JSON's own types: YAML
+    gives dates and timestamps, which cannot be stored. NaN and Infinity are not JSON
+    either: PostgreSQL's ``json`` type rejects them, and a response holding one could
+    not be serialised.
+    """
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError("JSON numbers must be finite (NaN and Infinity are not JSON)")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise ValueError(f"JSON object keys must be strings, not {type(key).__name__}")
+            _finite(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _finite(item)
+    elif value is not None and not isinstance(value, str | int):  # bool is an int
+        raise ValueError(
+            f"JSON fields hold objects, arrays, strings, numbers, true, false and null; "
+            f"not {type(value).__name__}"
+        )
+
+
+def _json_value(value: Any) -> Any:
+    """Refuse values a JSON column cannot hold as they are (see :func:`_finite`)."""
+    _finite(value)
+    return value
+
+
 PersonaName = Annotated[str, StringConstraints(pattern=NAME_PATTERN, min_length=1, max_length=100)]
-ShortText = Annotated[str, StringConstraints(max_length=300)]
-LongText = Annotated[str, StringConstraints(max_length=_LONG_TEXT)]
+ShortText = Annotated[str, StringConstraints(max_length=300), AfterValidator(_no_nul)]
+LongText = Annotated[str, StringConstraints(max_length=_LONG_TEXT), AfterValidator(_no_nul)]
 Score = Annotated[float, Field(ge=0.0, le=1.0)]
-Tag = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+Tag = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_no_nul)]
+JsonObject = Annotated[dict[str, Any], AfterValidator(_json_value)]
 Role = Literal["user", "admin"]
+DisplayName = Annotated[
+    str, StringConstraints(min_length=1, max_length=200), AfterValidator(_no_nul)
+]
+Archetype = Annotated[str, StringConstraints(max_length=100), AfterValidator(_no_nul)]
+PersonaType = Annotated[
+    str, StringConstraints(min_length=1, max_length=50), AfterValidator(_no_nul)
+]
 
 
 def _fingerprint(value: object) -> object:
@@ -63,6 +122,7 @@ def _fingerprint(value: object) -> object:
         return json.loads(value.to_json())
     if not isinstance(value, dict):
         raise ValueError("linguistic_fingerprint must be a serialised StyleProfile (an object)")
+    _finite(value)
     try:
         StyleProfile.from_json(json.dumps(value))
     except ProfileError as exc:
@@ -76,19 +136,19 @@ class PersonaFields(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: PersonaName = Field(description="Unique per owner; letters, digits, space, _ . -")
-    display_name: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = Field(
+    display_name: DisplayName | None = Field(
         default=None, description="Shown to people; defaults to the name."
     )
     role: ShortText = Field(default="", description="What the persona is, in a line.")
-    archetype: Annotated[str, StringConstraints(max_length=100)] | None = None
+    archetype: Archetype | None = None
     core_belief: LongText | None = None
     system_prompt: LongText = ""
     context: LongText = ""
     expertise: list[Tag] = Field(default_factory=list, max_length=200)
     response_format: LongText = ""
-    persona_type: Annotated[str, StringConstraints(min_length=1, max_length=50)] = "standard"
-    tonal_range: dict[str, Any] = Field(default_factory=dict)
-    stylistic_constraints: dict[str, Any] = Field(default_factory=dict)
+    persona_type: PersonaType = "standard"
+    tonal_range: JsonObject = Field(default_factory=dict)
+    stylistic_constraints: JsonObject = Field(default_factory=dict)
     linguistic_fingerprint: dict[str, Any] | None = Field(
         default=None, description="A serialised StyleProfile: measured by personae.style."
     )
@@ -96,7 +156,7 @@ class PersonaFields(BaseModel):
     scenario: LongText = ""
     greeting: LongText = Field(default="", description="The persona's first chat message.")
     example_dialogue: LongText = ""
-    card_extensions: dict[str, Any] | None = Field(
+    card_extensions: JsonObject | None = Field(
         default=None,
         description="Character-card fields with no persona column, kept for lossless export.",
     )
@@ -151,27 +211,27 @@ class PersonaUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    version: int = Field(ge=1, description="The version the change was made against.")
-    message: Annotated[str, StringConstraints(max_length=1000)] = ""
+    version: int = Field(ge=1, le=MAX_INT, description="The version the change was made against.")
+    message: Annotated[str, StringConstraints(max_length=1000), AfterValidator(_no_nul)] = ""
 
     name: PersonaName | None = None
-    display_name: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
+    display_name: DisplayName | None = None
     role: ShortText | None = None
-    archetype: Annotated[str, StringConstraints(max_length=100)] | None = None
+    archetype: Archetype | None = None
     core_belief: LongText | None = None
     system_prompt: LongText | None = None
     context: LongText | None = None
     expertise: list[Tag] | None = Field(default=None, max_length=200)
     response_format: LongText | None = None
-    persona_type: Annotated[str, StringConstraints(min_length=1, max_length=50)] | None = None
-    tonal_range: dict[str, Any] | None = None
-    stylistic_constraints: dict[str, Any] | None = None
+    persona_type: PersonaType | None = None
+    tonal_range: JsonObject | None = None
+    stylistic_constraints: JsonObject | None = None
     linguistic_fingerprint: dict[str, Any] | None = None
     confidence_score: Score | None = None
     scenario: LongText | None = None
     greeting: LongText | None = None
     example_dialogue: LongText | None = None
-    card_extensions: dict[str, Any] | None = None
+    card_extensions: JsonObject | None = None
     is_active: bool | None = None
 
     _check_fingerprint = field_validator("linguistic_fingerprint", mode="before")(_fingerprint)
@@ -254,8 +314,14 @@ class UserCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    email: Annotated[str, StringConstraints(min_length=3, max_length=320, pattern=r"^\S+@\S+$")]
-    password_hash: Annotated[str, StringConstraints(min_length=1, max_length=512)]
+    email: Annotated[
+        str,
+        StringConstraints(min_length=3, max_length=320, pattern=r"^\S+@\S+$"),
+        AfterValidator(_no_nul),
+    ]
+    password_hash: Annotated[
+        str, StringConstraints(min_length=1, max_length=512), AfterValidator(_no_nul)
+    ]
     role: Role = "user"
 
 

@@ -80,13 +80,18 @@ __all__ = [
     "get_label",
     "get_persona",
     "get_persona_by_name",
+    "get_platform_persona",
     "get_user",
     "get_user_by_email",
     "get_version",
     "history",
+    "list_analysis_results",
     "list_api_keys",
     "list_labels",
+    "list_metrics",
     "list_personas",
+    "list_platform_personas",
+    "list_validation_results",
     "record_metric",
     "revoke_api_key",
     "rollback",
@@ -796,6 +801,100 @@ def upsert_platform_persona(
     )
     session.flush()
     return row
+
+
+def get_platform_persona(
+    *, session: Session, owner_id: int, persona_id: int, platform: str
+) -> PlatformPersona:
+    """The owner's persona adapted to ``platform``.
+
+    Raises
+    ------
+    PersonaNotFoundError
+        No such persona for this owner.
+    NotFoundError
+        The persona has no adaptation to this platform.
+    """
+    get_persona(session=session, owner_id=owner_id, persona_id=persona_id)
+    row = session.scalar(
+        select(PlatformPersona).where(
+            PlatformPersona.persona_id == persona_id, PlatformPersona.platform == platform
+        )
+    )
+    if row is None:
+        raise NotFoundError(
+            f"persona {persona_id} has no {platform!r} adaptation",
+            persona_id=persona_id,
+            platform=platform,
+        )
+    return row
+
+
+def list_platform_personas(
+    *, session: Session, owner_id: int, persona_id: int
+) -> list[PlatformPersona]:
+    """The persona's platform adaptations, by platform name."""
+    get_persona(session=session, owner_id=owner_id, persona_id=persona_id)
+    query = (
+        select(PlatformPersona)
+        .where(PlatformPersona.persona_id == persona_id)
+        .order_by(PlatformPersona.platform)
+    )
+    return list(session.scalars(query))
+
+
+def list_validation_results(
+    *, session: Session, owner_id: int, persona_id: int, limit: int = 100
+) -> list[PersonaValidationResult]:
+    """The persona's latest quality checks, newest first (at most ``limit``)."""
+    get_persona(session=session, owner_id=owner_id, persona_id=persona_id)
+    query = (
+        select(PersonaValidationResult)
+        .where(PersonaValidationResult.persona_id == persona_id)
+        .order_by(PersonaValidationResult.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+def list_analysis_results(
+    *,
+    session: Session,
+    owner_id: int,
+    persona_id: int,
+    analysis_type: str | None = None,
+    limit: int = 1000,
+) -> list[PersonaAnalysisResult]:
+    """The persona's analysis results (of one type, if given), oldest first.
+
+    With more than ``limit`` results, the newest ``limit`` are returned.
+    """
+    get_persona(session=session, owner_id=owner_id, persona_id=persona_id)
+    query = select(PersonaAnalysisResult).where(PersonaAnalysisResult.persona_id == persona_id)
+    if analysis_type is not None:
+        query = query.where(PersonaAnalysisResult.analysis_type == analysis_type)
+    newest = list(session.scalars(query.order_by(PersonaAnalysisResult.id.desc()).limit(limit)))
+    return newest[::-1]
+
+
+def list_metrics(
+    *,
+    session: Session,
+    owner_id: int,
+    persona_id: int,
+    metric: str | None = None,
+    limit: int = 10_000,
+) -> list[PersonaMetric]:
+    """The persona's measurements (of one metric, if given), oldest first.
+
+    With more than ``limit`` rows, the newest ``limit`` are returned.
+    """
+    get_persona(session=session, owner_id=owner_id, persona_id=persona_id)
+    query = select(PersonaMetric).where(PersonaMetric.persona_id == persona_id)
+    if metric is not None:
+        query = query.where(PersonaMetric.metric == metric)
+    newest = list(session.scalars(query.order_by(PersonaMetric.id.desc()).limit(limit)))
+    return newest[::-1]
 
 
 def add_analysis_result(

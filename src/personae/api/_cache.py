@@ -1,0 +1,139 @@
+"""Cached persona reads and the invalidation a write schedules for after its commit.
+
+Keys are ``persona:<owner>:<persona>:<what>``. The owner comes first so that no request
+can ever name another owner's entry (a key is built from the caller's own id, and the
+loader reads through the owner-scoped ``crud``), and so that one prefix drops all of an
+owner's entries (account deletion, definitions sync). Everything cached about one persona
+shares the prefix ``persona:<owner>:<persona>:``, so one invalidation covers the persona
+and its platform adaptations.
+
+Loaders read in a session of their own, opened when the loader runs. The cache takes its
+invalidation token *before* the loader starts, and a snapshot taken by an earlier query of
+the request (the user lookup) could predate a write whose invalidation the token already
+reflects; a fresh session cannot.
+"""
+
+from __future__ import annotations
+
+from starlette.concurrency import run_in_threadpool
+
+from personae.api._schemas import PlatformPersonaPublic
+from personae.api._state import AppState
+from personae.cache import Cache
+from personae.store import PersonaPublic, crud, session_scope
+
+__all__ = [
+    "AfterCommit",
+    "owner_prefix",
+    "persona_key",
+    "persona_prefix",
+    "platform_key",
+    "read_persona_json",
+    "read_persona_json_async",
+    "read_platform_json",
+]
+
+
+def owner_prefix(owner_id: int) -> str:
+    """Every cached entry of one owner."""
+    return f"persona:{owner_id}:"
+
+
+def persona_prefix(owner_id: int, persona_id: int) -> str:
+    """Every cached entry of one persona."""
+    return f"persona:{owner_id}:{persona_id}:"
+
+
+def persona_key(owner_id: int, persona_id: int) -> str:
+    """The persona itself (``PersonaPublic`` JSON)."""
+    return f"{persona_prefix(owner_id, persona_id)}doc"
+
+
+def platform_key(owner_id: int, persona_id: int, platform: str) -> str:
+    """One platform adaptation of the persona."""
+    return f"{persona_prefix(owner_id, persona_id)}platform:{platform}"
+
+
+def read_persona_json(state: AppState, *, owner_id: int, persona_id: int) -> bytes:
+    """The owner's persona as ``PersonaPublic`` JSON, through the cache.
+
+    Raises
+    ------
+    PersonaNotFoundError
+        No such persona for this owner (nothing is cached).
+    """
+
+    def load() -> bytes:
+        with session_scope(state.database) as session:
+            persona = crud.get_persona(session=session, owner_id=owner_id, persona_id=persona_id)
+            return PersonaPublic.model_validate(persona).model_dump_json().encode()
+
+    return state.cache.get_or_load(persona_key(owner_id, persona_id), load)
+
+
+async def read_persona_json_async(state: AppState, *, owner_id: int, persona_id: int) -> bytes:
+    """:func:`read_persona_json` for a coroutine: a hit of an in-process cache is served on
+    the event loop; a miss, or a cache that does I/O, goes to a worker thread.
+
+    The thread-pool trip costs more than a cache hit itself, and the cached read is the
+    hot path of the API.
+    """
+    if state.cache.in_process:
+        cached = state.cache.get(persona_key(owner_id, persona_id))
+        if cached is not None:
+            return cached
+    return await run_in_threadpool(
+        read_persona_json, state, owner_id=owner_id, persona_id=persona_id
+    )
+
+
+def read_platform_json(state: AppState, *, owner_id: int, persona_id: int, platform: str) -> bytes:
+    """One platform adaptation as ``PlatformPersonaPublic`` JSON, through the cache.
+
+    Raises
+    ------
+    PersonaNotFoundError, NotFoundError
+        No such persona for this owner, or no adaptation to ``platform``.
+    """
+
+    def load() -> bytes:
+        with session_scope(state.database) as session:
+            row = crud.get_platform_persona(
+                session=session, owner_id=owner_id, persona_id=persona_id, platform=platform
+            )
+            return PlatformPersonaPublic.model_validate(row).model_dump_json().encode()
+
+    return state.cache.get_or_load(platform_key(owner_id, persona_id, platform), load)
+
+
+class AfterCommit:
+    """The cache invalidations one request's writes need, run after its commit.
+
+    Routes call :meth:`persona_changed` / :meth:`owner_changed` next to the write; the
+    session dependency calls :meth:`run` once the transaction has committed and before
+    the response is sent. So a reader can never cache what the write replaced, and once a
+    write's response arrives no worker serves the old value. Nothing runs when the
+    request fails, because then nothing changed.
+    """
+
+    def __init__(self) -> None:
+        self._prefixes: list[str] = []
+
+    def persona_changed(self, owner_id: int, persona_id: int) -> None:
+        """Drop everything cached about this persona after the commit."""
+        self._prefixes.append(persona_prefix(owner_id, persona_id))
+
+    def owner_changed(self, owner_id: int) -> None:
+        """Drop everything cached for this owner after the commit."""
+        self._prefixes.append(owner_prefix(owner_id))
+
+    @property
+    def pending(self) -> tuple[str, ...]:
+        """The prefixes that will be invalidated, in order, without repeats."""
+        return tuple(dict.fromkeys(self._prefixes))
+
+    def run(self, cache: Cache) -> None:
+        """Invalidate every pending prefix (the caches never raise on invalidation)."""
+        for prefix in self.pending:
+            cache.invalidate_prefix(prefix)
+        self._prefixes.clear()

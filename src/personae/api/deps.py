@@ -1,0 +1,336 @@
+"""The API's dependencies, declared once as ``Annotated`` aliases.
+
+Routes ask for what they need by type::
+
+    @router.get("/{persona_id}")
+    def read(persona_id: PersonaIdPath, caller: CurrentUserDep, session: SessionDep): ...
+
+- :data:`SessionDep`: one session per request, opened with the store's
+  :func:`~personae.store.session_scope`. It is *function*-scoped: the transaction commits
+  (or rolls back) when the route returns, **before** the response is sent, then the
+  request's cache invalidations run (:data:`AfterCommitDep`). So a client that got a
+  response to a write can rely on it being durable and visible everywhere. Routes never
+  commit.
+- :data:`CurrentUserDep`: the caller, from ``Authorization: Bearer`` with an access token
+  or an API key, then counted by the rate limiter. An access token is trusted as signed
+  (its user id and role), so a request needs no database read to be authorised, as
+  ``personae.auth`` intends; an API key is looked up by its prefix. A read served from
+  the cache therefore touches no database. :data:`LiveUserDep` also confirms the account
+  still exists (routes that create rows or act on the account); :data:`AdminDep` needs
+  the admin role, confirmed against the store; :data:`PasswordUserDep` refuses API keys
+  (for managing keys and the account).
+- :data:`SettingsDep`, :data:`CacheDep`, :data:`StateDep`: what the app's lifespan built.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from typing import Annotated
+
+from fastapi import Depends, Path, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from personae._types import Role
+from personae.api._cache import AfterCommit
+from personae.api._schemas import PLATFORM_PATTERN
+from personae.api._state import AppState
+from personae.auth import (
+    RateLimiter,
+    api_key_prefix,
+    decode_token,
+    is_api_key,
+    require_role,
+    verify_api_key,
+)
+from personae.cache import Cache
+from personae.config import Settings
+from personae.errors import (
+    AuthError,
+    InvalidCredentialsError,
+    InvalidTokenError,
+    PermissionDeniedError,
+)
+from personae.store import MAX_INT, User, crud, session_scope
+
+__all__ = [
+    "AdminDep",
+    "AfterCommitDep",
+    "CacheDep",
+    "Caller",
+    "CurrentUserDep",
+    "LabelPath",
+    "LimiterDep",
+    "LiveUserDep",
+    "PasswordUserDep",
+    "PersonaIdPath",
+    "PlatformPath",
+    "SessionDep",
+    "SettingsDep",
+    "StateDep",
+    "VersionPath",
+    "confirm_admin",
+    "get_current_user",
+    "get_session",
+    "get_state",
+    "limit_sign_in",
+]
+
+# Dependencies that only look something up are ``async``: FastAPI runs them on the event
+# loop instead of hopping to the thread pool for each. Anything that does I/O (database,
+# Redis) stays a plain function and runs in the pool.
+
+_RATE_WINDOW_SECONDS = 60.0
+_TOUCH_EVERY = timedelta(minutes=1)  # last_used_at is a hint, not a log: one write a minute
+
+
+async def get_state(request: Request) -> AppState:
+    """What the lifespan built for this app."""
+    state: AppState = request.app.state.personae
+    return state
+
+
+StateDep = Annotated[AppState, Depends(get_state)]
+
+
+async def _settings(state: StateDep) -> Settings:
+    return state.settings
+
+
+async def _cache(state: StateDep) -> Cache:
+    return state.cache
+
+
+async def _limiter(state: StateDep) -> RateLimiter:
+    return state.limiter
+
+
+async def _after_commit() -> AfterCommit:
+    return AfterCommit()
+
+
+SettingsDep = Annotated[Settings, Depends(_settings)]
+CacheDep = Annotated[Cache, Depends(_cache)]
+LimiterDep = Annotated[RateLimiter, Depends(_limiter)]
+AfterCommitDep = Annotated[AfterCommit, Depends(_after_commit)]
+"""Where a route schedules cache invalidations; they run after its commit (one per request)."""
+
+
+def get_session(state: StateDep, after_commit: AfterCommitDep) -> Iterator[Session]:
+    """One unit of work per request; invalidate the cache once it has committed."""
+    with session_scope(state.database) as session:
+        yield session
+    after_commit.run(state.cache)
+
+
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+# -- who is calling -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """The authenticated caller of a request."""
+
+    id: int
+    role: Role
+    api_key_id: int | None = None
+    api_key_prefix: str | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        """Whether the caller may act on other users' data where the API allows it."""
+        return self.role == "admin"
+
+    @property
+    def rate_identity(self) -> str:
+        """Whose budget a request spends: each API key has its own, apart from its owner."""
+        if self.api_key_prefix is not None:
+            return f"key:{self.api_key_prefix}"
+        return f"user:{self.id}"
+
+
+_bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="bearer",
+    description=(
+        "An access token from POST /api/auth/login (or /register, /refresh), or an API key "
+        "(pk_…) from POST /api/auth/keys."
+    ),
+)
+
+
+def _role(user: User) -> Role:
+    return "admin" if user.role == "admin" else "user"
+
+
+def _from_api_key(session: Session, key: str) -> Caller:
+    prefix = api_key_prefix(key)  # InvalidCredentialsError when malformed
+    for candidate in crud.find_api_keys(session=session, prefix=prefix):
+        if verify_api_key(key, candidate.key_hash):
+            user = session.get(User, candidate.owner_id)
+            if user is None:  # pragma: no cover - keys cascade with their owner
+                break
+            last = candidate.last_used_at
+            if last is None or datetime.now(UTC) - last > _TOUCH_EVERY:
+                crud.touch_api_key(session=session, key_id=candidate.id)
+            return Caller(
+                id=user.id,
+                role=_role(user),
+                api_key_id=candidate.id,
+                api_key_prefix=prefix,
+            )
+    raise InvalidCredentialsError("the API key is unknown or has been revoked")
+
+
+def _from_access_token(settings: Settings, token: str) -> Caller:
+    """The caller an access token names, without a database read.
+
+    The token is signed and lives ``access_token_minutes``; a deleted or demoted user's
+    token keeps its claims until then (their rows are gone, and owner-scoped queries find
+    nothing). Refresh re-reads the user, and :data:`AdminDep` confirms the role.
+    """
+    claims = decode_token(token, "access", settings=settings)
+    if claims.user_id > MAX_INT or claims.role is None:
+        raise InvalidTokenError("the token's claims are not a user of this service")
+    return Caller(id=claims.user_id, role=claims.role)
+
+
+async def get_current_user(
+    state: StateDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Caller:
+    """Authenticate the request, then spend one unit of the caller's rate budget.
+
+    Needs no session of the request: an access token is checked by its signature alone,
+    and an API key is looked up in a short unit of work of its own (which also records
+    its use). So a read served from the cache touches no database at all.
+
+    It is a coroutine because the common case (a token, an in-process limiter) is pure
+    computation: a trip to FastAPI's thread pool would cost more than the work. Only
+    what does I/O (the API-key lookup, a Redis limiter) goes to a worker thread.
+
+    Raises
+    ------
+    AuthError
+        No bearer credentials, or an expired, forged or revoked token or key (401).
+    RateLimitedError
+        The caller used up ``rate_limit_per_minute`` (429 with ``Retry-After``).
+    """
+    if credentials is None or not credentials.credentials:
+        raise AuthError("sign in first: send 'Authorization: Bearer <access token or API key>'")
+    token = credentials.credentials
+    if is_api_key(token):
+        caller = await run_in_threadpool(_caller_from_api_key, state, token)
+    else:
+        caller = _from_access_token(state.settings, token)
+    limiter = state.limiter
+    spend = partial(
+        limiter.hit,
+        caller.rate_identity,
+        limit=state.settings.rate_limit_per_minute,
+        window_seconds=_RATE_WINDOW_SECONDS,
+    )
+    result = spend() if limiter.in_process else await run_in_threadpool(spend)
+    result.raise_for_limit()
+    return caller
+
+
+def _caller_from_api_key(state: AppState, key: str) -> Caller:
+    with session_scope(state.database) as session:
+        return _from_api_key(session, key)
+
+
+CurrentUserDep = Annotated[Caller, Depends(get_current_user)]
+
+
+def _live_user(caller: CurrentUserDep, session: SessionDep) -> Caller:
+    if session.get(User, caller.id) is None:
+        raise InvalidTokenError("the token's user no longer exists; sign in again")
+    return caller
+
+
+LiveUserDep = Annotated[Caller, Depends(_live_user)]
+"""A caller whose account still exists (401 otherwise): for routes that create rows owned
+by the caller or act on the account, where a token outliving its account must not end in
+a confusing 404. One primary-key read, on writes only."""
+
+
+def confirm_admin(session: Session, caller: Caller) -> bool:
+    """Whether the caller is an admin *now*: the token says so and so does the store.
+
+    Admin powers are checked against the store, not only the token, so a demotion takes
+    effect at once where it matters; it costs one read, on admin actions only.
+    """
+    if not caller.is_admin:
+        return False
+    user = session.get(User, caller.id)
+    return user is not None and user.role == "admin"
+
+
+def _admin(caller: CurrentUserDep, session: SessionDep) -> Caller:
+    require_role("admin" if confirm_admin(session, caller) else "user", "admin")
+    return caller
+
+
+AdminDep = Annotated[Caller, Depends(_admin)]
+"""An admin caller (403 otherwise). For routes only admins may use at all."""
+
+
+async def _password_user(caller: LiveUserDep) -> Caller:
+    if caller.api_key_id is not None:
+        raise PermissionDeniedError(
+            "API keys cannot manage API keys or the account; use an access token from "
+            "/api/auth/login",
+            reason="api_key",
+        )
+    return caller
+
+
+PasswordUserDep = Annotated[Caller, Depends(_password_user)]
+"""A caller signed in with a password (access token), not a machine with an API key: a
+leaked key must not be able to mint more keys or erase the account."""
+
+
+def limit_sign_in(request: Request, state: StateDep) -> None:
+    """Count a request to the sign-in routes against its client address.
+
+    Register, login and refresh have no user yet to count against, so they share a
+    per-address budget (``auth_rate_limit_per_minute``): the brake on password guessing.
+
+    Raises
+    ------
+    RateLimitedError
+        The address used up its budget (429 with ``Retry-After``).
+    """
+    address = request.client.host if request.client is not None else "unknown"
+    state.limiter.hit(
+        f"signin:{address}",
+        limit=state.settings.auth_rate_limit_per_minute,
+        window_seconds=_RATE_WINDOW_SECONDS,
+    ).raise_for_limit()
+
+
+# -- path parameters ----------------------------------------------------------------------
+
+PersonaIdPath = Annotated[int, Path(ge=1, le=MAX_INT, description="The persona's id.")]
+VersionPath = Annotated[int, Path(ge=1, le=MAX_INT, description="A version number.")]
+PlatformPath = Annotated[
+    str,
+    Path(
+        pattern=PLATFORM_PATTERN,
+        description="Platform name: lower-case letters, digits, '_' or '-' (e.g. linkedin).",
+    ),
+]
+LabelPath = Annotated[
+    str,
+    Path(
+        pattern=r"^[a-z0-9][a-z0-9_.-]{0,49}$",
+        description="Label name: lower-case letters, digits, '_', '.' or '-' (e.g. production).",
+    ),
+]

@@ -1,0 +1,40 @@
+"""One router per resource; :func:`personae.api.main.create_app` combines them.
+
+Order matters where paths overlap: the fixed paths under ``/api/personas``
+(``/export``, ``/sync``, ``/import/card``, ``/user/{id}``) are registered before
+``/api/personas/{persona_id}``.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from personae.api.routes import (
+    account,
+    auth,
+    cards,
+    health,
+    personas,
+    platforms,
+    quality,
+    style,
+    sync,
+    versions,
+)
+
+__all__ = ["ROUTERS"]
+
+ROUTERS: tuple[APIRouter, ...] = (
+    health.router,
+    auth.router,
+    account.router,
+    sync.router,
+    cards.router,
+    personas.router,
+    versions.router,
+    platforms.router,
+    quality.router,
+    style.router,
+)
+"""Every router, in registration order. Later releases add generation, chat and strategy
+routers here (``routes/generate.py``, ``routes/chat.py``, ``routes/strategy.py``)."""

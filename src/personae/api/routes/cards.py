@@ -1,0 +1,119 @@
+"""Character cards (V2, V3) over HTTP: import a card as a persona, export a persona as one.
+
+A card travels as JSON or as a PNG carrying it in a ``tEXt`` chunk; the store reads and
+writes both (``personae.store.import_card`` / ``export_card``) and round trips are
+lossless.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Response
+
+from personae.api._body import RawBody, request_body
+from personae.api._envelope import Envelope, error_responses, ok
+from personae.api.deps import (
+    AfterCommitDep,
+    CurrentUserDep,
+    LiveUserDep,
+    PersonaIdPath,
+    SessionDep,
+)
+from personae.store import (
+    NAME_PATTERN,
+    PersonaPublic,
+    crud,
+    export_card,
+    import_card,
+    persona_to_card,
+)
+
+__all__ = ["router"]
+
+router = APIRouter(
+    prefix="/api/personas",
+    tags=["cards"],
+    responses=error_responses(401, 422, 429, 503),
+)
+
+Spec = Literal["chara_card_v2", "chara_card_v3"]
+
+
+@router.post(
+    "/import/card",
+    status_code=201,
+    summary="Import a character card",
+    response_model=Envelope[PersonaPublic],
+    responses=error_responses(409, 413),
+    openapi_extra=request_body(
+        "A Character Card V2 or V3: its JSON, or a PNG carrying it.",
+        {
+            "application/json": {"schema": {"type": "object"}},
+            "image/png": {"schema": {"type": "string", "format": "binary"}},
+        },
+    ),
+)
+def import_card_route(
+    body: RawBody,
+    caller: LiveUserDep,
+    session: SessionDep,
+    after_commit: AfterCommitDep,
+    name: Annotated[
+        str | None,
+        Query(
+            pattern=NAME_PATTERN,
+            description="The persona's name; default: an ASCII slug of the card's name.",
+        ),
+    ] = None,
+) -> Envelope[PersonaPublic]:
+    """Create a persona from a card; fields without a persona column are kept for export."""
+    persona = import_card(session=session, owner_id=caller.id, source=body, name=name)
+    after_commit.persona_changed(caller.id, persona.id)
+    return ok(PersonaPublic.model_validate(persona))
+
+
+def _filename(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("_") or "persona"
+
+
+@router.get(
+    "/{persona_id}/card",
+    summary="Export a persona as a character card",
+    response_model=Envelope[dict[str, object]],
+    responses={
+        **error_responses(404),
+        200: {
+            "description": "The card as JSON in the envelope, or a PNG with format=png.",
+            "content": {"image/png": {"schema": {"type": "string", "format": "binary"}}},
+        },
+    },
+)
+def export_card_route(
+    persona_id: PersonaIdPath,
+    caller: CurrentUserDep,
+    session: SessionDep,
+    spec: Annotated[
+        Spec | None, Query(description="Card version; default: the imported card's, else V2.")
+    ] = None,
+    fmt: Annotated[
+        Literal["json", "png"], Query(alias="format", description="json or png.")
+    ] = "json",
+) -> Response | Envelope[dict[str, object]]:
+    """The persona as a card; an imported card comes back as it came in."""
+    if fmt == "png":
+        png = export_card(
+            session=session, owner_id=caller.id, persona_id=persona_id, spec=spec, png=True
+        )
+        assert isinstance(png, bytes)
+        persona = crud.get_persona(session=session, owner_id=caller.id, persona_id=persona_id)
+        return Response(
+            content=png,
+            media_type="image/png",
+            headers={
+                "Content-Disposition": f'attachment; filename="{_filename(persona.name)}.png"'
+            },
+        )
+    persona = crud.get_persona(session=session, owner_id=caller.id, persona_id=persona_id)
+    return ok(persona_to_card(persona, spec=spec))

@@ -1,0 +1,55 @@
+"""``/api/health``: can this instance serve? (No credentials needed; reveals no data.)"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter
+from sqlalchemy import text
+
+from personae import __version__
+from personae.api._envelope import Envelope, error_responses, ok
+from personae.api._schemas import HealthReport
+from personae.api.deps import StateDep
+from personae.cache import Cache, NullCache, RedisCache
+from personae.store import session_scope
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api", tags=["health"])
+
+
+@router.get(
+    "/health",
+    summary="Health check",
+    response_model=Envelope[HealthReport],
+    responses=error_responses(503),
+)
+def health(state: StateDep) -> Envelope[HealthReport]:
+    """200 when the database answers (503 when it does not), and the cache in use.
+
+    Redis is reported but never fails the check: without it personae still serves, from
+    the database.
+    """
+    with session_scope(state.database) as session:
+        session.execute(text("SELECT 1"))
+    redis: Literal["ok", "unavailable"] | None = None
+    if isinstance(state.cache, RedisCache):
+        redis = "ok" if state.cache.available else "unavailable"
+    return ok(
+        HealthReport(
+            status="ok",
+            version=__version__,
+            database="ok",
+            cache=_kind(state.cache),
+            redis=redis,
+        )
+    )
+
+
+def _kind(cache: Cache) -> Literal["memory", "redis", "none"]:
+    if isinstance(cache, RedisCache):
+        return "redis"
+    if isinstance(cache, NullCache):
+        return "none"
+    return "memory"

@@ -1,0 +1,216 @@
+"""``/api/personas``: list, create, read, update and delete the caller's personas."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Response
+
+from personae.api._cache import read_persona_json_async
+from personae.api._envelope import Envelope, error_responses, json_envelope, ok
+from personae.api._schemas import Deleted, Page, PersonaCreateRequest, PersonaSummary
+from personae.api.deps import (
+    AfterCommitDep,
+    CurrentUserDep,
+    LiveUserDep,
+    PersonaIdPath,
+    SessionDep,
+    SettingsDep,
+    StateDep,
+    confirm_admin,
+)
+from personae.errors import InputError, PersonaeError, TextTooLargeError, UserNotFoundError
+from personae.store import MAX_INT, PersonaCreate, PersonaPublic, PersonaUpdate, crud
+from personae.style import StyleProfile
+
+__all__ = ["router"]
+
+router = APIRouter(
+    prefix="/api/personas",
+    tags=["personas"],
+    responses=error_responses(401, 422, 429, 503),
+)
+
+PAGE_LIMIT = 100
+"""Most personas one page may hold."""
+
+Offset = Annotated[int, Query(ge=0, le=MAX_INT, description="Personas to skip.")]
+Limit = Annotated[int, Query(ge=1, le=PAGE_LIMIT, description="Most personas to return.")]
+ActiveOnly = Annotated[bool, Query(description="Only personas that are active.")]
+
+
+def _page(
+    session: SessionDep, owner_id: int, offset: int, limit: int, active_only: bool
+) -> Page[PersonaSummary]:
+    rows = crud.list_personas(
+        session=session, owner_id=owner_id, offset=offset, limit=limit, active_only=active_only
+    )
+    total = crud.count_personas(session=session, owner_id=owner_id, active_only=active_only)
+    return Page[PersonaSummary](
+        items=[PersonaSummary.model_validate(row) for row in rows],
+        total=total,
+        offset=offset,
+        limit=limit,
+    )
+
+
+@router.get("", summary="List your personas", response_model=Envelope[Page[PersonaSummary]])
+def list_personas(
+    caller: CurrentUserDep,
+    session: SessionDep,
+    offset: Offset = 0,
+    limit: Limit = 50,
+    active_only: ActiveOnly = False,
+) -> Envelope[Page[PersonaSummary]]:
+    """One page of the caller's personas, by name (summaries: no long texts)."""
+    return ok(_page(session, caller.id, offset, limit, active_only))
+
+
+@router.get(
+    "/user/{user_id}",
+    summary="List a user's personas",
+    response_model=Envelope[Page[PersonaSummary]],
+    responses=error_responses(404),
+)
+def list_user_personas(
+    user_id: Annotated[int, Path(ge=1, le=MAX_INT, description="The user's id.")],
+    caller: CurrentUserDep,
+    session: SessionDep,
+    offset: Offset = 0,
+    limit: Limit = 50,
+    active_only: ActiveOnly = False,
+) -> Envelope[Page[PersonaSummary]]:
+    """A user's personas: your own, or (admins only) anyone's.
+
+    Anyone else's id answers 404, exactly as an unknown id does, so ids reveal nothing.
+    """
+    if user_id != caller.id:
+        if not confirm_admin(session, caller):
+            raise UserNotFoundError(f"no user with id {user_id}", user_id=user_id)
+        crud.get_user(session=session, user_id=user_id)
+    return ok(_page(session, user_id, offset, limit, active_only))
+
+
+def _measured_fingerprint(
+    request: PersonaCreateRequest, settings: SettingsDep
+) -> dict[str, object] | None:
+    """The voice measured from the request's writing samples, as stored JSON."""
+    samples = request.writing_samples
+    if not samples:
+        return request.linguistic_fingerprint
+    if request.linguistic_fingerprint is not None:
+        raise InputError(
+            "send writing_samples or linguistic_fingerprint, not both: the fingerprint "
+            "is measured from the samples",
+            field="linguistic_fingerprint",
+        )
+    for index, text in enumerate(samples):
+        if len(text) > settings.max_text_chars:
+            error = TextTooLargeError(size=len(text), limit=settings.max_text_chars)
+            error.details["field"] = f"writing_samples[{index}]"
+            raise error
+    done = 0
+
+    def progress(count: int) -> None:
+        nonlocal done
+        done = count
+
+    try:
+        profile = StyleProfile.from_texts(
+            samples, name=request.display_name or request.name, on_progress=progress
+        )
+    except PersonaeError as exc:
+        exc.details.setdefault("field", f"writing_samples[{done}]")
+        raise
+    measured: dict[str, object] = json.loads(profile.to_json())
+    return measured
+
+
+@router.post(
+    "",
+    status_code=201,
+    summary="Create a persona",
+    response_model=Envelope[PersonaPublic],
+    responses=error_responses(409, 413),
+)
+def create_persona(
+    body: PersonaCreateRequest,
+    caller: LiveUserDep,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> Envelope[PersonaPublic]:
+    """Create a persona from its fields and, optionally, writing samples.
+
+    With ``writing_samples`` the linguistic fingerprint is measured from them
+    (``StyleProfile.from_texts``); a text that cannot be measured (empty, binary, too
+    large) is a 422 naming the sample.
+    """
+    fields = body.model_dump(exclude={"writing_samples"}, exclude_unset=True)
+    fields["linguistic_fingerprint"] = _measured_fingerprint(body, settings)
+    data = PersonaCreate.model_validate(fields)
+    persona = crud.create_persona(session=session, owner_id=caller.id, data=data)
+    return ok(PersonaPublic.model_validate(persona))
+
+
+@router.get(
+    "/{persona_id}",
+    summary="Read a persona",
+    response_model=Envelope[PersonaPublic],
+    responses=error_responses(404),
+)
+async def read_persona(
+    persona_id: PersonaIdPath, caller: CurrentUserDep, state: StateDep
+) -> Response:
+    """One of the caller's personas, served through the read-through cache."""
+    body = await read_persona_json_async(state, owner_id=caller.id, persona_id=persona_id)
+    return json_envelope(body)
+
+
+@router.put(
+    "/{persona_id}",
+    summary="Update a persona",
+    response_model=Envelope[PersonaPublic],
+    responses=error_responses(404, 409, 413),
+)
+def update_persona(
+    persona_id: PersonaIdPath,
+    body: PersonaUpdate,
+    caller: CurrentUserDep,
+    session: SessionDep,
+    after_commit: AfterCommitDep,
+) -> Envelope[PersonaPublic]:
+    """Change the fields sent; ``version`` is the version you read.
+
+    If the persona changed since that version the answer is 409 ``version_conflict`` and
+    nothing is written: re-read it, re-apply the change, send the new version.
+    """
+    persona = crud.update_persona(
+        session=session, owner_id=caller.id, persona_id=persona_id, update=body
+    )
+    after_commit.persona_changed(caller.id, persona_id)
+    return ok(PersonaPublic.model_validate(persona))
+
+
+@router.delete(
+    "/{persona_id}",
+    summary="Delete a persona",
+    response_model=Envelope[Deleted],
+    responses=error_responses(404, 409),
+)
+def delete_persona(
+    persona_id: PersonaIdPath,
+    caller: CurrentUserDep,
+    session: SessionDep,
+    after_commit: AfterCommitDep,
+    version: Annotated[
+        int | None,
+        Query(ge=1, le=MAX_INT, description="Delete only if still at this version (else 409)."),
+    ] = None,
+) -> Envelope[Deleted]:
+    """Delete a persona with its history, labels and facets."""
+    crud.delete_persona(
+        session=session, owner_id=caller.id, persona_id=persona_id, expected_version=version
+    )
+    after_commit.persona_changed(caller.id, persona_id)
+    return ok(Deleted(id=persona_id))

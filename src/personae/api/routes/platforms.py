@@ -1,0 +1,84 @@
+"""A persona's platform adaptations (``/api/personas/{id}/platform/{platform}``).
+
+Generating and optimising adaptations comes with the persona services of a later
+release; this router stores and serves them, reads through the cache.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from personae.api._cache import read_platform_json
+from personae.api._envelope import Envelope, error_responses, json_envelope, ok
+from personae.api._schemas import PlatformPersonaPublic, PlatformPersonaUpsert
+from personae.api.deps import (
+    AfterCommitDep,
+    CurrentUserDep,
+    PersonaIdPath,
+    PlatformPath,
+    SessionDep,
+    StateDep,
+)
+from personae.store import crud
+
+__all__ = ["router"]
+
+router = APIRouter(
+    prefix="/api/personas/{persona_id}",
+    tags=["platforms"],
+    responses=error_responses(401, 404, 422, 429, 503),
+)
+
+
+@router.get(
+    "/platforms",
+    summary="List a persona's platform adaptations",
+    response_model=Envelope[list[PlatformPersonaPublic]],
+)
+def list_platforms(
+    persona_id: PersonaIdPath, caller: CurrentUserDep, session: SessionDep
+) -> Envelope[list[PlatformPersonaPublic]]:
+    """Every platform the persona is adapted to, by name."""
+    rows = crud.list_platform_personas(session=session, owner_id=caller.id, persona_id=persona_id)
+    return ok([PlatformPersonaPublic.model_validate(row) for row in rows])
+
+
+@router.get(
+    "/platform/{platform}",
+    summary="Read a platform adaptation",
+    response_model=Envelope[PlatformPersonaPublic],
+)
+def read_platform(
+    persona_id: PersonaIdPath, platform: PlatformPath, caller: CurrentUserDep, state: StateDep
+) -> Response:
+    """The persona adapted to ``platform``, through the read-through cache."""
+    body = read_platform_json(state, owner_id=caller.id, persona_id=persona_id, platform=platform)
+    return json_envelope(body)
+
+
+@router.put(
+    "/platform/{platform}",
+    summary="Store a platform adaptation",
+    response_model=Envelope[PlatformPersonaPublic],
+    responses=error_responses(413),
+)
+def upsert_platform(
+    persona_id: PersonaIdPath,
+    platform: PlatformPath,
+    body: PlatformPersonaUpsert,
+    caller: CurrentUserDep,
+    session: SessionDep,
+    after_commit: AfterCommitDep,
+) -> Envelope[PlatformPersonaPublic]:
+    """Create the adaptation, or replace the fields sent."""
+    row = crud.upsert_platform_persona(
+        session=session,
+        owner_id=caller.id,
+        persona_id=persona_id,
+        platform=platform,
+        platform_specific_data=body.platform_specific_data,
+        optimization_strategies=body.optimization_strategies,
+        quality_metrics=body.quality_metrics,
+    )
+    after_commit.persona_changed(caller.id, persona_id)
+    return ok(PlatformPersonaPublic.model_validate(row))

@@ -1,0 +1,54 @@
+"""``personae serve``: run the HTTP API with uvicorn.
+
+On SQLite the database is migrated first, so a fresh install serves at once; on
+PostgreSQL a database behind this release's schema is refused (run ``personae db
+upgrade``), rather than failing on the first request.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from personae.cli._console import err
+from personae.config import get_settings
+from personae.store import Database
+
+__all__ = ["APP_FACTORY", "serve"]
+
+APP_FACTORY = "personae.api.main:create_app"
+"""What uvicorn imports and calls (settings come from the environment, as here)."""
+
+
+def serve(
+    host: Annotated[
+        str | None,
+        typer.Option(help="Interface to listen on [default: PERSONAE_HOST or 127.0.0.1]."),
+    ] = None,
+    port: Annotated[
+        int | None,
+        typer.Option(min=1, max=65535, help="Port [default: PERSONAE_PORT or 8000]."),
+    ] = None,
+    reload: Annotated[
+        bool, typer.Option("--reload", help="Restart when the code changes (development).")
+    ] = False,
+) -> None:
+    """Serve the HTTP API (OpenAPI docs at /docs)."""
+    import uvicorn
+
+    settings = get_settings()
+    with Database(settings.resolved_database_url()) as database:
+        if database.is_sqlite:
+            database.upgrade()
+        else:
+            database.ensure_current()
+        where = str(database)
+    bind_host = host if host is not None else settings.host
+    bind_port = port if port is not None else settings.port
+    err().print(
+        f"personae API on http://{bind_host}:{bind_port} (docs at /docs), database {where}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    uvicorn.run(APP_FACTORY, factory=True, host=bind_host, port=bind_port, reload=reload)
