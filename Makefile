@@ -45,6 +45,7 @@ format: $(STAMP_DEV)  ## Reformat and apply safe lint fixes.
 bench: $(STAMP_DEV)  ## Run the benchmarks (tables on stdout, JSON in benchmarks/results/).
 	$(BIN)/python benchmarks/style_eval.py
 	$(BIN)/python benchmarks/style_speed.py
+	eval "$$(scripts/test-services.sh)" && $(BIN)/python benchmarks/api_bench.py
 
 clean:  ## Remove caches and build output (keeps .venv).
 	rm -rf build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis
