@@ -25,9 +25,9 @@ from __future__ import annotations
 import re
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import CursorResult, delete, func, select, update
+from sqlalchemy import CursorResult, Select, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from personae.errors import (
     DuplicateEmailError,
@@ -857,6 +857,16 @@ def list_validation_results(
     return list(session.scalars(query))
 
 
+_Row = TypeVar("_Row", PersonaAnalysisResult, PersonaMetric)
+
+
+def _newest_in_order(
+    session: Session, query: Select[_Row], key: InstrumentedAttribute[int], limit: int
+) -> list[_Row]:
+    """The newest ``limit`` rows of ``query`` by ``key``, returned oldest first."""
+    return list(session.scalars(query.order_by(key.desc()).limit(limit)))[::-1]
+
+
 def list_analysis_results(
     *,
     session: Session,
@@ -873,8 +883,7 @@ def list_analysis_results(
     query = select(PersonaAnalysisResult).where(PersonaAnalysisResult.persona_id == persona_id)
     if analysis_type is not None:
         query = query.where(PersonaAnalysisResult.analysis_type == analysis_type)
-    newest = list(session.scalars(query.order_by(PersonaAnalysisResult.id.desc()).limit(limit)))
-    return newest[::-1]
+    return _newest_in_order(session, query, PersonaAnalysisResult.id, limit)
 
 
 def list_metrics(
@@ -893,8 +902,7 @@ def list_metrics(
     query = select(PersonaMetric).where(PersonaMetric.persona_id == persona_id)
     if metric is not None:
         query = query.where(PersonaMetric.metric == metric)
-    newest = list(session.scalars(query.order_by(PersonaMetric.id.desc()).limit(limit)))
-    return newest[::-1]
+    return _newest_in_order(session, query, PersonaMetric.id, limit)
 
 
 def add_analysis_result(
