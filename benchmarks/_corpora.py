@@ -39,13 +39,15 @@ def strip_federalist_header(text: str) -> str:
 
 
 def load(corpus_id: str) -> tuple[list[Document], list[Document]]:
-    """Known and unknown documents of one corpus; duplicate manifest entries dropped."""
+    """Known and unknown (with a true author) documents of one corpus; duplicate known
+    entries dropped."""
     root = corpora_root()
     manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
     entry = next(e for e in manifest if e["id"] == corpus_id)
 
     def read(file: str) -> str:
-        text = (root / file).read_text(encoding="utf-8")
+        # A few AAAC files carry stray bytes; they must not stop a whole corpus.
+        text = (root / file).read_text(encoding="utf-8", errors="replace")
         return strip_federalist_header(text) if corpus_id == "federalist_papers" else text
 
     known: list[Document] = []
@@ -55,7 +57,11 @@ def load(corpus_id: str) -> tuple[list[Document], list[Document]]:
             continue
         seen.add(item["file"])
         known.append(Document(item["author"], read(item["file"]), item["file"]))
-    unknown = [Document(i["true_author"], read(i["file"]), i["file"]) for i in entry["unknown"]]
+    unknown = [
+        Document(i["true_author"], read(i["file"]), i["file"])
+        for i in entry["unknown"]
+        if "true_author" in i
+    ]
     return known, unknown
 
 

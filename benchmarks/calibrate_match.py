@@ -20,7 +20,7 @@ from collections import defaultdict
 
 import numpy as np
 
-from _corpora import Document, corpora_root
+from _corpora import Document, load
 from personae.errors import InputError
 from personae.style import Fingerprint, StyleProfile, analyze
 from style_eval import auc
@@ -36,19 +36,14 @@ MIN_DOCS_PER_AUTHOR = 3
 
 
 def documents(corpus_id: str) -> list[Document]:
-    root = corpora_root()
-    manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
-    entry = next(e for e in manifest if e["id"] == corpus_id)
-    items = [(i["author"], i["file"]) for i in entry["known"]]
-    items += [(i["true_author"], i["file"]) for i in entry["unknown"] if "true_author" in i]
+    """Every single-author document of a corpus with a known author, each file once."""
+    known, unknown = load(corpus_id)
     seen: set[str] = set()
     docs = []
-    for author, file in items:
-        if file in seen or "&" in author:
-            continue
-        seen.add(file)
-        text = (root / file).read_text(encoding="utf-8", errors="replace")
-        docs.append(Document(author, text, file))
+    for doc in [*known, *unknown]:
+        if doc.file not in seen and "&" not in doc.author:
+            seen.add(doc.file)
+            docs.append(doc)
     return docs
 
 
