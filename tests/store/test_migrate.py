@@ -25,6 +25,9 @@ TABLES = {
     "persona_configurations",
     "traits",
     "audit_log",
+    "llm_responses",
+    "llm_usage",
+    "jobs",
 }
 
 # The seed's lookup indexes, adapted to our table names: (table, name, columns).
