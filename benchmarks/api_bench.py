@@ -1,7 +1,9 @@
 """Is the cached read path fast? personae's persona read vs a bare FastAPI endpoint, one run.
 
 Three uvicorn servers (one worker each, pinned to the same core) answer the same load
-generator (pinned to the other core), 32 concurrent keep-alive connections:
+generator (pinned to the other core), 32 concurrent keep-alive connections. All three run
+for the whole measurement and the load alternates between them in rounds (each figure is
+the median over the rounds), so other work on the machine weighs on every endpoint alike:
 
 * **bare**: a FastAPI endpoint (``async def``) returning a constant JSON object: the
   ceiling of FastAPI + uvicorn on this machine, and the baseline of the target;
@@ -250,6 +252,14 @@ def postgres_database(server_url: str) -> Iterator[str]:
         admin.dispose()
 
 
+def _median_round(measured: list[dict[str, float | str]]) -> dict[str, float | str]:
+    """Each figure's median over the rounds (robust to one round hit by other load)."""
+    row: dict[str, float | str] = {"generator": str(measured[0]["generator"])}
+    for key in ("rps", "p50_ms", "p99_ms"):
+        row[key] = float(np.median([float(m[key]) for m in measured]))
+    return row
+
+
 def _row(results: dict[str, object], name: str) -> dict[str, float | str]:
     row = results[name]
     if not isinstance(row, dict):
@@ -260,6 +270,7 @@ def _row(results: dict[str, object], name: str) -> dict[str, float | str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10.0, help="load per endpoint")
+    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds per endpoint")
     parser.add_argument("--updates", type=int, default=500, help="writes per database")
     parser.add_argument(
         "--postgres-url",
@@ -268,7 +279,11 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    results: dict[str, object] = {"benchmark": "api_bench", "connections": CONNECTIONS}
+    results: dict[str, object] = {
+        "benchmark": "api_bench",
+        "connections": CONNECTIONS,
+        "rounds": args.rounds,
+    }
     with tempfile.TemporaryDirectory() as tmp:
         db_url = f"sqlite:///{tmp}/bench.db"
         Database(db_url).upgrade()
@@ -280,18 +295,30 @@ def main() -> None:
         }
         bare_port, app_port, raw_port = free_port(), free_port(), free_port()
         app_args = ["--factory", "personae.api.main:create_app"]
-        with server(["_bare_app:app"], {}, bare_port, "/async"):
-            bare_url = f"http://127.0.0.1:{bare_port}"
-            results["bare"] = load(f"{bare_url}/async", token=None, seconds=args.seconds)
-            results["bare_sync"] = load(f"{bare_url}/sync", token=None, seconds=args.seconds)
-        with server(app_args, env, app_port, "/api/health"):
+        uncached_env = {**env, "PERSONAE_CACHE_ENABLED": "false"}
+        with (
+            server(["_bare_app:app"], {}, bare_port, "/async"),
+            server(app_args, env, app_port, "/api/health"),
+            server(app_args, uncached_env, raw_port, "/api/health"),
+        ):
             token, pid = seed(f"http://127.0.0.1:{app_port}")
-            url = f"http://127.0.0.1:{app_port}/api/personas/{pid}"
-            load(url, token=token, seconds=1)  # warm the cache
-            results["cached"] = load(url, token=token, seconds=args.seconds)
-        with server(app_args, {**env, "PERSONAE_CACHE_ENABLED": "false"}, raw_port, "/api/health"):
-            url = f"http://127.0.0.1:{raw_port}/api/personas/{pid}"
-            results["uncached"] = load(url, token=token, seconds=args.seconds)
+            targets = {
+                "bare": (f"http://127.0.0.1:{bare_port}/async", None),
+                "bare_sync": (f"http://127.0.0.1:{bare_port}/sync", None),
+                "cached": (f"http://127.0.0.1:{app_port}/api/personas/{pid}", token),
+                "uncached": (f"http://127.0.0.1:{raw_port}/api/personas/{pid}", token),
+            }
+            for url, bearer in targets.values():
+                load(url, token=bearer, seconds=1)  # warm up: imports, caches, JIT-free paths
+            # Rounds alternate between the servers, so a change in the machine's other load
+            # during the run falls on every endpoint alike instead of on one of them.
+            rounds: dict[str, list[dict[str, float | str]]] = {name: [] for name in targets}
+            per_round = max(1.0, args.seconds / args.rounds)
+            for _ in range(args.rounds):
+                for name, (url, bearer) in targets.items():
+                    rounds[name].append(load(url, token=bearer, seconds=per_round))
+            for name, measured in rounds.items():
+                results[name] = _median_round(measured)
         results["writes_per_s_sqlite"] = round(
             write_throughput(f"sqlite:///{tmp}/w.db", args.updates), 1
         )

@@ -10,6 +10,7 @@ import jwt
 import pytest
 
 from personae.auth import (
+    VerifiedTokens,
     create_access_token,
     create_refresh_token,
     decode_token,
@@ -17,6 +18,7 @@ from personae.auth import (
 )
 from personae.config import Settings
 from personae.errors import AuthError, InvalidTokenError, TokenExpiredError
+from tests.fakes import FakeClock
 
 SECRET = "s" * 64  # long enough for HS512 too, so PyJWT does not warn
 
@@ -199,3 +201,47 @@ def test_tokens_are_only_made_for_real_user_ids(settings: Settings, user_id: obj
 def test_tokens_are_only_made_for_known_roles(settings: Settings) -> None:
     with pytest.raises(ValueError, match="role"):
         create_access_token(7, "root", settings=settings)  # type: ignore[arg-type]
+
+
+# -- VerifiedTokens: the per-app memo of verified access tokens ----------------------
+
+
+def test_a_verified_token_is_remembered_until_it_expires(settings: Settings) -> None:
+    clock = FakeClock(start=datetime.now(UTC).timestamp())
+    memo = VerifiedTokens(clock=clock)
+    token = create_access_token(7, "user", settings=settings)
+    first = memo.access_claims(token, settings=settings)
+    # Another secret would refuse the token: a second answer can only come from memory.
+    other = Settings(_env_file=None, secret_key="o" * 64, environment="test")
+    assert memo.access_claims(token, settings=other) == first
+    clock.advance(settings.access_token_minutes * 60 + 1)
+    # Past its expiry the memo no longer answers: the token is verified again, and the
+    # other secret refuses it.
+    with pytest.raises(InvalidTokenError):
+        memo.access_claims(token, settings=other)
+    assert len(memo) == 0
+
+
+def test_an_expired_token_is_refused_by_the_memo(settings: Settings) -> None:
+    past = datetime.now(UTC) - timedelta(minutes=settings.access_token_minutes + 1)
+    token = create_access_token(7, "user", settings=settings, now=past)
+    with pytest.raises(TokenExpiredError):
+        VerifiedTokens().access_claims(token, settings=settings)
+
+
+def test_refused_tokens_are_never_remembered(settings: Settings) -> None:
+    memo = VerifiedTokens()
+    forged = _signed(_payload(), secret="f" * 64)
+    refresh = create_refresh_token(7, settings=settings)
+    for token in (forged, refresh, forged):
+        with pytest.raises(InvalidTokenError):
+            memo.access_claims(token, settings=settings)
+    assert len(memo) == 0
+
+
+def test_the_memo_is_bounded(settings: Settings) -> None:
+    memo = VerifiedTokens(max_entries=2)
+    tokens = [create_access_token(user, "user", settings=settings) for user in (1, 2, 3)]
+    claims = [memo.access_claims(token, settings=settings) for token in tokens]
+    assert [c.user_id for c in claims] == [1, 2, 3]
+    assert len(memo) <= 2

@@ -1,4 +1,4 @@
-"""What one running app holds: settings, database, cache and rate limiter.
+"""What one running app holds: settings, database, cache, rate limiter, verified tokens.
 
 Built in the app's lifespan (never at import time, so importing the API opens no
 connections and a test can build many apps with different settings) and closed when
@@ -7,9 +7,9 @@ the app stops.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from personae.auth import RateLimiter, build_rate_limiter
+from personae.auth import RateLimiter, VerifiedTokens, build_rate_limiter
 from personae.cache import Cache, build_cache
 from personae.config import Settings
 from personae.store import Database
@@ -25,6 +25,8 @@ class AppState:
     database: Database
     cache: Cache
     limiter: RateLimiter
+    verified_tokens: VerifiedTokens = field(default_factory=VerifiedTokens)
+    """Access tokens this app has verified, until they expire (see ``VerifiedTokens``)."""
 
     def close(self) -> None:
         """Stop the cache's subscriber, close Redis connections, dispose the engine."""

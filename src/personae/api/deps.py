@@ -32,6 +32,7 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security.utils import get_authorization_scheme_param
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -42,7 +43,6 @@ from personae.api._state import AppState
 from personae.auth import (
     RateLimiter,
     api_key_prefix,
-    decode_token,
     is_api_key,
     require_role,
     verify_api_key,
@@ -73,6 +73,8 @@ __all__ = [
     "SettingsDep",
     "StateDep",
     "VersionPath",
+    "authenticate",
+    "bearer_token",
     "confirm_admin",
     "get_current_user",
     "get_session",
@@ -188,32 +190,41 @@ def _from_api_key(session: Session, key: str) -> Caller:
     raise InvalidCredentialsError("the API key is unknown or has been revoked")
 
 
-def _from_access_token(settings: Settings, token: str) -> Caller:
+def _from_access_token(state: AppState, token: str) -> Caller:
     """The caller an access token names, without a database read.
 
     The token is signed and lives ``access_token_minutes``; a deleted or demoted user's
     token keeps its claims until then (their rows are gone, and owner-scoped queries find
-    nothing). Refresh re-reads the user, and :data:`AdminDep` confirms the role.
+    nothing). Refresh re-reads the user, and :data:`AdminDep` confirms the role. A token
+    verified once is remembered until it expires (:class:`~personae.auth.VerifiedTokens`).
     """
-    claims = decode_token(token, "access", settings=settings)
+    claims = state.verified_tokens.access_claims(token, settings=state.settings)
     if claims.user_id > MAX_INT or claims.role is None:
         raise InvalidTokenError("the token's claims are not a user of this service")
     return Caller(id=claims.user_id, role=claims.role)
 
 
-async def get_current_user(
-    state: StateDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Caller:
-    """Authenticate the request, then spend one unit of the caller's rate budget.
+def bearer_token(authorization: str | None) -> str | None:
+    """The credentials of an ``Authorization: Bearer …`` header (``None`` when absent).
+
+    The same reading as FastAPI's ``HTTPBearer``: the scheme is case-insensitive.
+    """
+    scheme, credentials = get_authorization_scheme_param(authorization)
+    if not authorization or scheme.lower() != "bearer" or not credentials:
+        return None
+    return credentials
+
+
+async def authenticate(state: AppState, token: str | None) -> Caller:
+    """Authenticate a request's bearer credentials, then spend one unit of its rate budget.
 
     Needs no session of the request: an access token is checked by its signature alone,
     and an API key is looked up in a short unit of work of its own (which also records
     its use). So a read served from the cache touches no database at all.
 
     It is a coroutine because the common case (a token, an in-process limiter) is pure
-    computation: a trip to FastAPI's thread pool would cost more than the work. Only
-    what does I/O (the API-key lookup, a Redis limiter) goes to a worker thread.
+    computation: a trip to the thread pool would cost more than the work. Only what does
+    I/O (the API-key lookup, a Redis limiter) goes to a worker thread.
 
     Raises
     ------
@@ -222,13 +233,12 @@ async def get_current_user(
     RateLimitedError
         The caller used up ``rate_limit_per_minute`` (429 with ``Retry-After``).
     """
-    if credentials is None or not credentials.credentials:
+    if not token:
         raise AuthError("sign in first: send 'Authorization: Bearer <access token or API key>'")
-    token = credentials.credentials
     if is_api_key(token):
         caller = await run_in_threadpool(_caller_from_api_key, state, token)
     else:
-        caller = _from_access_token(state.settings, token)
+        caller = _from_access_token(state, token)
     limiter = state.limiter
     spend = partial(
         limiter.hit,
@@ -239,6 +249,14 @@ async def get_current_user(
     result = spend() if limiter.in_process else await run_in_threadpool(spend)
     result.raise_for_limit()
     return caller
+
+
+async def get_current_user(
+    state: StateDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Caller:
+    """:func:`authenticate` as a dependency (``HTTPBearer`` documents the scheme in OpenAPI)."""
+    return await authenticate(state, credentials.credentials if credentials else None)
 
 
 def _caller_from_api_key(state: AppState, key: str) -> Caller:

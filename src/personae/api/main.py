@@ -23,7 +23,7 @@ from personae import __version__
 from personae.api._errors import install_error_handlers
 from personae.api._limits import BodySizeLimitMiddleware
 from personae.api._state import AppState, open_state
-from personae.api.routes import ROUTERS
+from personae.api.routes import HOT_ROUTES, ROUTERS
 from personae.config import Settings, get_settings
 
 __all__ = ["create_app"]
@@ -84,6 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_error_handlers(app)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=resolved.max_request_bytes)
+    app.router.routes.extend(HOT_ROUTES)  # before the routers, so they match first
     for router in ROUTERS:
         app.include_router(router)
     return app

@@ -16,6 +16,8 @@ confusion are refused, and every failure becomes one of two typed errors:
 from __future__ import annotations
 
 import secrets
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, get_args
@@ -30,6 +32,7 @@ __all__ = [
     "ALGORITHM",
     "TokenClaims",
     "TokenPair",
+    "VerifiedTokens",
     "create_access_token",
     "create_refresh_token",
     "decode_token",
@@ -237,3 +240,54 @@ def _claims(payload: dict[str, Any], expected_type: TokenType) -> TokenClaims:
         issued_at=datetime.fromtimestamp(issued_at, UTC),
         expires_at=datetime.fromtimestamp(expires_at, UTC),
     )
+
+
+class VerifiedTokens:
+    """Access tokens already verified, remembered with their claims until they expire.
+
+    Checking an HS256 signature and parsing the claims costs tens of microseconds on
+    every request, more than serving a cached persona. A token is immutable and carries
+    its own expiry, so once verified its answer cannot change before ``exp``: remembering
+    it is exact, not a heuristic. Only valid *access* tokens are remembered (never a
+    failure, so a forged token is re-checked and refused every time). The memo is bounded:
+    when full it is emptied, which costs one re-verification per live token.
+
+    Parameters
+    ----------
+    max_entries
+        Most tokens remembered at once.
+    clock
+        Seconds since the epoch; tests pass a fake one.
+    """
+
+    def __init__(
+        self, *, max_entries: int = 10_000, clock: Callable[[], float] = time.time
+    ) -> None:
+        if max_entries < 1:
+            raise ValueError(f"max_entries must be positive; got {max_entries}")
+        self._max_entries = max_entries
+        self._clock = clock
+        self._claims: dict[str, tuple[TokenClaims, float]] = {}
+
+    def __len__(self) -> int:
+        return len(self._claims)
+
+    def access_claims(self, token: str, *, settings: Settings) -> TokenClaims:
+        """The claims of a valid access token: from memory, else :func:`decode_token`.
+
+        Raises
+        ------
+        TokenExpiredError, InvalidTokenError
+            As :func:`decode_token`; an expired token is also forgotten.
+        """
+        remembered = self._claims.get(token)
+        if remembered is not None:
+            claims, expires = remembered
+            if self._clock() < expires:
+                return claims
+            del self._claims[token]
+        claims = decode_token(token, "access", settings=settings)
+        if len(self._claims) >= self._max_entries:
+            self._claims.clear()
+        self._claims[token] = (claims, claims.expires_at.timestamp())
+        return claims

@@ -436,3 +436,42 @@ def test_personas_created_through_the_store_are_served(
         pid = persona.id
     response = client.get(f"/api/personas/{pid}", headers=alice.headers)
     assert response.json()["data"]["name"] == "from-cli"
+
+
+# -- the hot read route ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("raw_id", ["0", "00", "01", "1234567890", "99999999999", "x", "-1"])
+def test_ids_the_hot_route_does_not_take_get_the_validated_route(
+    client: TestClient, alice: User, raw_id: str
+) -> None:
+    created = create_persona(client, alice, name="ada")
+    response = client.get(f"/api/personas/{raw_id}", headers=alice.headers)
+    if raw_id.lstrip("0") == str(created["id"]):
+        # "01" names persona 1 for the documented route too
+        assert response.status_code == 200
+        assert response.json()["data"] == created
+    elif raw_id == "1234567890":
+        assert response.status_code == 404  # within the bounds, just not there
+    else:
+        assert response.status_code == 422
+        assert error_of(response)["code"] == "validation_error"
+
+
+def test_the_hot_route_serves_gets_and_leaves_other_methods_to_the_routers(
+    client: TestClient, alice: User
+) -> None:
+    from starlette.routing import Match
+
+    from personae.api.routes import HOT_ROUTES
+
+    (hot,) = HOT_ROUTES
+    scope = {"type": "http", "path": "/api/personas/12", "method": "GET"}
+    assert hot.matches(scope)[0] is Match.FULL
+    assert hot.matches({**scope, "method": "PUT"})[0] is Match.PARTIAL
+    assert hot.matches({**scope, "path": "/api/personas/012"})[0] is Match.NONE
+    # and through the app, the hot route answers like the documented one
+    assert client.get("/api/personas/12").status_code == 401
+    assert error_of(client.get("/api/personas/12", headers=alice.headers))["code"] == (
+        "persona_not_found"
+    )

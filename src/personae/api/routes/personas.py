@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Request, Response
+from starlette.convertors import Convertor, register_url_convertor
+from starlette.routing import BaseRoute, Route
 
 from personae.api._cache import read_persona_json_async
 from personae.api._envelope import Envelope, error_responses, json_envelope, ok
 from personae.api._schemas import Deleted, Page, PersonaCreateRequest, PersonaSummary
+from personae.api._state import AppState
 from personae.api.deps import (
     AfterCommitDep,
     CurrentUserDep,
@@ -18,13 +21,15 @@ from personae.api.deps import (
     SessionDep,
     SettingsDep,
     StateDep,
+    authenticate,
+    bearer_token,
     confirm_admin,
 )
 from personae.errors import InputError, PersonaeError, TextTooLargeError, UserNotFoundError
 from personae.store import MAX_INT, PersonaCreate, PersonaPublic, PersonaUpdate, crud
 from personae.style import StyleProfile
 
-__all__ = ["router"]
+__all__ = ["HOT_ROUTES", "router"]
 
 router = APIRouter(
     prefix="/api/personas",
@@ -163,8 +168,58 @@ async def read_persona(
     persona_id: PersonaIdPath, caller: CurrentUserDep, state: StateDep
 ) -> Response:
     """One of the caller's personas, served through the read-through cache."""
-    body = await read_persona_json_async(state, owner_id=caller.id, persona_id=persona_id)
+    return await _persona_response(state, caller.id, persona_id)
+
+
+async def _persona_response(state: AppState, owner_id: int, persona_id: int) -> Response:
+    body = await read_persona_json_async(state, owner_id=owner_id, persona_id=persona_id)
     return json_envelope(body)
+
+
+class _PersonaIdConvertor(Convertor[int]):
+    """Path ids the hot route takes: 1 to 999,999,999 written without leading zeros.
+
+    Every such id is within :data:`PersonaIdPath`'s bounds, so the hot route needs no
+    validation of its own; anything else (0, leading zeros, ten digits, not a number)
+    does not match it and reaches :func:`read_persona`, which validates and answers 422.
+    """
+
+    regex = "[1-9][0-9]{0,8}"
+
+    def convert(self, value: str) -> int:
+        return int(value)
+
+    def to_string(self, value: int) -> str:
+        return str(value)
+
+
+register_url_convertor("persona_id", _PersonaIdConvertor())
+
+
+async def _read_persona_hot(request: Request) -> Response:
+    """:func:`read_persona` as a plain Starlette endpoint: the API's hot path.
+
+    The same authentication, rate limit, owner scoping, cache and response as the
+    documented route, without FastAPI's per-request dependency solving and its walk
+    through every included router, which cost more than the cached read itself
+    (``benchmarks/api_bench.py``). Errors are the same :class:`PersonaeError` subclasses,
+    rendered by the same handler.
+    """
+    state: AppState = request.app.state.personae
+    caller = await authenticate(state, bearer_token(request.headers.get("authorization")))
+    return await _persona_response(state, caller.id, request.path_params["persona_id"])
+
+
+HOT_ROUTES: tuple[BaseRoute, ...] = (
+    Route(
+        "/api/personas/{persona_id:persona_id}",
+        _read_persona_hot,
+        methods=["GET"],
+        include_in_schema=False,
+    ),
+)
+"""Routes the app registers before every router: GETs of a persona by id. PUT and
+DELETE on the same path do not match them and go on to the routers."""
 
 
 @router.put(
