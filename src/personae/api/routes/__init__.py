@@ -22,7 +22,10 @@ from personae.api.routes import (
     versions,
 )
 
-__all__ = ["ROUTERS"]
+__all__ = ["HOT_ROUTES", "ROUTERS"]
+
+HOT_ROUTES = personas.HOT_ROUTES
+"""Plain Starlette routes registered before :data:`ROUTERS` (see ``personas.HOT_ROUTES``)."""
 
 ROUTERS: tuple[APIRouter, ...] = (
     health.router,
