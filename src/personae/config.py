@@ -114,6 +114,137 @@ class Settings(BaseSettings):
             "(register, login, refresh): a brake on password guessing."
         ),
     )
+    job_runner: Literal["auto", "thread", "rq"] = Field(
+        default="auto",
+        description=(
+            "Who runs background jobs: 'thread' (a thread of the server), 'rq' (RQ through "
+            "Redis, run by `personae worker` processes) or 'auto' (rq when "
+            "PERSONAE_REDIS_URL is set, else thread)."
+        ),
+    )
+    job_timeout_seconds: int = Field(
+        default=1800, gt=0, description="Longest a queued job may run in an RQ worker."
+    )
+
+    llm: str = Field(
+        default="local",
+        min_length=1,
+        max_length=500,
+        description=(
+            "The language model: `local` (SmolLM2-135M-Instruct, offline), "
+            "`local:/path/model.gguf`, `openai:MODEL`, `anthropic:MODEL` or `gemini:MODEL`."
+        ),
+    )
+    llm_model_path: Path | None = Field(
+        default=None,
+        description="A GGUF file the `local` provider runs instead of the bundled SmolLM2 model.",
+    )
+    llm_timeout_seconds: float = Field(
+        default=120.0,
+        gt=0,
+        le=3600,
+        description="Longest a model call may take, retries included, in seconds.",
+    )
+    llm_max_retries: int = Field(
+        default=2,
+        ge=0,
+        le=10,
+        description=(
+            "Retries after a rate limit, timeout or connection error (with exponential "
+            "back-off), and re-asks after an answer that does not fit the schema."
+        ),
+    )
+    llm_context_tokens: int = Field(
+        default=4096,
+        ge=256,
+        le=1_048_576,
+        description="Context window, in tokens, the `local` provider allocates.",
+    )
+    llm_threads: int | None = Field(
+        default=None,
+        ge=1,
+        le=512,
+        description="CPU threads of the `local` provider; unset lets llama.cpp choose.",
+    )
+    llm_cache_enabled: bool = Field(
+        default=True,
+        description=(
+            "Whether reproducible model answers (temperature 0, or a seed) are cached in "
+            "the store and reused."
+        ),
+    )
+    openai_api_key: SecretStr | None = Field(
+        default=None, description="API key of the `openai` provider."
+    )
+    openai_base_url: str | None = Field(
+        default=None,
+        description=(
+            "Base URL of any OpenAI-compatible server (Ollama, vLLM, a llama.cpp server, "
+            "Gemini's or Kimi's compatible endpoints), e.g. http://localhost:11434/v1. "
+            "With it, an API key is optional."
+        ),
+    )
+    anthropic_api_key: SecretStr | None = Field(
+        default=None, description="API key of the `anthropic` provider."
+    )
+    gemini_api_key: SecretStr | None = Field(
+        default=None, description="API key of the `gemini` provider."
+    )
+
+    embedder: Literal["local", "openai"] = Field(
+        default="local",
+        description=(
+            "Who turns texts into vectors for memory search: `local` (all-MiniLM-L6-v2 on "
+            "the CPU, offline) or `openai` (any OpenAI-compatible embeddings endpoint: "
+            "embedding_base_url, embedding_api_key, embedding_model)."
+        ),
+    )
+    embedding_model: str | None = Field(
+        default=None,
+        max_length=500,
+        description=(
+            "`openai`: the model name, e.g. text-embedding-3-small (required). `local`: a "
+            "sentence-transformers model folder to use instead of the bundled "
+            "all-MiniLM-L6-v2. Changing it needs the stored vectors re-embedded."
+        ),
+    )
+    embedding_base_url: str | None = Field(
+        default=None,
+        description=(
+            "Base URL of the OpenAI-compatible embeddings endpoint, e.g. "
+            "http://localhost:11434/v1; unset means OpenAI's own."
+        ),
+    )
+    embedding_api_key: SecretStr | None = Field(
+        default=None,
+        description="API key of the embeddings endpoint; optional for self-hosted servers.",
+    )
+
+    @field_validator("embedding_model", "embedding_base_url")
+    @classmethod
+    def _blank_embedding_setting_is_unset(cls, value: str | None) -> str | None:
+        """An empty ``PERSONAE_EMBEDDING_…=`` means "not set", not an empty name or URL."""
+        if value is None or not value.strip():
+            return None
+        return value.strip()
+
+    @field_validator("embedding_api_key")
+    @classmethod
+    def _blank_embedding_key_is_unset(cls, value: SecretStr | None) -> SecretStr | None:
+        """An empty ``PERSONAE_EMBEDDING_API_KEY=`` means no key."""
+        if value is None or not value.get_secret_value().strip():
+            return None
+        return SecretStr(value.get_secret_value().strip())
+
+    strategy_policy: Literal["linucb", "thompson", "epsilon_greedy", "random"] = Field(
+        default="linucb",
+        description=(
+            "The bandit policy that recommends content strategies: `linucb` (contextual, "
+            "learns across topics, formats, hours and audience clusters; the default), "
+            "`thompson` (Gaussian Thompson sampling per strategy), `epsilon_greedy` "
+            "(seed 003's, with decay) or `random`."
+        ),
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -122,6 +253,22 @@ class Settings(BaseSettings):
         if value is None or not value.strip():
             return None
         return value.strip()
+
+    @field_validator("openai_base_url")
+    @classmethod
+    def _blank_base_url_is_unset(cls, value: str | None) -> str | None:
+        """An empty ``PERSONAE_OPENAI_BASE_URL=`` means OpenAI's own endpoint."""
+        if value is None or not value.strip():
+            return None
+        return value.strip()
+
+    @field_validator("openai_api_key", "anthropic_api_key", "gemini_api_key")
+    @classmethod
+    def _blank_key_is_unset(cls, value: SecretStr | None) -> SecretStr | None:
+        """An empty ``PERSONAE_…_API_KEY=`` means no key, so the error says so clearly."""
+        if value is None or not value.get_secret_value().strip():
+            return None
+        return SecretStr(value.get_secret_value().strip())
 
     @field_validator("redis_url")
     @classmethod

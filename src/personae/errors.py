@@ -12,18 +12,26 @@ once, so no caller ever needs to catch a third-party exception.
     │   ├── BinaryInputError        bytes that are not text (NULs, control characters, bad UTF-8)
     │   ├── TextTooShortError       too few words to judge; says how many are needed
     │   ├── TextTooLargeError       more characters than the configured limit
-    │   └── WeakPasswordError       a password the policy refuses (too short, too long, blank)
+    │   ├── WeakPasswordError       a password the policy refuses (too short, too long, blank)
+    │   └── NotEnoughDataError      too little engagement for what was asked (a reward, clusters)
     ├── ProfileError                a style profile that cannot be used (HTTP 422, exit 2)
     │   └── IncompatibleProfileError  a profile written by an unknown format version
     ├── NotFoundError               no such thing for this owner (HTTP 404, exit 2)
     │   ├── UserNotFoundError       unknown user id
     │   ├── PersonaNotFoundError    unknown persona, or another owner's
     │   ├── VersionNotFoundError    a persona version that was never written
-    │   └── LabelNotFoundError      a label (``production`` …) not set on the persona
+    │   ├── LabelNotFoundError      a label (``production`` …) not set on the persona
+    │   ├── JobNotFoundError        unknown background job, or another owner's
+    │   ├── UnknownPlatformError    no installed platform plugin has this name
+    │   ├── StrategyNotFoundError   unknown strategy, or another owner's
+    │   ├── EpisodeNotFoundError    unknown learning episode, or another owner's
+    │   └── ClusterNotFoundError    unknown audience cluster, or another owner's
     ├── ConflictError               the write clashes with what is stored (HTTP 409, exit 2)
     │   ├── VersionConflictError    the persona changed since the caller read it
     │   ├── DuplicateNameError      the owner already has a persona of that name
-    │   └── DuplicateEmailError     a user with that e-mail already exists
+    │   ├── DuplicateEmailError     a user with that e-mail already exists
+    │   ├── EmbedderMismatchError   vectors of another embedder or dimension than an index holds
+    │   └── FeedbackConflictError   the decision was already rewarded, or learning raced another
     ├── SyncError                   a definitions file that cannot be synced (HTTP 422, exit 2)
     │   └── InvalidDefinitionError  entries fail validation and ``strict`` refuses the file
     ├── CardError                   a character card that cannot be read (HTTP 422, exit 2)
@@ -33,6 +41,18 @@ once, so no caller ever needs to catch a third-party exception.
     │   └── InvalidTokenError       a forged, tampered, malformed or wrong-type token
     ├── PermissionDeniedError       signed in, but the role does not allow it (HTTP 403, exit 2)
     ├── RateLimitedError            too many requests; says when to retry (HTTP 429, exit 2)
+    ├── LLMError                    a language model call failed (HTTP 502, exit 2)
+    │   ├── LLMSpecError            a model spec that is malformed or names no provider (HTTP 422)
+    │   ├── LLMRequestError         the model refuses the request as sent, e.g. a prompt
+    │   │                           longer than its context window (HTTP 422)
+    │   ├── LLMUnavailableError     provider not installed or configured, model file missing,
+    │   │   │                       credentials refused (HTTP 503)
+    │   │   └── LLMTransientError   rate limited, unreachable or overloaded, still so after
+    │   │                           the bounded retries (HTTP 503)
+    │   ├── LLMTimeoutError         no answer within the call's timeout (HTTP 504)
+    │   └── LLMOutputError          no valid structured answer after repairs and retries (HTTP 502)
+    ├── EmbeddingError              the embedder cannot embed: model not installed, endpoint
+    │                               down or refusing, an answer of the wrong shape (HTTP 503)
     └── StoreError                  the database cannot be reached or is not migrated
                                     (HTTP 503, exit 2)
 """
@@ -43,16 +63,30 @@ __all__ = [
     "AuthError",
     "BinaryInputError",
     "CardError",
+    "ClusterNotFoundError",
     "ConflictError",
     "DuplicateEmailError",
     "DuplicateNameError",
+    "EmbedderMismatchError",
+    "EmbeddingError",
     "EmptyTextError",
+    "EpisodeNotFoundError",
+    "FeedbackConflictError",
     "IncompatibleProfileError",
     "InputError",
     "InvalidCredentialsError",
     "InvalidDefinitionError",
     "InvalidTokenError",
+    "JobNotFoundError",
+    "LLMError",
+    "LLMOutputError",
+    "LLMRequestError",
+    "LLMSpecError",
+    "LLMTimeoutError",
+    "LLMTransientError",
+    "LLMUnavailableError",
     "LabelNotFoundError",
+    "NotEnoughDataError",
     "NotFoundError",
     "PermissionDeniedError",
     "PersonaNotFoundError",
@@ -60,10 +94,12 @@ __all__ = [
     "ProfileError",
     "RateLimitedError",
     "StoreError",
+    "StrategyNotFoundError",
     "SyncError",
     "TextTooLargeError",
     "TextTooShortError",
     "TokenExpiredError",
+    "UnknownPlatformError",
     "UserNotFoundError",
     "VersionConflictError",
     "VersionNotFoundError",
@@ -149,6 +185,13 @@ class WeakPasswordError(InputError):
         self.reason = reason
 
 
+class NotEnoughDataError(InputError):
+    """Too little engagement data for what was asked: a reward needs a reach to measure
+    against, clustering needs enough audience members. The message says what to import."""
+
+    code = "not_enough_data"
+
+
 class ProfileError(PersonaeError):
     """A style profile cannot be used (corrupt, empty or from another version)."""
 
@@ -188,10 +231,52 @@ class VersionNotFoundError(NotFoundError):
     code = "version_not_found"
 
 
+class JobNotFoundError(NotFoundError):
+    """No background job with this id for this owner."""
+
+    code = "job_not_found"
+
+
 class LabelNotFoundError(NotFoundError):
     """The label (``production``, ``staging`` …) is not set on the persona."""
 
     code = "label_not_found"
+
+
+class UnknownPlatformError(NotFoundError):
+    """No installed platform plugin has this name (``linkedin``, ``x`` …).
+
+    ``details["known"]`` lists the names that are available, so a client can offer them.
+    """
+
+    code = "unknown_platform"
+
+    def __init__(self, name: str, *, known: list[str]) -> None:
+        super().__init__(
+            f"unknown platform {name!r}; available: {', '.join(known) or 'none'}",
+            platform=name,
+            known=known,
+        )
+        self.platform = name
+        self.known = known
+
+
+class StrategyNotFoundError(NotFoundError):
+    """The owner has no strategy with this id."""
+
+    code = "strategy_not_found"
+
+
+class EpisodeNotFoundError(NotFoundError):
+    """The owner has no learning episode with this id (for this strategy)."""
+
+    code = "episode_not_found"
+
+
+class ClusterNotFoundError(NotFoundError):
+    """The creator has no audience cluster with this id."""
+
+    code = "cluster_not_found"
 
 
 class ConflictError(PersonaeError):
@@ -230,6 +315,25 @@ class DuplicateEmailError(ConflictError):
     """A user with this e-mail address already exists."""
 
     code = "duplicate_email"
+
+
+class EmbedderMismatchError(ConflictError):
+    """Vectors of another embedder, or another dimension, than a vector index holds.
+
+    Cosine scores between two models' vectors mean nothing, so an index is bound to the
+    embedder (name and dimension) that filled it. Changing ``PERSONAE_EMBEDDER`` or
+    ``PERSONAE_EMBEDDING_MODEL`` needs the vectors re-embedded (drop the collection and
+    add them again). ``details`` carries ``expected`` and ``actual``.
+    """
+
+    code = "embedder_mismatch"
+
+
+class FeedbackConflictError(ConflictError):
+    """The feedback cannot be applied as sent: the decision already has its reward, or the
+    creator's policy was updated by another request meanwhile (send it again)."""
+
+    code = "feedback_conflict"
 
 
 class SyncError(PersonaeError):
@@ -310,6 +414,93 @@ class RateLimitedError(PersonaeError):
         )
         self.retry_after = retry_after
         self.limit = limit
+
+
+class LLMError(PersonaeError):
+    """A call to a language model failed; the subclasses say why.
+
+    ``details["provider"]`` and ``details["model"]`` name the model when it is known, so a
+    message can point at the right configuration.
+    """
+
+    code = "llm_error"
+
+
+class LLMSpecError(LLMError):
+    """A model spec (``PERSONAE_LLM``, or one passed per call) that cannot be used.
+
+    Specs look like ``local``, ``local:/path/model.gguf``, ``openai:gpt-4o-mini``,
+    ``anthropic:MODEL`` or ``gemini:MODEL``.
+    """
+
+    code = "llm_spec_invalid"
+
+
+class LLMRequestError(LLMError):
+    """The model refuses the request as it was sent.
+
+    A prompt longer than the context window, or a parameter the model does not accept:
+    sending it again unchanged will fail again, so it is never retried.
+    """
+
+    code = "llm_request_refused"
+
+
+class LLMUnavailableError(LLMError):
+    """The model cannot be used here and now.
+
+    Its SDK is not installed, its API key or model file is missing, or its provider
+    refuses the credentials. The message says what to install or configure.
+    """
+
+    code = "llm_unavailable"
+
+
+class LLMTransientError(LLMUnavailableError):
+    """The provider is rate limiting, unreachable or overloaded.
+
+    Calls that fail this way are retried with exponential back-off and jitter; this error
+    is raised once the bounded retries are spent. ``retry_after`` is the provider's hint in
+    seconds, when it gave one.
+    """
+
+    code = "llm_transient"
+
+    def __init__(
+        self, message: str, *, retry_after: float | None = None, **details: object
+    ) -> None:
+        super().__init__(message, retry_after=retry_after, **details)
+        self.retry_after = retry_after
+
+
+class LLMTimeoutError(LLMError):
+    """The model gave no complete answer within the call's timeout."""
+
+    code = "llm_timeout"
+
+
+class LLMOutputError(LLMError):
+    """The model's answer could not be turned into a valid object of the asked schema.
+
+    Raised after the answer was repaired (code fences, surrounding prose, trailing commas,
+    a truncated end) and the model was asked again with the validation error, a bounded
+    number of times. ``details["last_output"]`` holds the last answer (cut to 2,000
+    characters) and ``details["errors"]`` what was wrong with it.
+    """
+
+    code = "llm_output_invalid"
+
+
+class EmbeddingError(PersonaeError):
+    """The embedder could not turn texts into vectors.
+
+    The local model's packages are missing, or the embeddings endpoint is unreachable,
+    refuses the key or the request, or answers something that is not one vector per text.
+    The message names the cause; nothing the caller sent is wrong, so retrying after the
+    operator fixes the configuration works.
+    """
+
+    code = "embedding_failed"
 
 
 class StoreError(PersonaeError):

@@ -28,6 +28,12 @@ TABLES = {
     "llm_responses",
     "llm_usage",
     "jobs",
+    "engagement_events",
+    "strategies",
+    "strategy_edges",
+    "learning_episodes",
+    "audience_clusters",
+    "policy_states",
 }
 
 # The seed's lookup indexes, adapted to our table names: (table, name, columns).

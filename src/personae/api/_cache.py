@@ -15,6 +15,8 @@ reflects; a fresh session cannot.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from starlette.concurrency import run_in_threadpool
 
 from personae.api._schemas import PlatformPersonaPublic
@@ -118,6 +120,7 @@ class AfterCommit:
 
     def __init__(self) -> None:
         self._prefixes: list[str] = []
+        self._calls: list[Callable[[], object]] = []
 
     def persona_changed(self, owner_id: int, persona_id: int) -> None:
         """Drop everything cached about this persona after the commit."""
@@ -126,6 +129,11 @@ class AfterCommit:
     def owner_changed(self, owner_id: int) -> None:
         """Drop everything cached for this owner after the commit."""
         self._prefixes.append(owner_prefix(owner_id))
+
+    def call(self, function: Callable[[], object]) -> None:
+        """Run ``function`` after the commit too (clean-up outside the transaction, such
+        as erasing an owner's vectors, which live in tables of their own)."""
+        self._calls.append(function)
 
     @property
     def pending(self) -> tuple[str, ...]:
@@ -137,3 +145,6 @@ class AfterCommit:
         for prefix in self.pending:
             cache.invalidate_prefix(prefix)
         self._prefixes.clear()
+        calls, self._calls = self._calls, []
+        for function in calls:
+            function()

@@ -15,6 +15,7 @@ last, anything unexpected (500 with no internals; the traceback goes to the log)
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -28,9 +29,17 @@ from personae.errors import (
     AuthError,
     CardError,
     ConflictError,
+    EmbeddingError,
     InputError,
     InvalidCredentialsError,
     InvalidTokenError,
+    LLMError,
+    LLMOutputError,
+    LLMRequestError,
+    LLMSpecError,
+    LLMTimeoutError,
+    LLMTransientError,
+    LLMUnavailableError,
     NotFoundError,
     PermissionDeniedError,
     PersonaeError,
@@ -58,6 +67,18 @@ STATUS_BY_ERROR: dict[type[PersonaeError], int] = {
     PermissionDeniedError: 403,
     RateLimitedError: 429,
     StoreError: 503,
+    EmbeddingError: 503,  # the embedder is missing or unreachable: the operator's to fix
+    # A model call failed upstream of personae: a bad gateway by default; the caller's own
+    # spec or an oversize prompt is theirs to fix (422); a provider that is missing,
+    # misconfigured or rate limiting is unavailable (503, with Retry-After when the
+    # provider gave one); no answer in time is a gateway timeout (504); an answer that
+    # never fitted the schema is a bad gateway (502).
+    LLMError: 502,
+    LLMSpecError: 422,
+    LLMRequestError: 422,
+    LLMUnavailableError: 503,
+    LLMTimeoutError: 504,
+    LLMOutputError: 502,
 }
 """HTTP status per error family; a subclass takes the status of its nearest listed base."""
 
@@ -128,6 +149,8 @@ async def _personae_error(request: Request, exc: Exception) -> JSONResponse:
         headers["WWW-Authenticate"] = _auth_header(exc)
     if isinstance(exc, RateLimitedError):
         headers["Retry-After"] = str(exc.retry_after)
+    if isinstance(exc, LLMTransientError) and exc.retry_after is not None:
+        headers["Retry-After"] = str(max(1, math.ceil(exc.retry_after)))
     if status_code >= 500:
         logger.warning("%s %s: %s", request.method, request.url.path, exc.message)
     return error_response(

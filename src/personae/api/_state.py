@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from personae.auth import RateLimiter, VerifiedTokens, build_rate_limiter
 from personae.cache import Cache, build_cache
 from personae.config import Settings
+from personae.jobs import JobRunner, ModelFactory, build_job_runner
+from personae.llm import LLM, build_recorded_llm
 from personae.store import Database
 
-__all__ = ["AppState", "open_state"]
+__all__ = ["AppState", "ModelFactory", "open_state"]
 
 
 @dataclass(slots=True)
@@ -25,12 +27,17 @@ class AppState:
     database: Database
     cache: Cache
     limiter: RateLimiter
+    jobs: JobRunner
+    llm_for: ModelFactory
+    """The model a request uses: the configured provider (a request's ``llm`` overrides
+    ``PERSONAE_LLM``), cached and accounted for the owner; tests pass a scripted one."""
     verified_tokens: VerifiedTokens = field(default_factory=VerifiedTokens)
     """Access tokens this app has verified, until they expire (see ``VerifiedTokens``)."""
 
     def close(self) -> None:
-        """Stop the cache's subscriber, close Redis connections, dispose the engine."""
+        """Finish running jobs, stop the cache's subscriber, close Redis, dispose the engine."""
         try:
+            self.jobs.close()
             self.cache.close()
         finally:
             try:
@@ -39,8 +46,9 @@ class AppState:
                 self.database.dispose()
 
 
-def open_state(settings: Settings) -> AppState:
-    """Open the database and build the cache and limiter the settings ask for.
+def open_state(settings: Settings, *, llm_for: ModelFactory | None = None) -> AppState:
+    """Open the database and build the cache, limiter, job runner and models the settings
+    ask for (``llm_for`` replaces the model factory, for tests).
 
     Raises
     ------
@@ -55,9 +63,18 @@ def open_state(settings: Settings) -> AppState:
     except BaseException:
         database.dispose()
         raise
+
+    def recorded(owner_id: int, purpose: str, spec: str | None) -> LLM:
+        return build_recorded_llm(
+            settings, database=database, owner_id=owner_id, spec=spec, purpose=purpose
+        )
+
+    models = llm_for if llm_for is not None else recorded
     return AppState(
         settings=settings,
         database=database,
         cache=build_cache(settings),
         limiter=build_rate_limiter(settings),
+        jobs=build_job_runner(settings, database, llm_for=models),
+        llm_for=models,
     )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from typing import Any
 
 from fastapi import FastAPI
@@ -22,7 +23,7 @@ from starlette.concurrency import run_in_threadpool
 from personae import __version__
 from personae.api._errors import install_error_handlers
 from personae.api._limits import BodySizeLimitMiddleware
-from personae.api._state import AppState, open_state
+from personae.api._state import AppState, ModelFactory, open_state
 from personae.api.routes import HOT_ROUTES, ROUTERS
 from personae.config import Settings, get_settings
 
@@ -39,7 +40,7 @@ Sign in with `POST /api/auth/register` or `/api/auth/login`, then send
 """
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, llm_for: ModelFactory | None = None) -> FastAPI:
     """Build the HTTP API.
 
     Parameters
@@ -47,6 +48,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings
         Configuration; :func:`personae.config.get_settings` when ``None``. Tests pass their
         own (a temporary database, a Redis namespace, tight rate limits).
+    llm_for
+        The model factory of the routes that write (see :data:`~personae.api._state.ModelFactory`);
+        the configured provider when ``None``. Tests pass a scripted model.
 
     Returns
     -------
@@ -65,7 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        state: AppState = await run_in_threadpool(open_state, resolved)
+        state: AppState = await run_in_threadpool(partial(open_state, resolved, llm_for=llm_for))
         app.state.personae = state
         try:
             yield

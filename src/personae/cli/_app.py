@@ -8,10 +8,13 @@ import typer
 from typer.core import TyperGroup
 
 from personae import __version__
-from personae.cli import _store, _style
+from personae.cli import _score, _store, _strategy, _style
 from personae.cli._console import print_error
 from personae.cli._demo import demo
 from personae.cli._serve import serve
+from personae.cli._users import users_app
+from personae.cli._worker import worker
+from personae.cli._write import persona_app, write_command
 from personae.errors import PersonaeError
 
 __all__ = ["USER_ERROR_EXIT_CODE", "app"]
@@ -46,10 +49,18 @@ app = typer.Typer(
 )
 app.add_typer(_style.app, name="style")
 app.add_typer(_store.db_app, name="db")
+app.add_typer(users_app, name="users")
 app.command("sync")(_store.sync_command)
 app.command("export")(_store.export_command)
 app.command("demo")(demo)
 app.command("serve")(serve)
+app.command("worker")(worker)
+app.add_typer(persona_app, name="persona")
+app.command("write")(write_command)
+app.command("score")(_score.score_command)
+app.command("platforms")(_score.platforms_command)
+app.add_typer(_strategy.strategy_app, name="strategy")
+app.add_typer(_strategy.engagement_app, name="engagement")
 
 
 def _print_version(value: bool) -> None:

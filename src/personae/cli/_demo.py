@@ -1,4 +1,10 @@
-"""``personae demo``: the bundled writers' voices, and blind attribution of held-out texts."""
+"""``personae demo``: the bundled writers' voices, blind attribution, then the main job.
+
+The main job runs on the embedded defaults: a persona is generated for the founder writer
+with the local model and stored in the SQLite store of the data directory (reused on
+later runs), then one LinkedIn post is written in its voice through the optimize loop.
+``--no-llm`` stops after attribution (no model is loaded).
+"""
 
 from __future__ import annotations
 
@@ -9,20 +15,31 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from personae.cli._console import out, progress
+from personae.cli._console import fmt, out, progress
 from personae.cli._render import key_words, voices_table
-from personae.samples import sample_writers
+from personae.cli._write import fraction_bar, local_persona_id, persona_service
+from personae.errors import DuplicateNameError
+from personae.persona._generate import OnboardingData, PersonaGenerationRequest
+from personae.samples import SampleWriter, sample_writers
 from personae.style import StyleProfile, attribute
 
 __all__ = ["demo"]
+
+
+DEMO_PERSONA = "demo-founder"
+"""The persona the demo generates (and reuses when it exists)."""
 
 
 def demo(
     show_voices: Annotated[
         bool, typer.Option("--voices/--no-voices", help="Print the writers' voices side by side.")
     ] = True,
+    use_llm: Annotated[
+        bool,
+        typer.Option("--llm/--no-llm", help="Generate a persona and write a post with the model."),
+    ] = True,
 ) -> None:
-    """Profile the bundled sample writers and attribute their held-out texts blind."""
+    """Profile the sample writers, attribute held-out texts blind, then write in a voice."""
     writers = sample_writers()
     console = out()
     console.print(
@@ -74,4 +91,51 @@ def demo(
             f"{recognised} of {len(writers)} held-out texts recognised as their true writer.",
             style=f"bold {verdict}",
         )
+    )
+    if use_llm:
+        _write_in_a_voice(writers[0])
+
+
+def _write_in_a_voice(writer: SampleWriter) -> None:
+    """Generate (or reuse) a persona from the writer's samples and write one post."""
+    console = out()
+    console.print(Rule(Text(f"Writing as {writer.name}, with the local model")))
+    request = PersonaGenerationRequest(
+        name=DEMO_PERSONA,
+        display_name=writer.name,
+        writing_samples=list(writer.training),
+        onboarding=OnboardingData(business_type="software", target_audience="founders"),
+    )
+    with persona_service(None) as (service, owner_id):
+        try:
+            service.check_name_free(owner_id, DEMO_PERSONA)
+        except DuplicateNameError:
+            console.print(f"Reusing the persona {DEMO_PERSONA!r} from an earlier run.")
+        else:
+            with fraction_bar("generating the persona") as update:
+                service.generate(owner_id, request, on_progress=update)
+        persona_id = local_persona_id(DEMO_PERSONA)
+        with fraction_bar("writing a LinkedIn post") as update:
+            result = service.write(
+                owner_id,
+                persona_id,
+                "linkedin",
+                "what shipping small taught our team this year",
+                candidates=2,
+                max_rounds=2,
+                max_tokens=220,
+                on_progress=update,
+            )
+    console.print(result.text, highlight=False)
+    report = result.report
+    console.print(
+        f"authenticity {fmt(report.authenticity_score)} · platform "
+        f"{fmt(report.platform_optimization_quality)} · overall "
+        f"{fmt(report.overall_quality_score)} ({result.rounds} round(s); model "
+        f"{result.llm_ms / 1000:.1f} s, everything else {result.pipeline_ms:.0f} ms)",
+        highlight=False,
+    )
+    console.print(
+        f'Next: personae write --persona {DEMO_PERSONA} --platform x "your brief"',
+        highlight=False,
     )

@@ -17,8 +17,11 @@ from sqlalchemy.orm import Session
 from personae.store import crud
 from personae.store._models import (
     ApiKey,
+    AudienceCluster,
     AuditLog,
     Base,
+    EngagementEvent,
+    LearningEpisode,
     Persona,
     PersonaAnalysisResult,
     PersonaConfiguration,
@@ -27,6 +30,9 @@ from personae.store._models import (
     PersonaValidationResult,
     PersonaVersion,
     PlatformPersona,
+    PolicyState,
+    Strategy,
+    StrategyEdge,
     Trait,
 )
 
@@ -47,6 +53,13 @@ _FACETS: dict[str, type[Base]] = {
     "metrics": PersonaMetric,
     "configurations": PersonaConfiguration,
     "traits": Trait,
+    # Strategy learning (personae.strategy): the creator's engagement and what was learned.
+    "engagement_events": EngagementEvent,
+    "strategies": Strategy,
+    "strategy_edges": StrategyEdge,
+    "learning_episodes": LearningEpisode,
+    "audience_clusters": AudienceCluster,
+    "policy_states": PolicyState,
 }
 
 

@@ -24,6 +24,11 @@ from personae.errors import InputError, StoreError
 
 __all__ = ["Database", "session_scope"]
 
+try:  # pysqlite3 (a recent SQLite that can load extensions) when installed
+    import pysqlite3.dbapi2 as _sqlite_module  # type: ignore[import-untyped]
+except ImportError:  # pragma: no cover - every supported install has it on Linux
+    _sqlite_module = None
+
 
 def _sqlite_on_connect(dbapi_connection: Any, connection_record: Any) -> None:
     """Turn on foreign keys (off by default in SQLite) and write-ahead logging.
@@ -66,7 +71,12 @@ class Database:
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         if self.is_sqlite and self.url.database not in (None, "", ":memory:"):
             Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
-        self.engine: Engine = create_engine(self.url)
+        # One SQLite library per process: the vector index loads sqlite-vec into pysqlite3,
+        # and two SQLite copies on one file can each drop the other's locks (corruption).
+        options: dict[str, Any] = {}
+        if self.is_sqlite and _sqlite_module is not None:
+            options["module"] = _sqlite_module
+        self.engine: Engine = create_engine(self.url, **options)
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_on_connect)
         # Objects stay readable after commit, so a caller can serialise what it wrote.

@@ -23,19 +23,30 @@ Examples
 from __future__ import annotations
 
 import re
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import CursorResult, Select, delete, func, select, update
+from sqlalchemy import CursorResult, Row, Select, case, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from personae._types import Role
 from personae.errors import (
+    ClusterNotFoundError,
+    ConflictError,
     DuplicateEmailError,
     DuplicateNameError,
+    EpisodeNotFoundError,
+    FeedbackConflictError,
     InputError,
+    JobNotFoundError,
     LabelNotFoundError,
     NotFoundError,
     PersonaNotFoundError,
+    StrategyNotFoundError,
     UserNotFoundError,
     VersionConflictError,
     VersionNotFoundError,
@@ -43,7 +54,13 @@ from personae.errors import (
 from personae.store._models import (
     PERSONA_FIELDS,
     ApiKey,
+    AudienceCluster,
     AuditLog,
+    EngagementEvent,
+    Job,
+    LearningEpisode,
+    LlmResponse,
+    LlmUsage,
     Persona,
     PersonaAnalysisResult,
     PersonaConfiguration,
@@ -52,11 +69,15 @@ from personae.store._models import (
     PersonaValidationResult,
     PersonaVersion,
     PlatformPersona,
+    PolicyState,
+    Strategy,
+    StrategyEdge,
     Trait,
     User,
     utcnow,
 )
 from personae.store._schemas import (
+    MAX_INT,
     FieldChange,
     PersonaCreate,
     PersonaDiff,
@@ -65,40 +86,75 @@ from personae.store._schemas import (
 )
 
 __all__ = [
+    "JOB_STATUSES",
     "MAX_PAGE_SIZE",
+    "REWARD_WEIGHTS_KEY",
+    "EngagementWriteResult",
     "add_analysis_result",
+    "add_learning_episode",
     "add_validation_result",
+    "clear_llm_responses",
+    "complete_learning_episode",
+    "count_audience_clusters",
+    "count_engagement_events",
+    "count_learning_episodes",
     "count_personas",
     "create_api_key",
+    "create_job",
     "create_persona",
     "create_user",
     "delete_persona",
     "delete_user",
     "diff",
+    "engagement_rows",
     "field_changes",
     "find_api_keys",
+    "get_audience_cluster",
+    "get_job",
     "get_label",
+    "get_learning_episode",
+    "get_llm_response",
+    "get_or_create_strategy",
     "get_persona",
     "get_persona_by_name",
     "get_platform_persona",
+    "get_policy_state",
+    "get_reward_weights",
+    "get_strategy",
     "get_user",
     "get_user_by_email",
     "get_version",
     "history",
+    "latest_open_episode",
     "list_analysis_results",
     "list_api_keys",
+    "list_audience_clusters",
+    "list_jobs",
     "list_labels",
+    "list_learning_episodes",
     "list_metrics",
     "list_personas",
     "list_platform_personas",
+    "list_strategies",
+    "list_strategy_edges",
     "list_validation_results",
+    "llm_usage_summary",
+    "put_llm_response",
+    "record_llm_usage",
     "record_metric",
+    "record_strategy_transition",
+    "replace_audience_clusters",
     "revoke_api_key",
     "rollback",
+    "save_policy_state",
     "set_configuration",
     "set_label",
+    "set_user_role",
     "touch_api_key",
+    "update_job",
     "update_persona",
+    "update_strategy",
+    "upsert_engagement_events",
     "upsert_platform_persona",
     "upsert_trait",
 ]
@@ -172,6 +228,31 @@ def get_user(*, session: Session, user_id: int) -> User:
     user = session.get(User, user_id)
     if user is None:
         raise UserNotFoundError(f"no user with id {user_id}", user_id=user_id)
+    return user
+
+
+def set_user_role(
+    *, session: Session, user_id: int, role: Role, actor_id: int | None = None
+) -> User:
+    """Make a user an ``admin`` or a plain ``user`` (audited).
+
+    Raises
+    ------
+    UserNotFoundError
+        No such user.
+    """
+    user = get_user(session=session, user_id=user_id)
+    before = user.role
+    user.role = role
+    _audit(
+        session,
+        actor_id=actor_id,
+        action="set_role",
+        entity="user",
+        entity_id=user.id,
+        details={"from": before, "to": role},
+    )
+    session.flush()
     return user
 
 
@@ -1054,3 +1135,1026 @@ def upsert_trait(
     )
     session.flush()
     return row
+
+
+# -- jobs -------------------------------------------------------------------------------
+
+JOB_STATUSES = ("queued", "running", "succeeded", "failed")
+"""A job's life: queued → running → succeeded | failed."""
+
+
+def create_job(
+    *, session: Session, owner_id: int, kind: str, params: dict[str, Any], message: str = ""
+) -> Job:
+    """Record a queued job; the caller hands its id to a runner after the commit."""
+    job = Job(
+        id=str(uuid.uuid4()),
+        owner_id=owner_id,
+        kind=kind,
+        status="queued",
+        progress=0.0,
+        message=message or "queued",
+        params=params,
+    )
+    session.add(job)
+    session.flush()
+    return job
+
+
+def get_job(*, session: Session, owner_id: int | None, job_id: str) -> Job:
+    """The job with this id; with ``owner_id``, only if that owner queued it.
+
+    ``owner_id=None`` is for the worker that runs it, which has no caller.
+
+    Raises
+    ------
+    JobNotFoundError
+        No such job (for this owner).
+    """
+    job = session.get(Job, job_id)
+    if job is None or (owner_id is not None and job.owner_id != owner_id):
+        raise JobNotFoundError(f"no job {job_id!r}", job_id=job_id)
+    return job
+
+
+def list_jobs(*, session: Session, owner_id: int, limit: int = 50) -> list[Job]:
+    """The owner's newest jobs first."""
+    query = (
+        select(Job).where(Job.owner_id == owner_id).order_by(Job.created_at.desc()).limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+def update_job(
+    *,
+    session: Session,
+    job_id: str,
+    status: str | None = None,
+    progress: float | None = None,
+    message: str | None = None,
+    result: dict[str, Any] | None = None,
+    error: dict[str, Any] | None = None,
+) -> Job:
+    """Move a job along: status, progress (0..1, never backwards), message, outcome.
+
+    Raises
+    ------
+    JobNotFoundError
+        No such job (deleted with its owner meanwhile).
+    """
+    job = get_job(session=session, owner_id=None, job_id=job_id)
+    if status is not None:
+        if status not in JOB_STATUSES:
+            raise ValueError(f"unknown job status {status!r}")
+        job.status = status
+    if progress is not None:
+        _unit(progress, "progress")
+        job.progress = max(job.progress, progress)
+    if message is not None:
+        job.message = message
+    if result is not None:
+        job.result = result
+    if error is not None:
+        job.error = error
+    job.updated_at = utcnow()
+    session.flush()
+    return job
+
+
+# -- LLM response cache and usage ---------------------------------------------------------
+#
+# Operational records of personae.llm's RecordedLLM, not user edits: they write no audit
+# rows (one per model call would drown the audit log). Both tables carry the owner, and a
+# NULL owner stands for calls made on nobody's behalf (benchmarks, maintenance).
+
+
+def _owner_is(column: InstrumentedAttribute[int | None], owner_id: int | None) -> Any:
+    return column.is_(None) if owner_id is None else column == owner_id
+
+
+def get_llm_response(*, session: Session, key: str, owner_id: int | None) -> dict[str, Any] | None:
+    """The cached answer stored under ``key`` for this owner, or ``None``.
+
+    The key is a hash that already includes the owner; the owner is checked as well, so
+    one owner's prompts can never be answered from another's cache.
+    """
+    row = session.scalar(
+        select(LlmResponse).where(LlmResponse.key == key, _owner_is(LlmResponse.owner_id, owner_id))
+    )
+    return None if row is None else dict(row.response)
+
+
+def put_llm_response(
+    *,
+    session: Session,
+    key: str,
+    owner_id: int | None,
+    provider: str,
+    model: str,
+    response: dict[str, Any],
+) -> None:
+    """Store (or replace) the cached answer under ``key``.
+
+    One ``INSERT … ON CONFLICT DO UPDATE`` on SQLite and PostgreSQL, so two workers that
+    miss the same key at once both succeed and the later answer stays.
+
+    Raises
+    ------
+    InputError
+        ``key`` is not the 64-character hex digest the cache uses.
+    """
+    if not re.fullmatch(r"[0-9a-f]{64}", key):
+        raise InputError("an LLM cache key is a 64-character lower-case hex digest")
+    values = {
+        "key": key,
+        "owner_id": owner_id,
+        "provider": provider,
+        "model": model,
+        "response": response,
+        "created_at": utcnow(),
+    }
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        lite = sqlite_insert(LlmResponse).values(**values)
+        session.execute(
+            lite.on_conflict_do_update(
+                index_elements=[LlmResponse.key],
+                set_={name: lite.excluded[name] for name in values if name != "key"},
+            )
+        )
+    elif dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        pg = pg_insert(LlmResponse).values(**values)
+        session.execute(
+            pg.on_conflict_do_update(
+                index_elements=[LlmResponse.key],
+                set_={name: pg.excluded[name] for name in values if name != "key"},
+            )
+        )
+    else:  # other backends: read, then write (a concurrent writer may raise IntegrityError)
+        row = session.get(LlmResponse, key)
+        if row is None:
+            session.add(LlmResponse(**values))
+        else:
+            for name, value in values.items():
+                setattr(row, name, value)
+    session.flush()
+
+
+def clear_llm_responses(*, session: Session, owner_id: int | None) -> int:
+    """Drop every cached answer of this owner; returns how many were dropped."""
+    result = cast(
+        CursorResult[Any],
+        session.execute(delete(LlmResponse).where(_owner_is(LlmResponse.owner_id, owner_id))),
+    )
+    session.flush()
+    return int(result.rowcount or 0)
+
+
+def record_llm_usage(
+    *,
+    session: Session,
+    owner_id: int | None,
+    provider: str,
+    model: str,
+    prompt_tokens: int,
+    completion_tokens: int,
+    latency_ms: int,
+    cached: bool = False,
+    purpose: str = "",
+) -> LlmUsage:
+    """Append one ``llm_usage`` row: the tokens and latency of one model call.
+
+    Raises
+    ------
+    InputError
+        A negative count or latency.
+    """
+    for name, value in (
+        ("prompt_tokens", prompt_tokens),
+        ("completion_tokens", completion_tokens),
+        ("latency_ms", latency_ms),
+    ):
+        if value < 0:
+            raise InputError(f"{name} cannot be negative (got {value})")
+    row = LlmUsage(
+        owner_id=owner_id,
+        provider=provider[:50],
+        model=model[:300],
+        purpose=purpose[:100],
+        prompt_tokens=prompt_tokens,
+        completion_tokens=completion_tokens,
+        latency_ms=min(latency_ms, MAX_INT),
+        cached=cached,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def llm_usage_summary(*, session: Session, owner_id: int | None) -> dict[str, Any]:
+    """The owner's model usage: totals, and the same per provider and model.
+
+    Returns
+    -------
+    dict
+        ``calls``, ``cached_calls``, ``prompt_tokens``, ``completion_tokens`` and
+        ``latency_ms`` (summed), plus ``by_model``: a list of the same keys with
+        ``provider`` and ``model``, the most used first.
+    """
+    calls = func.count(LlmUsage.id)
+    rows = session.execute(
+        select(
+            LlmUsage.provider,
+            LlmUsage.model,
+            calls,
+            func.coalesce(func.sum(case((LlmUsage.cached, 1), else_=0)), 0),
+            func.coalesce(func.sum(LlmUsage.prompt_tokens), 0),
+            func.coalesce(func.sum(LlmUsage.completion_tokens), 0),
+            func.coalesce(func.sum(LlmUsage.latency_ms), 0),
+        )
+        .where(_owner_is(LlmUsage.owner_id, owner_id))
+        .group_by(LlmUsage.provider, LlmUsage.model)
+        .order_by(calls.desc(), LlmUsage.provider, LlmUsage.model)
+    ).all()
+    keys = ("calls", "cached_calls", "prompt_tokens", "completion_tokens", "latency_ms")
+    by_model = [
+        {"provider": provider, "model": model, **dict(zip(keys, map(int, numbers), strict=True))}
+        for provider, model, *numbers in rows
+    ]
+    totals = {key: sum(int(entry[key]) for entry in by_model) for key in keys}
+    return {**totals, "by_model": by_model}
+
+
+
+
+
+# == Strategy learning ===================================================================
+# Engagement events, strategies (the memory graph's nodes) and their edges, learning
+# episodes, audience clusters, policy state and reward weights, for personae.strategy.
+# Every read is owner-scoped: another owner's ids raise the same NotFound errors as
+# missing ones. One audit row is written per user-level event (an import, a decision, a
+# reward, a re-clustering, a new strategy); what a reward updates along with it (the
+# strategy's performance, graph edges, policy state) is covered by the reward's row.
+
+REWARD_WEIGHTS_KEY = "strategy.reward_weights"
+"""The persona configuration key holding the creator's reward weights (``w1..w4``)."""
+
+_ENGAGEMENT_FIELDS = (
+    "content_id",
+    "content_type",
+    "occurred_at",
+    "published_at",
+    "likes",
+    "comments",
+    "shares",
+    "saves",
+    "impressions",
+    "reach",
+    "clicks",
+    "conversions",
+    "audience_member_id",
+    "strategy_id",
+    "content_cost",
+)
+_CHUNK = 500
+_STRATEGY_UPDATABLE = frozenset(
+    {
+        "embedding",
+        "embedding_model",
+        "performance",
+        "success_score",
+        "pulls",
+        "rewards",
+        "audience_cluster_ids",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class EngagementWriteResult:
+    """What :func:`upsert_engagement_events` did with each row of the batch."""
+
+    inserted: int
+    updated: int
+    unchanged: int
+    conflicts: list[tuple[int, str, str]]
+    """``(row index in the batch, field, message)`` of the rows that were not written."""
+
+
+def upsert_engagement_events(
+    *,
+    session: Session,
+    owner_id: int,
+    persona_id: int,
+    rows: Sequence[Mapping[str, Any]],
+    actor_id: int | None = None,
+) -> EngagementWriteResult:
+    """Insert or update engagement events of the owner's persona, idempotently.
+
+    An event is identified by ``(owner, platform, external_id)``: sending it again with
+    the same values changes nothing (``unchanged``), with other values updates it. A row
+    that names an event already stored for *another* persona, or a strategy the persona
+    does not have, is not written and is reported in ``conflicts``. Within one batch a
+    later row for the same event wins.
+
+    Raises
+    ------
+    PersonaNotFoundError
+        No such persona for this owner.
+    ConflictError
+        Another request inserted the same new events at the same moment (send the batch
+        again: it is idempotent).
+    """
+    get_persona(session=session, owner_id=owner_id, persona_id=persona_id)
+    conflicts: list[tuple[int, str, str]] = []
+    wanted_strategies = {row["strategy_id"] for row in rows if row.get("strategy_id") is not None}
+    known_strategies: set[int] = set()
+    if wanted_strategies:
+        known_strategies = set(
+            session.scalars(
+                select(Strategy.id).where(
+                    Strategy.id.in_(wanted_strategies),
+                    Strategy.owner_id == owner_id,
+                    Strategy.persona_id == persona_id,
+                )
+            )
+        )
+    latest: dict[tuple[str, str], tuple[int, Mapping[str, Any]]] = {}
+    for index, row in enumerate(rows):
+        strategy_id = row.get("strategy_id")
+        if strategy_id is not None and strategy_id not in known_strategies:
+            conflicts.append((index, "strategy_id", f"this creator has no strategy {strategy_id}"))
+            continue
+        latest[(row["platform"], row["external_id"])] = (index, row)
+    inserted = updated = unchanged = 0
+    now = utcnow()
+    keys = list(latest)
+    for start in range(0, len(keys), _CHUNK):
+        chunk = keys[start : start + _CHUNK]
+        stored = {
+            (event.platform, event.external_id): event
+            for event in session.scalars(
+                select(EngagementEvent).where(
+                    EngagementEvent.owner_id == owner_id,
+                    EngagementEvent.external_id.in_({external for _, external in chunk}),
+                )
+            )
+        }
+        new_rows: list[dict[str, Any]] = []
+        for key in chunk:
+            index, row = latest[key]
+            values = {name: row.get(name) for name in _ENGAGEMENT_FIELDS}
+            for counter in ("likes", "comments", "shares", "saves"):
+                values[counter] = values[counter] or 0
+            for counter in ("impressions", "reach", "clicks", "conversions"):
+                values[counter] = values[counter] or 0
+            event = stored.get(key)
+            if event is None:
+                new_rows.append(
+                    {
+                        "owner_id": owner_id,
+                        "persona_id": persona_id,
+                        "platform": key[0],
+                        "external_id": key[1],
+                        "created_at": now,
+                        "updated_at": now,
+                        **values,
+                    }
+                )
+                continue
+            if event.persona_id != persona_id:
+                conflicts.append(
+                    (index, "external_id", "already imported for another creator (persona)")
+                )
+                continue
+            if all(getattr(event, name) == value for name, value in values.items()):
+                unchanged += 1
+                continue
+            for name, value in values.items():
+                setattr(event, name, value)
+            event.updated_at = now
+            updated += 1
+        if new_rows:
+            try:
+                with session.begin_nested():
+                    session.execute(insert(EngagementEvent), new_rows)
+            except IntegrityError as exc:
+                raise ConflictError(
+                    "another import wrote the same engagement events at the same moment; "
+                    "send the batch again (imports are idempotent)"
+                ) from exc
+            inserted += len(new_rows)
+        session.flush()
+    conflicts.sort()
+    _audit(
+        session,
+        actor_id=owner_id if actor_id is None else actor_id,
+        action="import",
+        entity="engagement_events",
+        entity_id=persona_id,
+        details={
+            "persona_id": persona_id,
+            "inserted": inserted,
+            "updated": updated,
+            "unchanged": unchanged,
+            "conflicts": len(conflicts),
+        },
+    )
+    session.flush()
+    return EngagementWriteResult(inserted, updated, unchanged, conflicts)
+
+
+def engagement_rows(
+    *,
+    session: Session,
+    owner_id: int,
+    persona_id: int,
+    strategy_id: int | None = None,
+    content_ids: Sequence[str] | None = None,
+    members_only: bool = False,
+    snapshots_only: bool = False,
+) -> Sequence[Row[Any]]:
+    """The persona's engagement events, oldest first, as light rows (attribute access,
+    no ORM objects: clustering reads hundreds of thousands). ``members_only``: only one
+    member's interactions; ``snapshots_only``: only counter snapshots.
+
+    Raises
+    ------
+    PersonaNotFoundError
+        No such persona for this owner.
+    """
+    get_persona(session=session, owner_id=owner_id, persona_id=persona_id)
+    columns = [getattr(EngagementEvent, name) for name in ("platform", *_ENGAGEMENT_FIELDS)]
+    query = select(*columns).where(
+        EngagementEvent.owner_id == owner_id, EngagementEvent.persona_id == persona_id
+    )
+    if strategy_id is not None:
+        query = query.where(EngagementEvent.strategy_id == strategy_id)
+    if content_ids is not None:
+        query = query.where(EngagementEvent.content_id.in_(set(content_ids)))
+    if members_only:
+        query = query.where(EngagementEvent.audience_member_id.is_not(None))
+    if snapshots_only:
+        query = query.where(EngagementEvent.audience_member_id.is_(None))
+    return session.execute(query.order_by(EngagementEvent.occurred_at, EngagementEvent.id)).all()
+
+
+def count_engagement_events(*, session: Session, owner_id: int, persona_id: int) -> int:
+    """How many engagement events the persona has."""
+    return (
+        session.scalar(
+            select(func.count(EngagementEvent.id)).where(
+                EngagementEvent.owner_id == owner_id, EngagementEvent.persona_id == persona_id
+            )
+        )
+        or 0
+    )
+
+
+def get_or_create_strategy(
+    *,
+    session: Session,
+    owner_id: int,
+    persona_id: int,
+    arm_key: str,
+    topic: str,
+    format: str,
+    tone: str,
+    posting_hour: int,
+    platform: str,
+    description: str,
+) -> Strategy:
+    """The persona's strategy node for ``arm_key``, created on first use.
+
+    Raises
+    ------
+    PersonaNotFoundError
+        No such persona for this owner.
+    """
+    get_persona(session=session, owner_id=owner_id, persona_id=persona_id)
+    query = select(Strategy).where(Strategy.persona_id == persona_id, Strategy.arm_key == arm_key)
+    found = session.scalar(query)
+    if found is not None:
+        return found
+    row = Strategy(
+        owner_id=owner_id,
+        persona_id=persona_id,
+        arm_key=arm_key,
+        topic=topic,
+        format=format,
+        tone=tone,
+        posting_hour=posting_hour,
+        platform=platform,
+        description=description,
+    )
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:  # another request created it a moment ago
+        found = session.scalar(query)
+        if found is None:  # pragma: no cover - the unique key is the only constraint left
+            raise
+        return found
+    _audit(
+        session,
+        actor_id=owner_id,
+        action="create",
+        entity="strategy",
+        entity_id=row.id,
+        details={"persona_id": persona_id, "arm_key": arm_key},
+    )
+    session.flush()
+    return row
+
+
+def get_strategy(*, session: Session, owner_id: int, strategy_id: int) -> Strategy:
+    """The owner's strategy with this id.
+
+    Raises
+    ------
+    StrategyNotFoundError
+        No such strategy, or another owner's.
+    """
+    row = session.get(Strategy, strategy_id)
+    if row is None or row.owner_id != owner_id:
+        raise StrategyNotFoundError(f"no strategy with id {strategy_id}", strategy_id=strategy_id)
+    return row
+
+
+def list_strategies(*, session: Session, owner_id: int, persona_id: int) -> list[Strategy]:
+    """The persona's strategy nodes, oldest first."""
+    return list(
+        session.scalars(
+            select(Strategy)
+            .where(Strategy.owner_id == owner_id, Strategy.persona_id == persona_id)
+            .order_by(Strategy.id)
+        )
+    )
+
+
+def update_strategy(
+    *, session: Session, owner_id: int, strategy_id: int, changes: Mapping[str, Any]
+) -> Strategy:
+    """Change a strategy's derived fields (embedding, performance, counters, clusters).
+
+    Raises
+    ------
+    StrategyNotFoundError
+        No such strategy, or another owner's.
+    InputError
+        A field that is not derived (the arm itself never changes).
+    """
+    unknown = set(changes) - _STRATEGY_UPDATABLE
+    if unknown:
+        raise InputError(f"strategy fields {sorted(unknown)} cannot be changed")
+    row = get_strategy(session=session, owner_id=owner_id, strategy_id=strategy_id)
+    for name, value in changes.items():
+        setattr(row, name, value)
+    row.updated_at = utcnow()
+    session.flush()
+    return row
+
+
+def record_strategy_transition(
+    *,
+    session: Session,
+    owner_id: int,
+    persona_id: int,
+    from_strategy_id: int,
+    to_strategy_id: int,
+    context_similarity: float,
+    performance_improvement: float,
+) -> StrategyEdge:
+    """Count one more transition ``from → to`` in the persona's strategy graph.
+
+    ``context_similarity`` and ``performance_improvement`` are running means over the
+    transitions; every edge leaving ``from`` gets its ``transition_probability`` (its
+    share of the transitions out of ``from``) recomputed.
+
+    Raises
+    ------
+    StrategyNotFoundError
+        Either strategy is unknown, another owner's, or another persona's.
+    """
+    for strategy_id in (from_strategy_id, to_strategy_id):
+        node = get_strategy(session=session, owner_id=owner_id, strategy_id=strategy_id)
+        if node.persona_id != persona_id:
+            raise StrategyNotFoundError(
+                f"no strategy with id {strategy_id} for this creator", strategy_id=strategy_id
+            )
+    edge = session.scalar(
+        select(StrategyEdge).where(
+            StrategyEdge.from_strategy_id == from_strategy_id,
+            StrategyEdge.to_strategy_id == to_strategy_id,
+        )
+    )
+    if edge is None:
+        edge = StrategyEdge(
+            owner_id=owner_id,
+            persona_id=persona_id,
+            from_strategy_id=from_strategy_id,
+            to_strategy_id=to_strategy_id,
+            transitions=0,
+            context_similarity=0.0,
+            performance_improvement=0.0,
+        )
+        session.add(edge)
+    n = edge.transitions + 1
+    edge.context_similarity += (context_similarity - edge.context_similarity) / n
+    edge.performance_improvement += (performance_improvement - edge.performance_improvement) / n
+    edge.transitions = n
+    edge.updated_at = utcnow()
+    session.flush()
+    outgoing = list(
+        session.scalars(
+            select(StrategyEdge).where(StrategyEdge.from_strategy_id == from_strategy_id)
+        )
+    )
+    total = sum(e.transitions for e in outgoing)
+    for e in outgoing:
+        e.transition_probability = e.transitions / total
+    session.flush()
+    return edge
+
+
+def list_strategy_edges(
+    *, session: Session, owner_id: int, persona_id: int, from_strategy_id: int | None = None
+) -> list[StrategyEdge]:
+    """The persona's strategy graph edges (leaving ``from_strategy_id``, if given)."""
+    query = select(StrategyEdge).where(
+        StrategyEdge.owner_id == owner_id, StrategyEdge.persona_id == persona_id
+    )
+    if from_strategy_id is not None:
+        query = query.where(StrategyEdge.from_strategy_id == from_strategy_id)
+    return list(session.scalars(query.order_by(StrategyEdge.id)))
+
+
+def add_learning_episode(
+    *,
+    session: Session,
+    owner_id: int,
+    persona_id: int,
+    strategy_id: int,
+    policy: str,
+    state: dict[str, Any],
+    action: dict[str, Any],
+    timestamp: datetime | None = None,
+) -> LearningEpisode:
+    """Record a decision (state, action) of the persona's policy; its reward comes later.
+
+    Raises
+    ------
+    StrategyNotFoundError
+        No such strategy for this owner and persona.
+    """
+    node = get_strategy(session=session, owner_id=owner_id, strategy_id=strategy_id)
+    if node.persona_id != persona_id:
+        raise StrategyNotFoundError(
+            f"no strategy with id {strategy_id} for this creator", strategy_id=strategy_id
+        )
+    row = LearningEpisode(
+        owner_id=owner_id,
+        persona_id=persona_id,
+        strategy_id=strategy_id,
+        policy=policy,
+        state=state,
+        action=action,
+        timestamp=timestamp or utcnow(),
+    )
+    session.add(row)
+    session.flush()
+    _audit(
+        session,
+        actor_id=owner_id,
+        action="decide",
+        entity="learning_episode",
+        entity_id=row.id,
+        details={"persona_id": persona_id, "strategy_id": strategy_id, "policy": policy},
+    )
+    session.flush()
+    return row
+
+
+def get_learning_episode(*, session: Session, owner_id: int, episode_id: int) -> LearningEpisode:
+    """The owner's learning episode with this id.
+
+    Raises
+    ------
+    EpisodeNotFoundError
+        No such episode, or another owner's.
+    """
+    row = session.get(LearningEpisode, episode_id)
+    if row is None or row.owner_id != owner_id:
+        raise EpisodeNotFoundError(
+            f"no learning episode with id {episode_id}", episode_id=episode_id
+        )
+    return row
+
+
+def _episodes(owner_id: int, persona_id: int, rewarded: bool | None) -> Select[LearningEpisode]:
+    query = select(LearningEpisode).where(
+        LearningEpisode.owner_id == owner_id, LearningEpisode.persona_id == persona_id
+    )
+    if rewarded is True:
+        query = query.where(LearningEpisode.reward.is_not(None))
+    elif rewarded is False:
+        query = query.where(LearningEpisode.reward.is_(None))
+    return query
+
+
+def list_learning_episodes(
+    *,
+    session: Session,
+    owner_id: int,
+    persona_id: int,
+    offset: int = 0,
+    limit: int | None = None,
+    rewarded: bool | None = None,
+    newest_first: bool = True,
+) -> list[LearningEpisode]:
+    """The persona's episodes (only rewarded or open ones, if asked), paginated."""
+    order = (
+        (LearningEpisode.timestamp.desc(), LearningEpisode.id.desc())
+        if newest_first
+        else (LearningEpisode.timestamp, LearningEpisode.id)
+    )
+    query = _episodes(owner_id, persona_id, rewarded).order_by(*order).offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
+    return list(session.scalars(query))
+
+
+def count_learning_episodes(
+    *, session: Session, owner_id: int, persona_id: int, rewarded: bool | None = None
+) -> int:
+    """How many episodes the persona has (only rewarded or open ones, if asked)."""
+    query = _episodes(owner_id, persona_id, rewarded).with_only_columns(
+        func.count(LearningEpisode.id)
+    )
+    return session.scalar(query) or 0
+
+
+def latest_open_episode(
+    *, session: Session, owner_id: int, strategy_id: int
+) -> LearningEpisode | None:
+    """The newest decision for this strategy that has no reward yet."""
+    return session.scalar(
+        select(LearningEpisode)
+        .where(
+            LearningEpisode.owner_id == owner_id,
+            LearningEpisode.strategy_id == strategy_id,
+            LearningEpisode.reward.is_(None),
+        )
+        .order_by(LearningEpisode.timestamp.desc(), LearningEpisode.id.desc())
+        .limit(1)
+    )
+
+
+def complete_learning_episode(
+    *,
+    session: Session,
+    owner_id: int,
+    episode_id: int,
+    reward: float,
+    components: dict[str, Any],
+    next_state: dict[str, Any],
+) -> LearningEpisode:
+    """Give a decision its reward, once.
+
+    Raises
+    ------
+    EpisodeNotFoundError
+        No such episode, or another owner's.
+    FeedbackConflictError
+        The episode already has its reward (perhaps from a concurrent request).
+    """
+    row = get_learning_episode(session=session, owner_id=owner_id, episode_id=episode_id)
+    result = cast(
+        CursorResult[Any],
+        session.execute(
+            update(LearningEpisode)
+            .where(LearningEpisode.id == episode_id, LearningEpisode.reward.is_(None))
+            .values(
+                reward=reward,
+                reward_components=components,
+                next_state=next_state,
+                rewarded_at=utcnow(),
+            )
+            .execution_options(synchronize_session=False)
+        ),
+    )
+    if result.rowcount != 1:
+        raise FeedbackConflictError(
+            f"learning episode {episode_id} already has its reward", episode_id=episode_id
+        )
+    session.refresh(row)
+    _audit(
+        session,
+        actor_id=owner_id,
+        action="reward",
+        entity="learning_episode",
+        entity_id=episode_id,
+        details={"persona_id": row.persona_id, "strategy_id": row.strategy_id, "reward": reward},
+    )
+    session.flush()
+    return row
+
+
+def replace_audience_clusters(
+    *,
+    session: Session,
+    owner_id: int,
+    persona_id: int,
+    clusters: Sequence[Mapping[str, Any]],
+) -> list[AudienceCluster]:
+    """Make the persona's clusters exactly ``clusters``: an entry with an ``id`` updates
+    that cluster (it keeps its identity), one without creates a cluster, and clusters not
+    named are deleted.
+
+    Raises
+    ------
+    PersonaNotFoundError
+        No such persona for this owner.
+    ClusterNotFoundError
+        An ``id`` that is not one of the persona's clusters.
+    """
+    get_persona(session=session, owner_id=owner_id, persona_id=persona_id)
+    existing = {
+        row.id: row
+        for row in list_audience_clusters(session=session, owner_id=owner_id, persona_id=persona_id)
+    }
+    fields = ("slot", "size", "characteristics", "embedding", "members")
+    kept: list[AudienceCluster] = []
+    now = utcnow()
+    for entry in clusters:
+        cluster_id = entry.get("id")
+        if cluster_id is None:
+            row = AudienceCluster(owner_id=owner_id, persona_id=persona_id, created_at=now)
+            session.add(row)
+        else:
+            found = existing.pop(cluster_id, None)
+            if found is None:
+                raise ClusterNotFoundError(
+                    f"no audience cluster with id {cluster_id}", cluster_id=cluster_id
+                )
+            row = found
+        for name in fields:
+            setattr(row, name, entry[name])
+        row.updated_at = now
+        kept.append(row)
+    for row in existing.values():
+        session.delete(row)
+    session.flush()
+    _audit(
+        session,
+        actor_id=owner_id,
+        action="recluster",
+        entity="audience_clusters",
+        entity_id=persona_id,
+        details={"persona_id": persona_id, "clusters": [row.id for row in kept]},
+    )
+    session.flush()
+    return kept
+
+
+def list_audience_clusters(
+    *,
+    session: Session,
+    owner_id: int,
+    persona_id: int,
+    offset: int = 0,
+    limit: int | None = None,
+) -> list[AudienceCluster]:
+    """The persona's audience clusters, largest first."""
+    query = (
+        select(AudienceCluster)
+        .where(AudienceCluster.owner_id == owner_id, AudienceCluster.persona_id == persona_id)
+        .order_by(AudienceCluster.size.desc(), AudienceCluster.id)
+        .offset(offset)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return list(session.scalars(query))
+
+
+def count_audience_clusters(*, session: Session, owner_id: int, persona_id: int) -> int:
+    """How many audience clusters the persona has."""
+    return (
+        session.scalar(
+            select(func.count(AudienceCluster.id)).where(
+                AudienceCluster.owner_id == owner_id, AudienceCluster.persona_id == persona_id
+            )
+        )
+        or 0
+    )
+
+
+def get_audience_cluster(
+    *, session: Session, owner_id: int, persona_id: int, cluster_id: int
+) -> AudienceCluster:
+    """The persona's audience cluster with this id.
+
+    Raises
+    ------
+    ClusterNotFoundError
+        No such cluster for this owner and persona.
+    """
+    row = session.get(AudienceCluster, cluster_id)
+    if row is None or row.owner_id != owner_id or row.persona_id != persona_id:
+        raise ClusterNotFoundError(
+            f"no audience cluster with id {cluster_id}", cluster_id=cluster_id
+        )
+    return row
+
+
+def get_policy_state(
+    *, session: Session, owner_id: int, persona_id: int, policy: str
+) -> PolicyState | None:
+    """The persona's stored state of ``policy``, if it learned anything yet."""
+    return session.scalar(
+        select(PolicyState).where(
+            PolicyState.owner_id == owner_id,
+            PolicyState.persona_id == persona_id,
+            PolicyState.policy == policy,
+        )
+    )
+
+
+def save_policy_state(
+    *,
+    session: Session,
+    owner_id: int,
+    persona_id: int,
+    policy: str,
+    state: dict[str, Any],
+    expected_version: int | None,
+) -> PolicyState:
+    """Store the persona's ``policy`` state, if nobody else stored one since it was read.
+
+    ``expected_version`` is the version that was read (``None``: there was none).
+
+    Raises
+    ------
+    PersonaNotFoundError
+        No such persona for this owner.
+    FeedbackConflictError
+        Another request saved the policy after this one read it.
+    """
+    get_persona(session=session, owner_id=owner_id, persona_id=persona_id)
+    conflict = FeedbackConflictError(
+        "the creator's policy was updated by another request meanwhile; send it again",
+        persona_id=persona_id,
+        policy=policy,
+    )
+    if expected_version is None:
+        row = PolicyState(owner_id=owner_id, persona_id=persona_id, policy=policy, state=state)
+        try:
+            with session.begin_nested():
+                session.add(row)
+                session.flush()
+        except IntegrityError as exc:
+            raise conflict from exc
+        return row
+    stored = get_policy_state(
+        session=session, owner_id=owner_id, persona_id=persona_id, policy=policy
+    )
+    if stored is None or stored.version != expected_version:
+        raise conflict
+    result = cast(
+        CursorResult[Any],
+        session.execute(
+            update(PolicyState)
+            .where(PolicyState.id == stored.id, PolicyState.version == expected_version)
+            .values(state=state, version=expected_version + 1, updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        ),
+    )
+    if result.rowcount != 1:
+        raise conflict
+    session.refresh(stored)
+    return stored
+
+
+def get_reward_weights(
+    *, session: Session, owner_id: int, persona_id: int
+) -> dict[str, Any] | None:
+    """The persona's reward weights (``w1..w4``) as stored, or ``None`` for the defaults.
+
+    Raises
+    ------
+    PersonaNotFoundError
+        No such persona for this owner.
+    """
+    get_persona(session=session, owner_id=owner_id, persona_id=persona_id)
+    value = session.scalar(
+        select(PersonaConfiguration.value).where(
+            PersonaConfiguration.persona_id == persona_id,
+            PersonaConfiguration.key == REWARD_WEIGHTS_KEY,
+        )
+    )
+    return value if isinstance(value, dict) else None

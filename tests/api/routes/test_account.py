@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pytest
 from fastapi.testclient import TestClient
 
 from personae.store import Database, session_scope
 from personae.store import User as UserRow
+from personae.vectors import SqliteVecIndex
 from tests.api.helpers import User, create_persona, error_of
 
 
@@ -45,3 +48,20 @@ def test_erasure_removes_the_account_and_its_personas(
     assert error_of(after)["code"] == "persona_not_found"
     assert client.get("/api/auth/me", headers=alice.headers).status_code == 401
     assert client.get(f"/api/personas/{bobs}", headers=bob.headers).status_code == 200
+
+
+def test_erasure_removes_the_callers_vectors_too(
+    client: TestClient, alice: User, bob: User, db: Database, database_url: str
+) -> None:
+    if not db.is_sqlite:
+        pytest.skip("vectors on PostgreSQL need pgvector (tests/vectors covers erase_owner)")
+    index = SqliteVecIndex(database_url, embedder_name="test-embedder", dimension=4)
+    index.ensure()
+    try:
+        vectors = np.eye(4, dtype=np.float32)[:2]
+        index.add([1, 2], vectors, [{"owner_id": alice.id}, {"owner_id": bob.id}])
+        assert client.delete("/api/account", headers=alice.headers).status_code == 200
+        assert index.count({"owner_id": alice.id}) == 0
+        assert index.count({"owner_id": bob.id}) == 1
+    finally:
+        index.close()

@@ -13,12 +13,15 @@ from personae.api.routes import (
     account,
     auth,
     cards,
+    generate,
     health,
     personas,
     platforms,
     quality,
+    strategy,
     style,
     sync,
+    validate,
     versions,
 )
 
@@ -33,11 +36,14 @@ ROUTERS: tuple[APIRouter, ...] = (
     account.router,
     sync.router,
     cards.router,
+    validate.router,  # /api/personas/{platform}/validate, before the {persona_id} routes
+    generate.router,  # /api/personas/generate…, before the {persona_id} routes
+    generate.jobs_router,
     personas.router,
     versions.router,
     platforms.router,
     quality.router,
     style.router,
+    strategy.router,
 )
-"""Every router, in registration order. Later releases add generation, chat and strategy
-routers here (``routes/generate.py``, ``routes/chat.py``, ``routes/strategy.py``)."""
+"""Every router, in registration order. The chat release adds ``routes/chat.py`` here."""

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter
 
 from personae.api._envelope import Envelope, error_responses, ok
 from personae.api._schemas import AccountDeleted
-from personae.api.deps import AfterCommitDep, LiveUserDep, PasswordUserDep, SessionDep
+from personae.api.deps import AfterCommitDep, LiveUserDep, PasswordUserDep, SessionDep, StateDep
 from personae.store import crud, export_user_archive
+from personae.vectors import erase_owner
 
 __all__ = ["router"]
 
@@ -38,7 +40,7 @@ def export_account(caller: LiveUserDep, session: SessionDep) -> Envelope[dict[st
     responses=error_responses(403),
 )
 def delete_account(
-    caller: PasswordUserDep, session: SessionDep, after_commit: AfterCommitDep
+    caller: PasswordUserDep, session: SessionDep, after_commit: AfterCommitDep, state: StateDep
 ) -> Envelope[AccountDeleted]:
     """Erase the account and everything it owns (right to erasure); cannot be undone.
 
@@ -46,4 +48,6 @@ def delete_account(
     """
     crud.delete_user(session=session, user_id=caller.id, actor_id=caller.id)
     after_commit.owner_changed(caller.id)
+    # Vectors live in tables of their own (per index), outside the cascade.
+    after_commit.call(partial(erase_owner, state.database, caller.id))
     return ok(AccountDeleted(id=caller.id))

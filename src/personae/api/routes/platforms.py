@@ -2,6 +2,8 @@
 
 Generating and optimising adaptations comes with the persona services of a later
 release; this router stores and serves them, reads through the cache.
+Adaptations are stored only for installed platforms (``personae.persona.get_platform``);
+reads look up whatever is stored.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from personae.api.deps import (
     SessionDep,
     StateDep,
 )
+from personae.errors import UnknownPlatformError
+from personae.persona import get_platform
 from personae.store import crud
 
 __all__ = ["router"]
@@ -28,6 +32,18 @@ router = APIRouter(
     tags=["platforms"],
     responses=error_responses(401, 404, 422, 429, 503),
 )
+
+
+def _stored_name(platform: str) -> str:
+    """The name an adaptation is stored under: the plugin's own name (``twitter`` → ``x``).
+
+    A name no installed plugin has is looked up as it is, so adaptations stored for a
+    plugin since uninstalled can still be read.
+    """
+    try:
+        return get_platform(platform).name
+    except UnknownPlatformError:
+        return platform
 
 
 @router.get(
@@ -52,7 +68,9 @@ def read_platform(
     persona_id: PersonaIdPath, platform: PlatformPath, caller: CurrentUserDep, state: StateDep
 ) -> Response:
     """The persona adapted to ``platform``, through the read-through cache."""
-    body = read_platform_json(state, owner_id=caller.id, persona_id=persona_id, platform=platform)
+    body = read_platform_json(
+        state, owner_id=caller.id, persona_id=persona_id, platform=_stored_name(platform)
+    )
     return json_envelope(body)
 
 
@@ -70,12 +88,16 @@ def upsert_platform(
     session: SessionDep,
     after_commit: AfterCommitDep,
 ) -> Envelope[PlatformPersonaPublic]:
-    """Create the adaptation, or replace the fields sent."""
+    """Create the adaptation, or replace the fields sent.
+
+    ``platform`` must be an installed platform plugin (``GET /api/platforms``); another
+    name is a 404 whose details list the known ones.
+    """
     row = crud.upsert_platform_persona(
         session=session,
         owner_id=caller.id,
         persona_id=persona_id,
-        platform=platform,
+        platform=get_platform(platform).name,
         platform_specific_data=body.platform_specific_data,
         optimization_strategies=body.optimization_strategies,
         quality_metrics=body.quality_metrics,

@@ -1,0 +1,315 @@
+"""Writing with the LLM: persona generation (a job), drafts, content, platform adaptation.
+
+- ``POST /api/personas/generate``: 202 with a job id; the job measures the samples, asks
+  the model for the persona's identity, tones and rules, and stores the persona.
+  ``GET /api/jobs/{job_id}`` shows its progress and, at the end, the persona's id.
+- ``POST /api/personas/generate/samples``: three short drafts from onboarding answers,
+  for writers without samples; send the one that sounds right as ``writing_samples``.
+- ``POST /api/content/generate``: a text in a persona's voice for a platform, through the
+  optimize loop (score trace included), or streamed as server-sent events.
+- ``POST /api/personas/{persona_id}/platform/{platform}/optimize``: compute and store the
+  persona's adaptation to a platform (read it with ``GET …/platform/{platform}``).
+
+The model is ``PERSONAE_LLM`` unless the request names another (``llm``: ``local``,
+``openai:gpt-4o-mini`` …). Every call is cached and accounted for the caller.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Response
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from starlette.concurrency import run_in_threadpool
+
+from personae.api._cache import persona_prefix
+from personae.api._envelope import Envelope, error_responses, ok
+from personae.api._schemas import PLATFORM_PATTERN
+from personae.api._state import AppState
+from personae.api.deps import (
+    CurrentUserDep,
+    LiveUserDep,
+    PersonaIdPath,
+    PlatformPath,
+    StateDep,
+)
+from personae.errors import PersonaeError
+from personae.jobs import submit_job
+from personae.llm import LLM
+from personae.persona import QualityReport, score_content
+from personae.persona._content import MAX_BRIEF_CHARS
+from personae.persona._generate import (
+    OnboardingData,
+    PersonaGenerationRequest,
+    SampleDrafts,
+    require_samples,
+)
+from personae.persona._optimize import OptimizeResult
+from personae.persona._service import PersonaService
+from personae.store import MAX_INT, crud, session_scope
+from personae.style import StyleProfile
+
+__all__ = ["jobs_router", "router"]
+
+router = APIRouter(tags=["generation"], responses=error_responses(401, 422, 429, 503))
+jobs_router = APIRouter(
+    prefix="/api/jobs", tags=["jobs"], responses=error_responses(401, 422, 429, 503)
+)
+
+LLMSpec = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=300),
+    Field(description="Model to use instead of PERSONAE_LLM: 'local', 'openai:gpt-4o-mini' …"),
+]
+
+
+def _service(state: AppState, spec: str | None) -> PersonaService:
+    def llm_for(owner_id: int, purpose: str) -> LLM:
+        return state.llm_for(owner_id, purpose, spec)
+
+    return PersonaService(state.database, llm_for, max_text_chars=state.settings.max_text_chars)
+
+
+# -- persona generation -------------------------------------------------------------------
+
+
+class GenerateRequest(PersonaGenerationRequest):
+    """Seed 001's generation request: onboarding answers and the writer's own samples."""
+
+    llm: LLMSpec | None = None
+
+
+class JobAccepted(BaseModel):
+    """A job was queued; poll ``status_url``."""
+
+    job_id: str
+    status: str
+    status_url: str
+
+
+class JobView(BaseModel):
+    """A background job as its owner sees it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    kind: str
+    status: Literal["queued", "running", "succeeded", "failed"]
+    progress: float
+    message: str
+    result: dict[str, Any] | None
+    error: dict[str, Any] | None
+    created_at: Any
+    updated_at: Any
+
+
+@router.post(
+    "/api/personas/generate",
+    status_code=202,
+    summary="Generate a persona (a background job)",
+    response_model=Envelope[JobAccepted],
+    responses=error_responses(409, 413),
+)
+def generate(body: GenerateRequest, caller: LiveUserDep, state: StateDep) -> Envelope[JobAccepted]:
+    """Queue persona generation; answers 202 with the job to poll.
+
+    What can be checked at once is checked before queueing (no samples, a name you
+    already use, an unknown model), so a job fails only on what needs the model.
+    """
+    require_samples(body.writing_samples)
+    _service(state, body.llm).check_name_free(caller.id, body.name)
+    state.llm_for(caller.id, "persona.generate", body.llm)  # an unknown model fails now
+    job_id = submit_job(
+        state.database,
+        state.jobs,
+        owner_id=caller.id,
+        kind="persona.generate",
+        params={"request": body.model_dump(mode="json", exclude={"llm"}), "llm": body.llm},
+    )
+    return ok(JobAccepted(job_id=job_id, status="queued", status_url=f"/api/jobs/{job_id}"))
+
+
+class DraftRequest(BaseModel):
+    """Onboarding answers to draft sample texts from."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    onboarding: OnboardingData
+    llm: LLMSpec | None = None
+
+
+@router.post(
+    "/api/personas/generate/samples",
+    summary="Draft three sample texts from onboarding answers",
+    response_model=Envelope[SampleDrafts],
+)
+def draft_samples(
+    body: DraftRequest, caller: CurrentUserDep, state: StateDep
+) -> Envelope[SampleDrafts]:
+    """For writers without samples: pick the draft that sounds like you and send it as
+    ``writing_samples`` to ``POST /api/personas/generate``."""
+    return ok(_service(state, body.llm).draft_samples(caller.id, body.onboarding))
+
+
+@jobs_router.get(
+    "/{job_id}",
+    summary="A background job's progress",
+    response_model=Envelope[JobView],
+    responses=error_responses(404),
+)
+def read_job(
+    job_id: Annotated[str, StringConstraints(max_length=36)],
+    caller: CurrentUserDep,
+    state: StateDep,
+) -> Envelope[JobView]:
+    """Status, progress (0..1), what it is doing, and its result or error at the end."""
+    with session_scope(state.database) as session:
+        job = crud.get_job(session=session, owner_id=caller.id, job_id=job_id)
+        return ok(JobView.model_validate(job))
+
+
+@jobs_router.get("", summary="Your recent jobs", response_model=Envelope[list[JobView]])
+def list_jobs(
+    caller: CurrentUserDep,
+    state: StateDep,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> Envelope[list[JobView]]:
+    """Newest first."""
+    with session_scope(state.database) as session:
+        jobs = crud.list_jobs(session=session, owner_id=caller.id, limit=limit)
+        return ok([JobView.model_validate(job) for job in jobs])
+
+
+# -- content --------------------------------------------------------------------------------
+
+
+class ContentRequest(BaseModel):
+    """What to write, as whom, where; and how hard to try."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    persona_id: Annotated[int, Field(ge=1, le=MAX_INT)]
+    platform: Annotated[str, StringConstraints(pattern=PLATFORM_PATTERN)]
+    brief: Annotated[str, StringConstraints(min_length=1, max_length=MAX_BRIEF_CHARS)]
+    stream: bool = Field(
+        default=False,
+        description="Stream one draft's tokens as server-sent events (no optimize loop).",
+    )
+    candidates: Annotated[int, Field(ge=1, le=8)] = 2
+    max_rounds: Annotated[int, Field(ge=1, le=6)] = 3
+    threshold: Annotated[float, Field(ge=0.0, le=1.0)] = 0.8
+    max_tokens: Annotated[int, Field(ge=16, le=4096)] = 400
+    against: list[Annotated[int, Field(ge=1, le=MAX_INT)]] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Your other personas the text must not sound like (authenticity rivals).",
+    )
+    llm: LLMSpec | None = None
+
+
+def _rivals(state: AppState, owner_id: int, ids: list[int]) -> list[StyleProfile]:
+    """The measured voices of the caller's personas ``ids`` (owner-scoped: 404 otherwise)."""
+    rivals = []
+    with session_scope(state.database) as session:
+        for rival_id in dict.fromkeys(ids):
+            persona = crud.get_persona(session=session, owner_id=owner_id, persona_id=rival_id)
+            if persona.linguistic_fingerprint:
+                rivals.append(StyleProfile.from_json(json.dumps(persona.linguistic_fingerprint)))
+    return rivals
+
+
+def _sse(event: str, data: object) -> bytes:
+    return f"event: {event}\ndata: {json.dumps(data)}\n\n".encode()
+
+
+@router.post(
+    "/api/content/generate",
+    summary="Write in a persona's voice for a platform",
+    response_model=Envelope[OptimizeResult],
+    responses={
+        **error_responses(404, 413),
+        200: {
+            "content": {
+                "text/event-stream": {
+                    "description": "With stream=true: 'token' events ({text}), then one "
+                    "'done' event ({text, report}) or an 'error' event ({code, message})."
+                }
+            }
+        },
+    },
+)
+async def generate_content(
+    body: ContentRequest, caller: CurrentUserDep, state: StateDep
+) -> Response:
+    """The optimize loop (default): drafts, computed scores, revisions, the best text and
+    its score trace; the final score is stored as a validation result. With
+    ``stream=true``: one draft, streamed as it is written, scored at the end."""
+    service = _service(state, body.llm)
+    voice = await run_in_threadpool(service.voice, caller.id, body.persona_id, body.platform)
+    rivals = await run_in_threadpool(_rivals, state, caller.id, body.against)
+    if not body.stream:
+        result = await run_in_threadpool(
+            service.write,
+            caller.id,
+            body.persona_id,
+            body.platform,
+            body.brief,
+            candidates=body.candidates,
+            max_rounds=body.max_rounds,
+            threshold=body.threshold,
+            max_tokens=body.max_tokens,
+            rivals=rivals,
+        )
+        return Response(ok(result).model_dump_json().encode(), media_type="application/json")
+    tokens = service.stream(caller.id, voice, body.brief, max_tokens=body.max_tokens)
+
+    async def events() -> AsyncIterator[bytes]:
+        parts: list[str] = []
+        try:
+            async for token in tokens:
+                parts.append(token)
+                yield _sse("token", {"text": token})
+            text = voice.platform.apply_fixes("".join(parts).strip())
+            report: QualityReport = await run_in_threadpool(
+                score_content,
+                text,
+                profile=voice.profile,
+                platform=voice.platform,
+                constraints=voice.rules,
+                rivals=rivals,
+            )
+            payload = report.model_dump(mode="json")
+            await run_in_threadpool(
+                service.record_score, caller.id, voice, payload, source="stream"
+            )
+            yield _sse("done", {"text": text, "report": payload})
+        except PersonaeError as exc:
+            yield _sse("error", {"code": exc.code, "message": exc.message})
+
+    return StreamingResponse(events(), media_type="text/event-stream")
+
+
+# -- platform adaptation ------------------------------------------------------------------
+
+
+@router.post(
+    "/api/personas/{persona_id}/platform/{platform}/optimize",
+    summary="Adapt a persona to a platform",
+    response_model=Envelope[dict[str, Any]],
+    responses=error_responses(404),
+)
+def optimize_platform(
+    persona_id: PersonaIdPath,
+    platform: PlatformPath,
+    caller: CurrentUserDep,
+    state: StateDep,
+) -> Envelope[dict[str, Any]]:
+    """Compute the persona's platform adaptation (limits, guidance, its measured rules
+    reconciled with them, strategies) and store it; no model is used."""
+    adapted = _service(state, None).adapt_to_platform(caller.id, persona_id, platform)
+    # The service committed; drop the cached adaptation before answering.
+    state.cache.invalidate_prefix(persona_prefix(caller.id, persona_id))
+    return ok(adapted)

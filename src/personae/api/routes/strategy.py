@@ -1,0 +1,459 @@
+"""``/api/v1/engagement`` and ``/api/v1/strategy``: seed 003's learning loop over HTTP.
+
+Engagement goes in (a batch, validated row by row, idempotent), strategies come out with
+a content brief that content generation takes as it is, feedback turns measured
+engagement into the reward the policy learns from, and the creator's performance,
+audience clusters, learning episodes and strategy graph can be read back.
+
+A "creator" is one of the caller's personas (``creator_id`` = persona id). Everything
+is owner-scoped through :class:`~personae.strategy.StrategyService`: another user's
+creators, strategies, episodes and clusters answer 404 like missing ones.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from personae.api._envelope import Envelope, error_responses, ok
+from personae.api._schemas import Page
+from personae.api.deps import CurrentUserDep, LiveUserDep, SessionDep, SettingsDep
+from personae.config import Settings
+from personae.store import MAX_INT, crud
+from personae.strategy import (
+    ArmSpace,
+    ClusterInfo,
+    EpisodeInfo,
+    FeedbackResult,
+    ImportReport,
+    NextStrategy,
+    PerformanceReport,
+    PolicyName,
+    Recommendation,
+    RewardComponents,
+    RewardWeights,
+    SimilarStrategy,
+    StrategyService,
+)
+from personae.vectors import Embedder
+
+__all__ = [
+    "MAX_BATCH_ROWS",
+    "EngagementBatch",
+    "GenerateRequest",
+    "ReclusterRequest",
+    "StrategyFeedbackRequest",
+    "get_embedder",
+    "router",
+]
+
+MAX_BATCH_ROWS = 10_000
+"""Most engagement events one ``POST /api/v1/engagement`` may carry."""
+
+PAGE_LIMIT = 100
+
+router = APIRouter(
+    prefix="/api/v1", tags=["strategy"], responses=error_responses(401, 404, 422, 429, 503)
+)
+
+
+def _text(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("text must not contain NUL (\\x00) characters")
+    return value
+
+
+Option = Annotated[str, StringConstraints(min_length=1, max_length=100), AfterValidator(_text)]
+ContentId = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_text)]
+CreatorIdPath = Annotated[
+    int, Path(ge=1, le=MAX_INT, description="The creator: one of your personas' ids.")
+]
+StrategyIdPath = Annotated[int, Path(ge=1, le=MAX_INT, description="A strategy's id.")]
+Offset = Annotated[int, Query(ge=0, le=MAX_INT, description="Items to skip.")]
+Limit = Annotated[int, Query(ge=1, le=PAGE_LIMIT, description="Most items to return.")]
+
+
+class EngagementBatch(BaseModel):
+    """A batch of engagement events of one creator; each row is validated on its own."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    creator_id: int = Field(ge=1, le=MAX_INT, description="The persona the content is of.")
+    events: list[Any] = Field(
+        max_length=MAX_BATCH_ROWS,
+        description=(
+            "Engagement rows (see personae.strategy.EngagementRow): external_id, content_id, "
+            "platform, occurred_at, and optionally published_at, content_type, likes, "
+            "comments, shares, saves, impressions, reach, clicks, conversions, "
+            "audience_member_id, strategy_id, content_cost. Bad rows are reported, not fatal."
+        ),
+    )
+
+
+class GenerateRequest(BaseModel):
+    """Options to choose a strategy among; those left out come from the persona."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    creator_id: int = Field(ge=1, le=MAX_INT)
+    topics: list[Option] | None = Field(default=None, min_length=1, max_length=50)
+    formats: list[Option] | None = Field(default=None, min_length=1, max_length=50)
+    tones: list[Option] | None = Field(default=None, min_length=1, max_length=50)
+    posting_hours: list[Annotated[int, Field(ge=0, le=23)]] | None = Field(
+        default=None, min_length=1, max_length=24, description="Hours of the day, UTC."
+    )
+    platforms: list[Option] | None = Field(default=None, min_length=1, max_length=50)
+    audience_cluster_id: int | None = Field(
+        default=None, ge=1, le=MAX_INT, description="The cluster to write for (default: largest)."
+    )
+    policy: PolicyName | None = Field(default=None, description="Overrides the server's policy.")
+
+
+class StrategyFeedbackRequest(BaseModel):
+    """How a strategy did: the reward inputs, or the content whose engagement to measure."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    episode_id: int | None = Field(
+        default=None, ge=1, le=MAX_INT, description="The decision (default: the newest open one)."
+    )
+    metrics: RewardComponents | None = Field(
+        default=None, description="The reward inputs as measured elsewhere."
+    )
+    content_ids: list[ContentId] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=1000,
+        description="Content whose imported engagement is the result (default: the content "
+        "tagged with this strategy).",
+    )
+
+
+class ReclusterRequest(BaseModel):
+    """Options of a re-clustering."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    k: int | None = Field(default=None, ge=1, le=8, description="Broad segments (default: chosen).")
+
+
+class _LazyEmbedder:
+    """The configured embedder, built when a route first embeds something (building a
+    local model costs seconds; most strategy requests never embed)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._built: Embedder | None = None
+
+    def _get(self) -> Embedder:
+        if self._built is None:
+            from personae.vectors import build_embedder
+
+            self._built = build_embedder(self._settings)
+        return self._built
+
+    @property
+    def name(self) -> str:
+        return self._get().name
+
+    @property
+    def dimension(self) -> int:
+        return self._get().dimension
+
+    def embed(self, texts: Any) -> Any:
+        return self._get().embed(texts)
+
+
+async def get_embedder(request: Request, settings: SettingsDep) -> Embedder:
+    """The app's embedder, one per app, built on first use."""
+    embedder: Embedder | None = getattr(request.app.state, "strategy_embedder", None)
+    if embedder is None:
+        embedder = _LazyEmbedder(settings)
+        request.app.state.strategy_embedder = embedder
+    return embedder
+
+
+EmbedderDep = Annotated[Embedder, Depends(get_embedder)]
+
+
+def _service(
+    session: Any, owner_id: int, settings: Settings, embedder: Embedder | None = None
+) -> StrategyService:
+    return StrategyService(
+        session=session, owner_id=owner_id, embedder=embedder, policy=settings.strategy_policy
+    )
+
+
+@router.post(
+    "/engagement",
+    summary="Import engagement events",
+    response_model=Envelope[ImportReport],
+)
+def import_engagement(
+    body: EngagementBatch, caller: LiveUserDep, session: SessionDep, settings: SettingsDep
+) -> Envelope[ImportReport]:
+    """Store a batch of engagement events of one creator, idempotently.
+
+    Each row is validated on its own: good rows are stored (an event sent again with
+    the same ``(platform, external_id)`` updates it, or changes nothing), bad ones are
+    listed in ``rejected`` with their row number (1-based), field and reason.
+    """
+    service = _service(session, caller.id, settings)
+    return ok(service.import_engagement(body.creator_id, enumerate(body.events, start=1)))
+
+
+@router.post(
+    "/strategy/generate",
+    status_code=201,
+    summary="Recommend a content strategy",
+    response_model=Envelope[Recommendation],
+)
+def generate(
+    body: GenerateRequest,
+    caller: LiveUserDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    embedder: EmbedderDep,
+) -> Envelope[Recommendation]:
+    """Choose the strategy (topic × format × tone × posting hour × platform) to play next.
+
+    The answer holds a ``content_brief`` that content generation takes as it is, the
+    policy's estimated reward and its uncertainty, a confidence (the probability that
+    it is the best candidate) and an explanation (learned effects, similar successful
+    past strategies, the next best alternatives). The decision is recorded as a learning
+    episode; send its result to ``PUT /api/v1/strategy/{strategy_id}/feedback``.
+    """
+    service = _service(session, caller.id, settings, embedder)
+    space = service.default_space(body.creator_id)
+    space = ArmSpace(
+        topics=body.topics or space.topics,
+        formats=body.formats or space.formats,
+        tones=body.tones or space.tones,
+        posting_hours=body.posting_hours or space.posting_hours,
+        platforms=body.platforms or space.platforms,
+    )
+    return ok(
+        service.recommend(
+            body.creator_id,
+            space=space,
+            cluster_id=body.audience_cluster_id,
+            policy=body.policy,
+        )
+    )
+
+
+@router.get(
+    "/strategy/{creator_id}/current",
+    summary="The creator's current strategy",
+    response_model=Envelope[Recommendation],
+)
+def current(
+    creator_id: CreatorIdPath, caller: CurrentUserDep, session: SessionDep, settings: SettingsDep
+) -> Envelope[Recommendation]:
+    """The latest recommendation made for the creator, with its brief and explanation."""
+    return ok(_service(session, caller.id, settings).current(creator_id))
+
+
+@router.put(
+    "/strategy/{strategy_id}/feedback",
+    summary="Report how a strategy did",
+    response_model=Envelope[FeedbackResult],
+    responses=error_responses(409),
+)
+def feedback(
+    strategy_id: StrategyIdPath,
+    body: StrategyFeedbackRequest,
+    caller: LiveUserDep,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> Envelope[FeedbackResult]:
+    """Turn the strategy's result into seed 003's reward and let the policy learn from it.
+
+    ``reward = w1·engagement_rate + w2·reach_growth + w3·conversion_rate − w4·content_cost``
+    with the creator's weights, from ``metrics`` as sent, or measured from the imported
+    engagement of ``content_ids`` (or of the content tagged with this strategy).
+    """
+    service = _service(session, caller.id, settings)
+    return ok(
+        service.feedback(
+            strategy_id,
+            episode_id=body.episode_id,
+            components=body.metrics,
+            content_ids=body.content_ids,
+        )
+    )
+
+
+@router.get(
+    "/strategy/{creator_id}/performance",
+    summary="How the creator's strategies performed",
+    response_model=Envelope[PerformanceReport],
+)
+def performance(
+    creator_id: CreatorIdPath, caller: CurrentUserDep, session: SessionDep, settings: SettingsDep
+) -> Envelope[PerformanceReport]:
+    """Rewards over time, the best strategies, mean reward per topic, format, tone, hour
+    and platform, and engagement per platform against its baseline."""
+    return ok(_service(session, caller.id, settings).performance(creator_id))
+
+
+@router.get(
+    "/strategy/{creator_id}/clusters",
+    summary="The creator's audience clusters",
+    response_model=Envelope[Page[ClusterInfo]],
+)
+def clusters(
+    creator_id: CreatorIdPath,
+    caller: CurrentUserDep,
+    session: SessionDep,
+    offset: Offset = 0,
+    limit: Limit = 20,
+) -> Envelope[Page[ClusterInfo]]:
+    """Audience clusters, largest first: peak hours, preferred content types, engagement
+    rate, size and centroid."""
+    crud.get_persona(session=session, owner_id=caller.id, persona_id=creator_id)
+    rows = crud.list_audience_clusters(
+        session=session, owner_id=caller.id, persona_id=creator_id, offset=offset, limit=limit
+    )
+    total = crud.count_audience_clusters(session=session, owner_id=caller.id, persona_id=creator_id)
+    return ok(
+        Page[ClusterInfo](
+            items=[StrategyService.cluster_info(row) for row in rows],
+            total=total,
+            offset=offset,
+            limit=limit,
+        )
+    )
+
+
+@router.post(
+    "/strategy/{creator_id}/clusters",
+    summary="Cluster the creator's audience again",
+    response_model=Envelope[list[ClusterInfo]],
+)
+def recluster(
+    creator_id: CreatorIdPath,
+    body: ReclusterRequest,
+    caller: LiveUserDep,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> Envelope[list[ClusterInfo]]:
+    """K-Means segments refined by HDBSCAN, on the audience's timing, content-type and
+    interaction-depth features; clusters whose members stayed keep their ids."""
+    return ok(_service(session, caller.id, settings).recluster(creator_id, k=body.k))
+
+
+@router.get(
+    "/strategy/{creator_id}/episodes",
+    summary="The creator's learning episodes",
+    response_model=Envelope[Page[EpisodeInfo]],
+)
+def episodes(
+    creator_id: CreatorIdPath,
+    caller: CurrentUserDep,
+    session: SessionDep,
+    offset: Offset = 0,
+    limit: Limit = 20,
+    rewarded: Annotated[
+        bool | None, Query(description="Only rewarded (true) or open (false) decisions.")
+    ] = None,
+) -> Envelope[Page[EpisodeInfo]]:
+    """Every decision (state, action) and its reward and next state, newest first."""
+    crud.get_persona(session=session, owner_id=caller.id, persona_id=creator_id)
+    rows = crud.list_learning_episodes(
+        session=session,
+        owner_id=caller.id,
+        persona_id=creator_id,
+        offset=offset,
+        limit=limit,
+        rewarded=rewarded,
+    )
+    total = crud.count_learning_episodes(
+        session=session, owner_id=caller.id, persona_id=creator_id, rewarded=rewarded
+    )
+    return ok(
+        Page[EpisodeInfo](
+            items=[StrategyService.episode_info(row) for row in rows],
+            total=total,
+            offset=offset,
+            limit=limit,
+        )
+    )
+
+
+@router.get(
+    "/strategy/{creator_id}/weights",
+    summary="The creator's reward weights",
+    response_model=Envelope[RewardWeights],
+)
+def read_weights(
+    creator_id: CreatorIdPath, caller: CurrentUserDep, session: SessionDep, settings: SettingsDep
+) -> Envelope[RewardWeights]:
+    """``w1..w4`` of ``w1·engagement_rate + w2·reach_growth + w3·conversion_rate −
+    w4·content_cost`` (the defaults until set)."""
+    return ok(_service(session, caller.id, settings).weights(creator_id))
+
+
+@router.put(
+    "/strategy/{creator_id}/weights",
+    summary="Set the creator's reward weights",
+    response_model=Envelope[RewardWeights],
+)
+def write_weights(
+    creator_id: CreatorIdPath,
+    body: RewardWeights,
+    caller: LiveUserDep,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> Envelope[RewardWeights]:
+    """Set ``w1..w4``; rewards computed from now on use them."""
+    return ok(_service(session, caller.id, settings).set_weights(creator_id, body))
+
+
+@router.get(
+    "/strategy/{creator_id}/similar",
+    summary="Similar successful strategies for a context",
+    response_model=Envelope[list[SimilarStrategy]],
+)
+def similar(
+    creator_id: CreatorIdPath,
+    caller: CurrentUserDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    embedder: EmbedderDep,
+    q: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=1000,
+            description="The context or strategy in words, e.g. 'weekend video for founders'.",
+        ),
+        AfterValidator(_text),
+    ],
+    k: Annotated[int, Query(ge=1, le=50, description="Most strategies to return.")] = 5,
+) -> Envelope[list[SimilarStrategy]]:
+    """The creator's past strategies closest to ``q``, among those that did at least as
+    well as their median strategy (the strategy memory graph's nodes)."""
+    crud.get_persona(session=session, owner_id=caller.id, persona_id=creator_id)
+    service = _service(session, caller.id, settings, embedder)
+    return ok(service.similar_strategies(creator_id, q, k=k))
+
+
+@router.get(
+    "/strategy/{strategy_id}/next",
+    summary="The best strategy to follow this one",
+    response_model=Envelope[list[NextStrategy]],
+)
+def best_next(
+    strategy_id: StrategyIdPath,
+    caller: CurrentUserDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    embedder: EmbedderDep,
+    k: Annotated[int, Query(ge=1, le=20, description="Most strategies to return.")] = 3,
+) -> Envelope[list[NextStrategy]]:
+    """From the strategy graph's transitions, best predicted reward first; similar
+    successful strategies fill in when the graph has no transitions from it yet."""
+    return ok(_service(session, caller.id, settings, embedder).best_next(strategy_id, k=k))

@@ -1,0 +1,455 @@
+"""``personae engagement import`` and ``personae strategy recommend|feedback|report|clusters``.
+
+The learning loop from a shell, as the CLI's local user (see :mod:`personae.cli._store`):
+import engagement exports (CSV or JSON, validated row by row, idempotent), ask for the
+next strategy with its brief and explanation, report how a strategy did, and read what
+was learned. A creator is named by persona name (or id).
+"""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+from pydantic import ValidationError
+from rich.table import Table
+from rich.text import Text
+from sqlalchemy.orm import Session
+
+from personae.cli._console import fmt, out, progress
+from personae.cli._files import about, read_text
+from personae.cli._store import _local_session
+from personae.config import get_settings
+from personae.errors import InputError, PersonaNotFoundError
+from personae.store import MAX_INT, crud
+from personae.strategy import (
+    ArmSpace,
+    ClusterInfo,
+    FeedbackResult,
+    ImportReport,
+    PerformanceReport,
+    PolicyName,
+    Recommendation,
+    RewardComponents,
+    StrategyService,
+    parse_engagement_file,
+)
+from personae.vectors import Embedder
+
+__all__ = ["engagement_app", "strategy_app"]
+
+
+class _FileType(StrEnum):
+    """The file types ``personae engagement import`` reads."""
+
+    csv = "csv"
+    json = "json"
+
+
+class _Policy(StrEnum):
+    """The policies ``personae strategy recommend --policy`` offers."""
+
+    linucb = "linucb"
+    thompson = "thompson"
+    epsilon_greedy = "epsilon_greedy"
+    random = "random"
+
+
+_POLICIES: dict[_Policy, PolicyName] = {
+    _Policy.linucb: "linucb",
+    _Policy.thompson: "thompson",
+    _Policy.epsilon_greedy: "epsilon_greedy",
+    _Policy.random: "random",
+}
+_REJECTED_SHOWN = 50
+_PROGRESS_FROM_ROWS = 2000
+
+engagement_app = typer.Typer(
+    name="engagement", help="Import engagement data (CSV or JSON exports).", no_args_is_help=True
+)
+strategy_app = typer.Typer(
+    name="strategy",
+    help="Content strategies that learn from engagement: recommend, feedback, report.",
+    no_args_is_help=True,
+)
+
+_JSON = typer.Option("--json", help="Print JSON on stdout instead of tables.")
+_PERSONA = typer.Argument(help="The creator: a persona's name (or id).", show_default=False)
+
+
+@engagement_app.callback()
+def _engagement() -> None:
+    """Import engagement data (CSV or JSON exports)."""
+
+
+@strategy_app.callback()
+def _strategy() -> None:
+    """Content strategies that learn from engagement: recommend, feedback, report."""
+
+
+def _embedder() -> Embedder:
+    """The configured embedder (tests replace this function with a deterministic one)."""
+    from personae.vectors import build_embedder
+
+    return build_embedder(get_settings())
+
+
+def _creator(session: Session, owner_id: int, name: str) -> int:
+    """The id of the local user's persona named ``name`` (or with that id)."""
+    try:
+        return crud.get_persona_by_name(session=session, owner_id=owner_id, name=name).id
+    except PersonaNotFoundError:
+        if name.isdigit() and 0 < int(name) <= MAX_INT:
+            return crud.get_persona(session=session, owner_id=owner_id, persona_id=int(name)).id
+        raise
+
+
+def _service(session: Session, owner_id: int, embedder: Embedder | None = None) -> StrategyService:
+    return StrategyService(
+        session=session,
+        owner_id=owner_id,
+        embedder=embedder,
+        policy=get_settings().strategy_policy,
+    )
+
+
+# -- engagement import ----------------------------------------------------------------------
+
+
+@engagement_app.command("import")
+def import_command(
+    file: Annotated[
+        Path, typer.Argument(help="A CSV or JSON engagement export.", show_default=False)
+    ],
+    persona: Annotated[
+        str,
+        typer.Option(
+            "--persona", "-p", help="The creator (persona name or id).", show_default=False
+        ),
+    ],
+    kind: Annotated[
+        _FileType | None,
+        typer.Option("--type", help="File type (default: from the suffix; .json is JSON)."),
+    ] = None,
+    as_json: Annotated[bool, _JSON] = False,
+) -> None:
+    """Import engagement events from FILE, row by row: bad rows are listed, good rows are
+    stored, and importing the same file again changes nothing."""
+    if kind is None:
+        kind = _FileType.json if file.suffix.lower() == ".json" else _FileType.csv
+    fmt_: Literal["csv", "json"] = "json" if kind is _FileType.json else "csv"
+    text = read_text(file)
+    with about(file):
+        rows = list(parse_engagement_file(text, fmt=fmt_))
+        with _local_session() as (session, user_id):
+            creator = _creator(session, user_id, persona)
+            with progress(
+                "Importing", total=len(rows), enabled=len(rows) >= _PROGRESS_FROM_ROWS
+            ) as advance:
+                report = _service(session, user_id).import_engagement(
+                    creator, rows, on_progress=lambda done, _total: advance(done)
+                )
+                advance(len(rows))
+    if as_json:
+        typer.echo(report.model_dump_json(indent=2))
+        return
+    _print_import(report, file)
+
+
+def _print_import(report: ImportReport, file: Path) -> None:
+    console = out()
+    table = Table(
+        "received", "inserted", "updated", "unchanged", "rejected", title=f"Imported {file}"
+    )
+    table.add_row(
+        f"{report.received:,}",
+        f"{report.inserted:,}",
+        f"{report.updated:,}",
+        f"{report.unchanged:,}",
+        f"{len(report.rejected):,}",
+    )
+    console.print(table)
+    if report.rejected:
+        rejected = Table("row", "field", "problem", title="Rejected rows", title_style="yellow")
+        for row in report.rejected[:_REJECTED_SHOWN]:
+            rejected.add_row(str(row.row), row.field or "—", Text(row.message))
+        console.print(rejected)
+        more = len(report.rejected) - _REJECTED_SHOWN
+        if more > 0:
+            console.print(f"… and {more:,} more (use --json for all).", style="yellow")
+
+
+# -- strategy ----------------------------------------------------------------------------
+
+
+@strategy_app.command("recommend")
+def recommend_command(
+    persona: Annotated[str, _PERSONA],
+    topic: Annotated[
+        list[str] | None, typer.Option("--topic", help="A topic to choose among (repeat).")
+    ] = None,
+    content_format: Annotated[
+        list[str] | None, typer.Option("--format", help="A content format (repeat): text, video …")
+    ] = None,
+    tone: Annotated[list[str] | None, typer.Option("--tone", help="A tone (repeat).")] = None,
+    hour: Annotated[
+        list[int] | None,
+        typer.Option("--hour", min=0, max=23, help="A posting hour, UTC (repeat)."),
+    ] = None,
+    platform: Annotated[
+        list[str] | None, typer.Option("--platform", help="A platform (repeat).")
+    ] = None,
+    cluster: Annotated[
+        int | None, typer.Option("--cluster", min=1, max=MAX_INT, help="Audience cluster id.")
+    ] = None,
+    policy: Annotated[
+        _Policy | None, typer.Option("--policy", help="The policy (default: the configured one).")
+    ] = None,
+    as_json: Annotated[bool, _JSON] = False,
+) -> None:
+    """Recommend the next content strategy for PERSONA, with a brief and the reasons."""
+    with _local_session() as (session, user_id):
+        creator = _creator(session, user_id, persona)
+        service = _service(session, user_id, _embedder())
+        space = service.default_space(creator)
+        space = ArmSpace(
+            topics=topic or space.topics,
+            formats=content_format or space.formats,
+            tones=tone or space.tones,
+            posting_hours=hour or space.posting_hours,
+            platforms=platform or space.platforms,
+        )
+        chosen = _POLICIES[policy] if policy is not None else None
+        rec = service.recommend(creator, space=space, cluster_id=cluster, policy=chosen)
+    if as_json:
+        typer.echo(rec.model_dump_json(indent=2))
+        return
+    _print_recommendation(rec)
+
+
+def _print_recommendation(rec: Recommendation) -> None:
+    console = out()
+    s = rec.strategy
+    table = Table(
+        show_header=False, title=f"Strategy {rec.strategy_id} (decision {rec.episode_id})"
+    )
+    table.add_column("", style="bold")
+    table.add_column("")
+    for label, value in (
+        ("topic", s.topic),
+        ("format", s.format),
+        ("tone", s.tone),
+        ("posting hour", f"{s.posting_hour:02d}:00 UTC"),
+        ("platform", s.platform),
+        (
+            "estimated reward",
+            f"{fmt(rec.estimated_reward, digits=3)} ± {fmt(rec.uncertainty, digits=3)}",
+        ),
+        ("confidence", f"{rec.confidence:.0%} that it is the best"),
+        ("policy", rec.policy),
+    ):
+        table.add_row(label, Text(value))
+    console.print(table)
+    console.print(Text(rec.content_brief.instructions))
+    console.print(Text(rec.explanation.summary, style="dim"))
+    console.print(
+        f"When it has run, report how it did: personae strategy feedback {rec.strategy_id}",
+        highlight=False,
+    )
+
+
+@strategy_app.command("feedback")
+def feedback_command(
+    strategy_id: Annotated[
+        int, typer.Argument(min=1, max=MAX_INT, help="The strategy's id.", show_default=False)
+    ],
+    episode: Annotated[
+        int | None,
+        typer.Option("--episode", min=1, max=MAX_INT, help="The decision (default: newest open)."),
+    ] = None,
+    engagement_rate: Annotated[
+        float | None,
+        typer.Option(
+            "--engagement-rate", help="Engagement rate / platform baseline (1 = typical)."
+        ),
+    ] = None,
+    reach_growth: Annotated[
+        float, typer.Option("--reach-growth", help="Reach growth (0.5 = +50%).")
+    ] = 0.0,
+    conversion_rate: Annotated[
+        float, typer.Option("--conversion-rate", help="Conversions per reach.")
+    ] = 0.0,
+    cost: Annotated[
+        float, typer.Option("--cost", help="What the content cost, in your unit.")
+    ] = 0.0,
+    content_id: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--content-id", help="Content whose imported engagement is the result (repeat)."
+        ),
+    ] = None,
+    as_json: Annotated[bool, _JSON] = False,
+) -> None:
+    """Report how STRATEGY_ID did: the reward inputs, or the content to measure it from
+    (by default the imported engagement tagged with the strategy)."""
+    components = None
+    if engagement_rate is not None:
+        try:
+            components = RewardComponents(
+                engagement_rate=engagement_rate,
+                reach_growth=reach_growth,
+                conversion_rate=conversion_rate,
+                content_cost=cost,
+            )
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
+                for e in exc.errors(include_url=False, include_input=False)
+            )
+            raise InputError(f"invalid reward inputs ({problems})") from exc
+    with _local_session() as (session, user_id):
+        result = _service(session, user_id).feedback(
+            strategy_id, episode_id=episode, components=components, content_ids=content_id
+        )
+    if as_json:
+        typer.echo(result.model_dump_json(indent=2))
+        return
+    _print_feedback(result)
+
+
+def _print_feedback(result: FeedbackResult) -> None:
+    c, w = result.components, result.weights
+    console = out()
+    console.print(
+        f"Reward {result.reward:.4f} = {w.w1:g}×{c.engagement_rate:.3f} (engagement) "
+        f"+ {w.w2:g}×{c.reach_growth:.3f} (reach growth) "
+        f"+ {w.w3:g}×{c.conversion_rate:.4f} (conversion) "
+        f"− {w.w4:g}×{c.content_cost:g} (cost)",
+        highlight=False,
+    )
+    console.print(
+        f"Strategy {result.strategy_id}: mean reward {fmt(result.success_score, digits=3)} over "
+        f"{result.rewards} result(s); the {result.policy} policy has learned from "
+        f"{result.policy_updates}.",
+        highlight=False,
+    )
+
+
+@strategy_app.command("report")
+def report_command(
+    persona: Annotated[str, _PERSONA], as_json: Annotated[bool, _JSON] = False
+) -> None:
+    """What PERSONA's strategies earned and what the policy learned."""
+    with _local_session() as (session, user_id):
+        creator = _creator(session, user_id, persona)
+        report = _service(session, user_id).performance(creator)
+    if as_json:
+        typer.echo(report.model_dump_json(indent=2))
+        return
+    _print_report(report)
+
+
+def _print_report(report: PerformanceReport) -> None:
+    console = out()
+    console.print(
+        f"{report.rewarded_episodes} of {report.episodes} decisions rewarded; mean reward "
+        f"{fmt(report.mean_reward, digits=3)} "
+        f"(first 10: {fmt(report.first_mean_reward, digits=3)}, "
+        f"last 10: {fmt(report.recent_mean_reward, digits=3)}). Policy {report.policy}, "
+        f"{report.policy_updates} updates; {report.engagement_events:,} engagement events, "
+        f"{report.audience_clusters} audience clusters.",
+        highlight=False,
+    )
+    if report.best_strategies:
+        best = Table("id", "strategy", "mean reward", "results", title="Best strategies")
+        for s in report.best_strategies:
+            best.add_row(
+                str(s.strategy_id),
+                Text(s.description),
+                fmt(s.success_score, digits=3),
+                str(s.rewards),
+            )
+        console.print(best)
+    if report.by_attribute:
+        attrs = Table("dimension", "value", "mean reward", "results", title="By choice")
+        for a in report.by_attribute:
+            attrs.add_row(a.dimension, Text(a.value), fmt(a.mean_reward, digits=3), str(a.count))
+        console.print(attrs)
+    if report.platforms:
+        platforms = Table(
+            "platform",
+            "content",
+            "baseline rate",
+            "mean normalised rate",
+            "reach/hour",
+            title="Engagement by platform",
+        )
+        for p in report.platforms:
+            platforms.add_row(
+                p.platform,
+                str(p.content_count),
+                f"{p.baseline_engagement_rate:.2%}",
+                fmt(p.mean_normalised_engagement_rate),
+                fmt(p.mean_reach_velocity),
+            )
+        console.print(platforms)
+
+
+@strategy_app.command("clusters")
+def clusters_command(
+    persona: Annotated[str, _PERSONA],
+    refresh: Annotated[
+        bool, typer.Option("--refresh", help="Cluster the audience again first.")
+    ] = False,
+    k: Annotated[
+        int | None, typer.Option("--k", min=1, max=8, help="Broad segments (default: chosen).")
+    ] = None,
+    as_json: Annotated[bool, _JSON] = False,
+) -> None:
+    """PERSONA's audience clusters (with --refresh, computed again from the engagement)."""
+    with _local_session() as (session, user_id):
+        creator = _creator(session, user_id, persona)
+        if refresh:
+            clusters = _service(session, user_id).recluster(creator, k=k)
+        else:
+            clusters = [
+                StrategyService.cluster_info(row)
+                for row in crud.list_audience_clusters(
+                    session=session, owner_id=user_id, persona_id=creator
+                )
+            ]
+    if as_json:
+        typer.echo(json.dumps([c.model_dump(mode="json") for c in clusters], indent=2))
+        return
+    _print_clusters(clusters)
+
+
+def _print_clusters(clusters: list[ClusterInfo]) -> None:
+    console = out()
+    if not clusters:
+        console.print(
+            "No audience clusters yet: import engagement with audience_member_id, then --refresh."
+        )
+        return
+    table = Table(
+        "id",
+        "slot",
+        "size",
+        "peak hours (UTC)",
+        "prefers",
+        "engagement rate",
+        title="Audience clusters",
+    )
+    for c in clusters:
+        table.add_row(
+            str(c.id),
+            "—" if c.slot is None else str(c.slot),
+            f"{c.size:,}",
+            ", ".join(f"{h:02d}:00" for h in c.peak_engagement_hours),
+            Text(", ".join(c.preferred_content_types)),
+            "—" if c.avg_engagement_rate is None else f"{c.avg_engagement_rate:.2%}",
+        )
+    console.print(table)

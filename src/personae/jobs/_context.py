@@ -1,0 +1,52 @@
+"""What a running job sees: its parameters, its owner, the store, and a progress dial."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from personae.config import Settings
+from personae.llm import LLM, build_recorded_llm
+from personae.store import Database, crud, session_scope
+
+__all__ = ["JobContext", "ModelFactory"]
+
+ModelFactory = Callable[[int, str, "str | None"], LLM]
+"""``(owner_id, purpose, spec) -> LLM``: how a job gets its model. The server passes its
+own (so tests can script it); a worker process builds the configured one."""
+
+
+@dataclass(frozen=True, slots=True)
+class JobContext:
+    """Handed to a task function; progress is committed at once so pollers see it."""
+
+    job_id: str
+    owner_id: int
+    params: dict[str, Any]
+    database: Database
+    settings: Settings
+    llm_for: ModelFactory | None = None
+
+    def llm(self, purpose: str) -> LLM:
+        """The model the job asked for (``params["llm"]``), accounted to its owner."""
+        spec = self.params.get("llm")
+        if self.llm_for is not None:
+            return self.llm_for(self.owner_id, purpose, spec)
+        return build_recorded_llm(
+            self.settings,
+            database=self.database,
+            owner_id=self.owner_id,
+            spec=spec,
+            purpose=purpose,
+        )
+
+    def progress(self, fraction: float, message: str) -> None:
+        """Report how far the job is (0..1, never backwards) and what it is doing."""
+        with session_scope(self.database) as session:
+            crud.update_job(
+                session=session,
+                job_id=self.job_id,
+                progress=min(max(fraction, 0.0), 1.0),
+                message=message,
+            )

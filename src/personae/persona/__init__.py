@@ -1,0 +1,68 @@
+"""Personas at work: platform plugins and computed content-quality scoring.
+
+>>> from personae.persona import get_platform, score_content
+>>> report = score_content("Short posts land. " * 10, platform="x")
+>>> report.platform_optimization_quality
+1.0
+
+Every number here is computed from the text (``personae.style`` measures, platform
+rules, the persona's stated go-to and avoid words); no LLM is used for scoring.
+"""
+
+from __future__ import annotations
+
+from personae.persona._quality import (
+    DIMENSION_WEIGHTS,
+    AuthenticityDetails,
+    Category,
+    DimensionScore,
+    Priority,
+    QualityDetails,
+    QualityDimension,
+    QualityReport,
+    QualitySuggestion,
+    SubScore,
+    revision_instructions,
+    score_content,
+)
+from personae.persona._voice_fixes import VoiceFix, VoiceFixResult, apply_voice_fixes
+from personae.persona._voice_rules import VoiceRules
+from personae.persona.platforms import (
+    Platform,
+    PlatformInfo,
+    PlatformReport,
+    RuleResult,
+    Strategy,
+    available_platforms,
+    get_platform,
+    register_platform,
+    unregister_platform,
+)
+
+__all__ = [
+    "DIMENSION_WEIGHTS",
+    "AuthenticityDetails",
+    "Category",
+    "DimensionScore",
+    "Platform",
+    "PlatformInfo",
+    "PlatformReport",
+    "Priority",
+    "QualityDetails",
+    "QualityDimension",
+    "QualityReport",
+    "QualitySuggestion",
+    "RuleResult",
+    "Strategy",
+    "SubScore",
+    "VoiceFix",
+    "VoiceFixResult",
+    "VoiceRules",
+    "apply_voice_fixes",
+    "available_platforms",
+    "get_platform",
+    "register_platform",
+    "revision_instructions",
+    "score_content",
+    "unregister_platform",
+]

@@ -1,0 +1,629 @@
+"""Content quality, computed: the seed's five numbers, what each rests on, and what to fix.
+
+:func:`score_content` returns seed 001's quality metrics (``overall_quality_score``,
+``linguistic_quality``, ``consistency_score``, ``authenticity_score``,
+``platform_optimization_quality``), each **in [0, 1]** where the seed shows 0–100 (the
+seed's 85.2 is 0.852 here), the same scale as style-match scores and the store's
+confidence scores. Every number is computed; no LLM is involved:
+
+* **authenticity** is :meth:`personae.style.StyleProfile.match` of the text against the
+  persona's measured voice (how typical it is of the writer; with rivals, also whether
+  this voice explains it better than theirs). Texts under 25 words carry too little
+  evidence to judge, so it is left out for them (``None``) and a note says why.
+* **platform optimisation** is :meth:`Platform.score` over the platform's rules
+  (published limits and guidance; see each platform module's sources).
+* **linguistic quality** averages readability checks on the
+  :func:`personae.style.analyze` fingerprint: Flesch reading ease of at least 60 and no
+  more than a quarter of sentences over 20 words (the thresholds of Yoast SEO's
+  readability analysis), sentence-length variety, and vocabulary variety (MATTR).
+* **consistency** checks the text against what the persona says about its voice (its
+  go-to and avoid words, sentence length, contractions, perspective, exclamation marks,
+  emoji: :class:`VoiceRules`); without such rules it is ``None``.
+* **overall** is the weighted mean of the dimensions that could be computed
+  (:data:`DIMENSION_WEIGHTS`, renormalised over those present).
+
+Improvement suggestions carry a category (``style``, ``platform``, ``linguistic``,
+``consistency``), a priority and an ``impact``: how much ``overall`` would rise if the
+issue were fixed, all else equal; they are sorted by it. ``weakest_dimensions`` lists
+the dimensions below 1 by how much they cost ``overall``, and
+:func:`revision_instructions` turns the weakest into instructions for an LLM reviser.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from personae.persona._voice_rules import VoiceRules
+from personae.persona.platforms import Platform, PlatformReport, get_platform
+from personae.style import (
+    MAX_CHARS,
+    MIN_WORDS_TO_JUDGE,
+    Deviation,
+    Fingerprint,
+    StyleProfile,
+    analyze,
+)
+
+__all__ = [
+    "DIMENSION_WEIGHTS",
+    "AuthenticityDetails",
+    "Category",
+    "DimensionScore",
+    "Priority",
+    "QualityDetails",
+    "QualityDimension",
+    "QualityReport",
+    "QualitySuggestion",
+    "SubScore",
+    "revision_instructions",
+    "score_content",
+]
+
+Category = Literal["style", "platform", "linguistic", "consistency"]
+Priority = Literal["high", "medium", "low"]
+QualityDimension = Literal[
+    "authenticity_score", "platform_optimization_quality", "linguistic_quality", "consistency_score"
+]
+
+DIMENSION_WEIGHTS: dict[QualityDimension, float] = {
+    "authenticity_score": 0.35,
+    "platform_optimization_quality": 0.25,
+    "linguistic_quality": 0.2,
+    "consistency_score": 0.2,
+}
+"""How much each dimension weighs in ``overall_quality_score`` (renormalised over those
+computed). Sounding like the writer weighs most: it is what personae is for."""
+
+_CATEGORY: dict[QualityDimension, Category] = {
+    "authenticity_score": "style",
+    "platform_optimization_quality": "platform",
+    "linguistic_quality": "linguistic",
+    "consistency_score": "consistency",
+}
+
+# Readability thresholds of Yoast SEO's readability analysis (yoast.com, "Readability
+# analysis"): Flesch reading ease of 60 or more passes; at most 25 % of sentences may run
+# over 20 words. The zero points (30; 40 words) are where the score reaches 0: Flesch 30
+# is "very difficult" (college graduate), and a quarter of sentences over 40 words is
+# twice the limit.
+READING_EASE_TARGET = 60.0
+READING_EASE_ZERO = 30.0
+LONG_SENTENCE_WORDS = 20.0
+LONG_SENTENCE_ZERO = 40.0
+# Variety thresholds, chosen on the bundled sample writers (all of whom pass): a
+# coefficient of variation of sentence length of 0.35 and a MATTR (window 50) of 0.70.
+SENTENCE_VARIETY_TARGET = 0.35
+MATTR_TARGET = 0.70
+MATTR_ZERO = 0.50
+_MIN_SENTENCES_FOR_VARIETY = 3
+_MIN_WORDS_FOR_MATTR = 50
+_HIGH_IMPACT = 0.05
+_MEDIUM_IMPACT = 0.02
+_INSTRUCTION_PREFIX: dict[Category, str] = {
+    "platform": "Platform",
+    "style": "Voice",
+    "consistency": "Persona",
+    "linguistic": "Clarity",
+}
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SubScore(_Model):
+    """One check inside a dimension: what was measured, against what, and its score."""
+
+    key: str = Field(description="Stable id, e.g. 'reading_ease' or 'avoid_words'.")
+    label: str
+    score: float = Field(ge=0.0, le=1.0)
+    measured: float | str | None
+    target: str
+    message: str
+
+
+class AuthenticityDetails(_Model):
+    """What the style match saw."""
+
+    profile: str
+    score: float = Field(ge=0.0, le=1.0)
+    typicality: float = Field(ge=0.0, le=1.0)
+    share: float | None = Field(default=None, ge=0.0, le=1.0)
+    deviations: list[Deviation] = Field(description="The largest deviations, largest first.")
+
+
+class DimensionScore(_Model):
+    """One of the four dimensions and what it costs the overall score."""
+
+    name: QualityDimension
+    category: Category
+    score: float = Field(ge=0.0, le=1.0)
+    weight: float = Field(ge=0.0, le=1.0, description="Its weight among the dimensions present.")
+    shortfall: float = Field(ge=0.0, le=1.0, description="weight × (1 − score): its cost.")
+
+
+class QualitySuggestion(_Model):
+    """One improvement, with where it comes from and what it is worth."""
+
+    category: Category
+    priority: Priority
+    dimension: str = Field(description="Rule id, style dimension or check key it concerns.")
+    message: str = Field(description="What was measured against what.")
+    action: str = Field(description="What to change, written for a person or an LLM reviser.")
+    impact: float = Field(ge=0.0, le=1.0, description="Rise of overall_quality_score if fixed.")
+    strategy: str | None = Field(default=None, description="The platform strategy that fixes it.")
+    auto_fix: bool = Field(default=False, description="The strategy has a deterministic fix.")
+
+
+class QualityDetails(_Model):
+    """The evidence behind each number."""
+
+    linguistic: list[SubScore]
+    consistency: list[SubScore]
+    authenticity: AuthenticityDetails | None
+    platform: PlatformReport | None
+
+
+class QualityReport(_Model):
+    """Seed 001's quality metrics for one text, each in [0, 1], all computed."""
+
+    overall_quality_score: float = Field(ge=0.0, le=1.0)
+    linguistic_quality: float = Field(ge=0.0, le=1.0)
+    consistency_score: float | None = Field(default=None, ge=0.0, le=1.0)
+    authenticity_score: float | None = Field(default=None, ge=0.0, le=1.0)
+    platform_optimization_quality: float | None = Field(default=None, ge=0.0, le=1.0)
+    platform: str | None = None
+    profile: str | None = None
+    word_count: int
+    language: str
+    dimensions: list[DimensionScore]
+    weakest_dimensions: list[QualityDimension] = Field(
+        description="Dimensions below 1, the one costing overall_quality_score most first."
+    )
+    improvement_suggestions: list[QualitySuggestion] = Field(description="Largest impact first.")
+    details: QualityDetails
+    notes: list[str] = Field(default_factory=list)
+
+
+def _clamp(value: float) -> float:
+    return max(0.0, min(1.0, value))
+
+
+def _round(value: float) -> float:
+    return round(_clamp(value), 4)
+
+
+# -- linguistic ----------------------------------------------------------------------------
+
+
+def _linguistic(fp: Fingerprint) -> list[SubScore]:
+    out = []
+    if fp.readability is not None:
+        ease = fp.readability.flesch_reading_ease
+        score = (ease - READING_EASE_ZERO) / (READING_EASE_TARGET - READING_EASE_ZERO)
+        out.append(
+            SubScore(
+                key="reading_ease",
+                label="readability",
+                score=_round(score),
+                measured=round(ease, 1),
+                target=f"Flesch reading ease ≥ {READING_EASE_TARGET:.0f}",
+                message=f"Flesch reading ease {ease:.0f}; {READING_EASE_TARGET:.0f} or more "
+                "reads easily (use shorter sentences and everyday words)",
+            )
+        )
+    lengths = fp.sentence_analysis.sentence_length_distribution
+    p75 = lengths.p75
+    out.append(
+        SubScore(
+            key="long_sentences",
+            label="sentence length",
+            score=_round(
+                1 - (p75 - LONG_SENTENCE_WORDS) / (LONG_SENTENCE_ZERO - LONG_SENTENCE_WORDS)
+            ),
+            measured=round(p75, 1),
+            target=f"at most a quarter of sentences over {LONG_SENTENCE_WORDS:.0f} words",
+            message=f"a quarter of the sentences run {p75:.0f} words or longer; keep at least "
+            f"three in four at {LONG_SENTENCE_WORDS:.0f} words or fewer (split the longest)",
+        )
+    )
+    if fp.sentence_analysis.sentence_count >= _MIN_SENTENCES_FOR_VARIETY and lengths.average > 0:
+        variation = lengths.stdev / lengths.average
+        out.append(
+            SubScore(
+                key="sentence_variety",
+                label="sentence variety",
+                score=_round(variation / SENTENCE_VARIETY_TARGET),
+                measured=round(variation, 3),
+                target=f"variation of sentence length ≥ {SENTENCE_VARIETY_TARGET}",
+                message=f"sentence lengths vary by {variation:.0%} of their mean; mix short and "
+                f"long sentences (aim for {SENTENCE_VARIETY_TARGET:.0%} or more)",
+            )
+        )
+    if fp.word_count >= _MIN_WORDS_FOR_MATTR:
+        mattr = fp.vocabulary_analysis.lexical_diversity
+        out.append(
+            SubScore(
+                key="vocabulary_variety",
+                label="vocabulary variety",
+                score=_round((mattr - MATTR_ZERO) / (MATTR_TARGET - MATTR_ZERO)),
+                measured=round(mattr, 3),
+                target=f"MATTR ≥ {MATTR_TARGET}",
+                message=f"vocabulary variety (MATTR) {mattr:.2f}; repeat fewer words "
+                f"(aim for {MATTR_TARGET:.2f} or more)",
+            )
+        )
+    return out
+
+
+# -- consistency ---------------------------------------------------------------------------
+
+
+def _consistency(text: str, fp: Fingerprint, rules: VoiceRules) -> list[SubScore]:
+    out = []
+    if rules.avoid:
+        used = {term: rules.occurrences(text, term) for term in rules.avoid}
+        used = {term: n for term, n in used.items() if n}
+        total = sum(used.values())
+        listed = ", ".join(f"'{t}' ({n}×)" for t, n in used.items())
+        out.append(
+            SubScore(
+                key="avoid_words",
+                label="words the persona avoids",
+                score=_round(1 / (1 + total)),
+                measured=total,
+                target="none",
+                message=f"uses words the persona avoids: {listed}"
+                if used
+                else "uses none of the words the persona avoids",
+            )
+        )
+    if rules.go_to:
+        used_terms = [term for term in rules.go_to if rules.occurrences(text, term)]
+        expected = max(1, min(len(rules.go_to), math.ceil(fp.word_count / 100)))
+        missing = [t for t in rules.go_to if t not in used_terms][:5]
+        out.append(
+            SubScore(
+                key="go_to_words",
+                label="the persona's go-to words",
+                score=_round(len(used_terms) / expected),
+                measured=len(used_terms),
+                target=f"at least {expected} of them",
+                message=f"uses {len(used_terms)} of the persona's go-to words (expected "
+                f"{expected} for {fp.word_count} words); could use: {', '.join(missing)}"
+                if len(used_terms) < expected
+                else f"uses {len(used_terms)} of the persona's go-to words",
+            )
+        )
+    if rules.sentence_length is not None:
+        low, high = rules.sentence_length
+        average = fp.sentence_analysis.sentence_length_distribution.average
+        miss = (low - average) / low if average < low else (average - high) / high
+        out.append(
+            SubScore(
+                key="sentence_length",
+                label="sentence length",
+                score=_round(1 - max(0.0, miss)),
+                measured=round(average, 1),
+                target=f"{low:g}–{high:g} words on average",
+                message=f"sentences average {average:.0f} words; the persona writes "
+                f"{low:g}–{high:g}",
+            )
+        )
+    if rules.contractions is not None and fp.contractions_per_100_words is not None:
+        rate = fp.contractions_per_100_words
+        if rules.contractions == "avoid":
+            score, target = 1 / (1 + rate), "none"
+            message = f"{rate:.1f} contractions per 100 words; the persona avoids them"
+        else:
+            score, target = rate / 1.0, "at least 1 per 100 words"
+            message = f"{rate:.1f} contractions per 100 words; the persona uses them (it's, don't)"
+        out.append(
+            SubScore(
+                key="contractions",
+                label="contractions",
+                score=_round(score),
+                measured=round(rate, 2),
+                target=target,
+                message=message,
+            )
+        )
+    if rules.perspective is not None and fp.pronouns is not None:
+        wanted = {"first_singular": "I", "first_plural": "we", "second": "you", "third": "they"}[
+            rules.perspective
+        ]
+        dominant = fp.pronouns.dominant
+        out.append(
+            SubScore(
+                key="perspective",
+                label="perspective",
+                score=1.0 if dominant in {wanted, "none"} else 0.0,
+                measured=dominant,
+                target=f"'{wanted}' dominant",
+                message=f"the text speaks mostly as '{dominant}'; the persona writes as '{wanted}'",
+            )
+        )
+    for key, usage, count, what in (
+        ("exclamations", rules.exclamations, fp.rhetorical_analysis.exclamations, "exclamations"),
+        ("emoji", rules.emoji, fp.social.emoji, "emoji"),
+    ):
+        if usage not in {"avoid", "sparing"}:
+            continue
+        allowed = 0 if usage == "avoid" else 1
+        excess = max(0, count - allowed)
+        out.append(
+            SubScore(
+                key=key,
+                label=what,
+                score=_round(1 / (1 + excess)),
+                measured=count,
+                target="none" if allowed == 0 else "at most 1",
+                message=f"{count} {what}; the persona uses "
+                f"{'none' if allowed == 0 else 'them sparingly (at most 1)'}",
+            )
+        )
+    return out
+
+
+# -- the report ----------------------------------------------------------------------------
+
+
+def _priority(impact: float, *, error: bool = False) -> Priority:
+    if error or impact >= _HIGH_IMPACT:
+        return "high"
+    return "medium" if impact >= _MEDIUM_IMPACT else "low"
+
+
+def _mean(scores: Sequence[SubScore]) -> float | None:
+    return sum(s.score for s in scores) / len(scores) if scores else None
+
+
+def score_content(
+    text: str,
+    *,
+    profile: StyleProfile | None = None,
+    platform: Platform | str | None = None,
+    constraints: VoiceRules | Mapping[str, Any] | None = None,
+    rivals: Sequence[StyleProfile] = (),
+    max_chars: int = MAX_CHARS,
+) -> QualityReport:
+    """Score ``text``: seed 001's quality metrics, all computed, with suggestions.
+
+    Parameters
+    ----------
+    text
+        The content to judge.
+    profile
+        The persona's measured voice; without it there is no authenticity score.
+    platform
+        Where the text will be published (a :class:`Platform` or its name); without it
+        there is no platform score.
+    constraints
+        What the persona says about its voice: :class:`VoiceRules`, or the JSON of its
+        ``stylistic_constraints`` (with ``tonal_range`` nested or merged in); without
+        measurable rules there is no consistency score.
+    rivals
+        Other voices the text could be mistaken for; authenticity then also asks whether
+        ``profile`` explains the text better than they do.
+    max_chars
+        The longest text accepted (the API and CLI pass ``PERSONAE_MAX_TEXT_CHARS``).
+
+    Returns
+    -------
+    QualityReport
+
+    Raises
+    ------
+    EmptyTextError, BinaryInputError, TextTooLargeError
+        The text cannot be measured.
+    UnknownPlatformError
+        ``platform`` names no installed platform.
+
+    Examples
+    --------
+    >>> report = score_content(draft, profile=voice, platform="linkedin")  # doctest: +SKIP
+    >>> report.overall_quality_score, report.weakest_dimensions[0]  # doctest: +SKIP
+    (0.71, 'platform_optimization_quality')
+    """
+    fp = analyze(text, max_chars=max_chars)
+    target = get_platform(platform) if isinstance(platform, str) else platform
+    rules = (
+        constraints if isinstance(constraints, VoiceRules) else VoiceRules.from_mapping(constraints)
+    )
+    notes: list[str] = []
+
+    linguistic = _linguistic(fp)
+    consistency = _consistency(text, fp, rules) if rules.measurable else []
+    if rules.forbidden_tones:
+        notes.append(
+            "tones are not measured (no model is used in scoring): check by eye that the "
+            f"text is not {', '.join(rules.forbidden_tones)}"
+        )
+
+    authenticity: AuthenticityDetails | None = None
+    style_suggestions = []
+    if profile is not None:
+        if fp.word_count < MIN_WORDS_TO_JUDGE:
+            notes.append(
+                f"authenticity needs at least {MIN_WORDS_TO_JUDGE} words to judge; the text has "
+                f"{fp.word_count}, so it is left out of the overall score"
+            )
+        else:
+            match = profile.match_fingerprint(fp, against=rivals)
+            authenticity = AuthenticityDetails(
+                profile=profile.name,
+                score=match.score,
+                typicality=match.typicality,
+                share=match.share,
+                deviations=match.deviations[:5],
+            )
+            style_suggestions = match.suggestions
+            notes.extend(match.notes)
+
+    platform_report = target.report(text) if target is not None else None
+
+    scores: dict[QualityDimension, float] = {"linguistic_quality": _mean(linguistic) or 0.0}
+    if authenticity is not None:
+        scores["authenticity_score"] = authenticity.score
+    if platform_report is not None:
+        scores["platform_optimization_quality"] = platform_report.platform_optimization_quality
+    consistency_score = _mean(consistency)
+    if consistency_score is not None:
+        scores["consistency_score"] = consistency_score
+    total_weight = sum(DIMENSION_WEIGHTS[name] for name in scores)
+    weights = {name: DIMENSION_WEIGHTS[name] / total_weight for name in scores}
+    overall = sum(weights[name] * score for name, score in scores.items())
+    dimensions = [
+        DimensionScore(
+            name=name,
+            category=_CATEGORY[name],
+            score=_round(score),
+            weight=round(weights[name], 4),
+            shortfall=_round(weights[name] * (1 - score)),
+        )
+        for name, score in scores.items()
+    ]
+    weakest = [
+        d.name for d in sorted(dimensions, key=lambda d: (-d.shortfall, d.name)) if d.score < 1.0
+    ]
+
+    suggestions: list[QualitySuggestion] = []
+    if platform_report is not None and target is not None:
+        platform_score = platform_report.platform_optimization_quality
+        for result in platform_report.rules:
+            if result.passed:
+                continue
+            kept = 1.0 - Platform.penalty(result)
+            gain = platform_score / kept - platform_score if kept > 0 else 1.0 - platform_score
+            impact = weights["platform_optimization_quality"] * gain
+            strategies = target.strategies_for(result.rule_id)
+            strategy = strategies[0] if strategies else None
+            suggestions.append(
+                QualitySuggestion(
+                    category="platform",
+                    priority=_priority(impact, error=result.severity == "error"),
+                    dimension=result.rule_id,
+                    message=result.message,
+                    action=strategy.instruction if strategy else result.message,
+                    impact=_round(impact),
+                    strategy=strategy.name if strategy else None,
+                    auto_fix=any(s.fix is not None for s in strategies),
+                )
+            )
+    if authenticity is not None:
+        missing = 1.0 - authenticity.score
+        for s in style_suggestions:
+            impact = weights["authenticity_score"] * missing * s.impact
+            suggestions.append(
+                QualitySuggestion(
+                    category="style",
+                    priority=_priority(impact),
+                    dimension=s.dimension,
+                    message=s.message,
+                    action=s.message,
+                    impact=_round(impact),
+                )
+            )
+    for category, checks, dimension in (
+        ("linguistic", linguistic, "linguistic_quality"),
+        ("consistency", consistency, "consistency_score"),
+    ):
+        for check in checks:
+            if check.score >= 1.0 or dimension not in weights:
+                continue
+            impact = weights[dimension] * (1.0 - check.score) / len(checks)
+            suggestions.append(
+                QualitySuggestion(
+                    category=category,
+                    priority=_priority(impact),
+                    dimension=check.key,
+                    message=check.message,
+                    action=check.message,
+                    impact=_round(impact),
+                )
+            )
+    suggestions.sort(key=lambda s: (-s.impact, s.category, s.dimension))
+
+    return QualityReport(
+        overall_quality_score=_round(overall),
+        linguistic_quality=_round(scores["linguistic_quality"]),
+        consistency_score=None if consistency_score is None else _round(consistency_score),
+        authenticity_score=None if authenticity is None else authenticity.score,
+        platform_optimization_quality=(
+            None if platform_report is None else platform_report.platform_optimization_quality
+        ),
+        platform=None if target is None else target.name,
+        profile=None if profile is None else profile.name,
+        word_count=fp.word_count,
+        language=fp.language,
+        dimensions=dimensions,
+        weakest_dimensions=weakest,
+        improvement_suggestions=suggestions,
+        details=QualityDetails(
+            linguistic=linguistic,
+            consistency=consistency,
+            authenticity=authenticity,
+            platform=platform_report,
+        ),
+        notes=notes,
+    )
+
+
+def revision_instructions(
+    report: QualityReport,
+    platform: Platform | None = None,
+    *,
+    limit: int = 6,
+    per_dimension: int = 3,
+) -> list[str]:
+    """Targeted revision instructions for an LLM, from the report's weakest dimensions.
+
+    The weakest dimension comes first (the one costing ``overall_quality_score`` most),
+    and within a dimension the suggestion with the largest impact. Each instruction
+    states what was measured and what to do, e.g. ``"Platform: X: 312 weighted
+    characters; the limit is 280. Cut the text to at most 280 characters …"``.
+
+    Parameters
+    ----------
+    report
+        What :func:`score_content` returned.
+    platform
+        The platform the text is for; its strategies' instructions are used for failed
+        rules (by default those stored in the report's suggestions).
+    limit
+        The most instructions returned.
+    per_dimension
+        The most instructions taken from one dimension.
+    """
+    out: list[str] = []
+    for dimension in report.weakest_dimensions:
+        category = _CATEGORY[dimension]
+        taken = 0
+        for suggestion in report.improvement_suggestions:
+            if suggestion.category != category or taken >= per_dimension:
+                continue
+            action = suggestion.action
+            if category == "platform" and platform is not None:
+                strategies = platform.strategies_for(suggestion.dimension)
+                if strategies:
+                    action = strategies[0].instruction
+            if action == suggestion.message:
+                line = f"{_INSTRUCTION_PREFIX[category]}: {_sentence(action)}"
+            else:
+                line = f"{_INSTRUCTION_PREFIX[category]}: {_sentence(suggestion.message)} {action}"
+            if line not in out:
+                out.append(line)
+                taken += 1
+            if len(out) >= limit:
+                return out
+    return out
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."

@@ -1,0 +1,249 @@
+"""The persona service: generation, writing and platform adaptation over the store.
+
+The HTTP API, the CLI and background jobs all call this one class, so each use case is
+written once. It takes its collaborators as arguments (the database and a function that
+builds the model for an owner), so tests pass a real SQLite store and a scripted LLM.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Callable, Sequence
+from typing import Any
+
+from personae.errors import DuplicateNameError, PersonaNotFoundError
+from personae.llm import LLM
+from personae.persona._content import VoiceBrief, stream_draft
+from personae.persona._generate import (
+    GeneratedPersona,
+    OnboardingData,
+    PersonaGenerationRequest,
+    ProgressFn,
+    SampleDrafts,
+    draft_samples,
+    generate_persona,
+)
+from personae.persona._optimize import OptimizeResult, optimize_content
+from personae.persona.platforms import Platform, get_platform
+from personae.store import Database, PersonaCreate, PersonaPublic, crud, session_scope
+from personae.style import StyleProfile
+
+__all__ = ["LLMFactory", "PersonaService"]
+
+LLMFactory = Callable[[int, str], LLM]
+"""``(owner_id, purpose) -> LLM``: the model to use for one owner's call (cached and
+accounted per owner in production, scripted in tests)."""
+
+
+class PersonaService:
+    """Use cases on one owner's personas that need more than the store.
+
+    Parameters
+    ----------
+    database
+        The store.
+    llm_for
+        Builds the model for an owner and a purpose (see :data:`LLMFactory`).
+    max_text_chars
+        Longest sample or text accepted (``PERSONAE_MAX_TEXT_CHARS``).
+    """
+
+    def __init__(
+        self, database: Database, llm_for: LLMFactory, *, max_text_chars: int = 200_000
+    ) -> None:
+        self._database = database
+        self._llm_for = llm_for
+        self._max_text_chars = max_text_chars
+
+    # -- generation ---------------------------------------------------------------------
+
+    def check_name_free(self, owner_id: int, name: str) -> None:
+        """Refuse early (before a long job) a name the owner already uses.
+
+        Raises
+        ------
+        DuplicateNameError
+            The owner has a persona of that name.
+        """
+        with session_scope(self._database) as session:
+            try:
+                crud.get_persona_by_name(session=session, owner_id=owner_id, name=name)
+            except PersonaNotFoundError:
+                return
+        raise DuplicateNameError(f"you already have a persona named {name!r}", name=name)
+
+    def generate(
+        self,
+        owner_id: int,
+        request: PersonaGenerationRequest,
+        *,
+        on_progress: ProgressFn | None = None,
+    ) -> tuple[PersonaPublic, GeneratedPersona]:
+        """Generate a persona from samples and onboarding answers, store it, record how.
+
+        The analysis (confidence terms, step timings, brand voice) is stored as a
+        ``persona_analysis_results`` row of type ``persona_generation``.
+        """
+        started = time.perf_counter()
+        generated = generate_persona(
+            request,
+            self._llm_for(owner_id, "persona.generate"),
+            max_text_chars=self._max_text_chars,
+            on_progress=on_progress,
+        )
+        elapsed_ms = int((time.perf_counter() - started) * 1000)
+        fields = dict(generated.fields)
+        message = str(fields.pop("message", "generated"))
+        with session_scope(self._database) as session:
+            persona = crud.create_persona(
+                session=session,
+                owner_id=owner_id,
+                data=PersonaCreate.model_validate(fields),
+                actor_id=owner_id,
+                message=message,
+            )
+            crud.add_analysis_result(
+                session=session,
+                owner_id=owner_id,
+                persona_id=persona.id,
+                analysis_type="persona_generation",
+                results={
+                    "confidence": generated.confidence,
+                    "timings_ms": generated.timings_ms,
+                    "brand_voice_description": generated.brand_voice_description,
+                    "samples": len(request.writing_samples),
+                },
+                processing_time_ms=elapsed_ms,
+                actor_id=owner_id,
+            )
+            public = PersonaPublic.model_validate(persona)
+        return public, generated
+
+    def draft_samples(self, owner_id: int, onboarding: OnboardingData) -> SampleDrafts:
+        """Three short texts from onboarding answers, for a writer without samples."""
+        return draft_samples(onboarding, self._llm_for(owner_id, "persona.samples"))
+
+    # -- writing ------------------------------------------------------------------------
+
+    def voice(self, owner_id: int, persona_id: int, platform: Platform | str) -> VoiceBrief:
+        """The persona (owner-scoped: another owner's id is not found) on a platform."""
+        resolved = get_platform(platform) if isinstance(platform, str) else platform
+        with session_scope(self._database) as session:
+            persona = crud.get_persona(session=session, owner_id=owner_id, persona_id=persona_id)
+            public = PersonaPublic.model_validate(persona)
+        return VoiceBrief.of(public, resolved)
+
+    def write(
+        self,
+        owner_id: int,
+        persona_id: int,
+        platform: str,
+        brief: str,
+        *,
+        candidates: int = 2,
+        max_rounds: int = 3,
+        threshold: float = 0.8,
+        max_tokens: int = 400,
+        rivals: Sequence[StyleProfile] = (),
+        on_progress: ProgressFn | None = None,
+    ) -> OptimizeResult:
+        """Write with the optimize loop and store the final score as a validation result."""
+        voice = self.voice(owner_id, persona_id, platform)
+        result = optimize_content(
+            voice,
+            brief,
+            self._llm_for(owner_id, "content.generate"),
+            candidates=candidates,
+            max_rounds=max_rounds,
+            threshold=threshold,
+            max_tokens=max_tokens,
+            rivals=rivals,
+            on_progress=on_progress,
+        )
+        self.record_score(owner_id, voice, result.report.model_dump(mode="json"), source="write")
+        return result
+
+    def stream(
+        self, owner_id: int, voice: VoiceBrief, brief: str, *, max_tokens: int = 400
+    ) -> AsyncIterator[str]:
+        """One draft's tokens as they are written (no loop; score the joined text after)."""
+        llm = self._llm_for(owner_id, "content.stream")
+        return stream_draft(voice, brief, llm, max_tokens=max_tokens)
+
+    def record_score(
+        self, owner_id: int, voice: VoiceBrief, report: dict[str, Any], *, source: str
+    ) -> None:
+        """Keep a computed quality report as a ``persona_validation_results`` row."""
+        passed = report.get("platform_optimization_quality") in (None, 1.0) or bool(
+            (report.get("details") or {}).get("platform", {}).get("passed", False)
+        )
+        with session_scope(self._database) as session:
+            crud.add_validation_result(
+                session=session,
+                owner_id=owner_id,
+                persona_id=voice.persona.id,
+                validation_status="passed" if passed else "failed",
+                metrics={
+                    "source": source,
+                    "platform": voice.platform.name,
+                    "persona_version": voice.persona.version,
+                    **{
+                        key: report.get(key)
+                        for key in (
+                            "overall_quality_score",
+                            "linguistic_quality",
+                            "consistency_score",
+                            "authenticity_score",
+                            "platform_optimization_quality",
+                        )
+                    },
+                },
+                actor_id=owner_id,
+            )
+
+    # -- platform adaptation --------------------------------------------------------------
+
+    def adapt_to_platform(self, owner_id: int, persona_id: int, platform: str) -> dict[str, Any]:
+        """Store the persona's adaptation to a platform (``platform_personas``), computed.
+
+        The platform's limits and guidance, the persona's measured rules reconciled with
+        them (where the platform is stricter, it wins, and the conflict is listed), and
+        the platform's optimization strategies. No LLM: everything here is a rule.
+        """
+        voice = self.voice(owner_id, persona_id, platform)
+        info = voice.platform.info()
+        rules = voice.rules
+        conflicts = []
+        emoji_policy = voice.platform.constraints.emoji
+        if rules.emoji == "use" and not emoji_policy.allowed:
+            conflicts.append(f"the persona uses emoji; {info.display_name} posts take none")
+        if rules.sentence_length is not None and voice.platform.constraints.length.max_chars:
+            low, _ = rules.sentence_length
+            if low * 6 > voice.platform.constraints.length.max_chars:
+                conflicts.append("the persona's sentences are long for this platform's limit")
+        data = {
+            "constraints": info.constraints.model_dump(mode="json"),
+            "prompt_guidance": info.prompt_guidance,
+            "voice_rules": rules.model_dump(mode="json"),
+            "conflicts": conflicts,
+            "persona_version": voice.persona.version,
+        }
+        strategies = {
+            "strategies": [s.model_dump(mode="json") for s in info.strategies],
+        }
+        with session_scope(self._database) as session:
+            row = crud.upsert_platform_persona(
+                session=session,
+                owner_id=owner_id,
+                persona_id=persona_id,
+                platform=voice.platform.name,
+                platform_specific_data=data,
+                optimization_strategies=strategies,
+                actor_id=owner_id,
+            )
+            return {
+                "persona_id": persona_id,
+                "platform": row.platform,
+                "platform_specific_data": row.platform_specific_data,
+                "optimization_strategies": row.optimization_strategies,
+            }

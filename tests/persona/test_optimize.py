@@ -1,0 +1,278 @@
+"""The optimize loop: voice fixes then platform fixes on every draft, the platform's hard
+limits always honoured, and the most authentic of near-equal candidates returned."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import ClassVar
+
+import pytest
+
+from personae.errors import InputError, LLMOutputError
+from personae.persona import (
+    Platform,
+    RuleResult,
+    get_platform,
+    register_platform,
+    score_content,
+    unregister_platform,
+)
+from personae.persona._content import VoiceBrief
+from personae.persona._generate import measured_constraints
+from personae.persona._optimize import _Candidate, _objective, _pick, optimize_content
+from personae.persona.platforms import LengthPolicy, PlatformConstraints, TextMeasures
+from personae.persona.platforms._base import (
+    EmojiPolicy,
+    FormattingPolicy,
+    HashtagPolicy,
+    LinkPolicy,
+)
+from personae.samples import SampleWriter
+from personae.store import PersonaPublic
+from personae.style import StyleProfile
+from tests.llm_fakes import Reply, ScriptedLLM
+
+# A small model's draft: a loop, emoji, exclamations, and far too long for X.
+LOOPY = (
+    "💡 I'm thrilled to share what we learned this year! It's been a long road. "
+    "We didn't plan for every turn. We're a team, a team, a team that learns.\n\n"
+    "Written decisions save time. They help new people. Written decisions save time. "
+    "They let us look back and see why we chose what we chose!\n\n"
+    "Remote work makes this harder. However, it can be done. But it takes discipline. "
+    "I'll keep writing things down, and you'll see the difference soon. #remote #teams "
+    "#writing #work #notes #habits"
+)
+
+
+def _persona(profile: StyleProfile | None, **fields: object) -> PersonaPublic:
+    now = datetime.now(UTC)
+    data: dict[str, object] = {
+        "id": 1,
+        "owner_id": 1,
+        "name": "essayist",
+        "display_name": "Eleanor Ashby",
+        "role": "essayist",
+        "archetype": None,
+        "core_belief": None,
+        "system_prompt": "",
+        "context": "",
+        "expertise": [],
+        "response_format": "",
+        "persona_type": "writer",
+        "tonal_range": {},
+        "stylistic_constraints": measured_constraints(profile) if profile else {},
+        "linguistic_fingerprint": json.loads(profile.to_json()) if profile else None,
+        "confidence_score": None,
+        "scenario": "",
+        "greeting": "",
+        "example_dialogue": "",
+        "card_extensions": None,
+        "version": 1,
+        "is_active": True,
+        "created_at": now,
+        "updated_at": now,
+    }
+    data.update(fields)
+    return PersonaPublic.model_validate(data)
+
+
+@pytest.fixture
+def essayist(profiles: dict[str, StyleProfile]) -> StyleProfile:
+    return profiles["essayist"]
+
+
+class Picky(Platform):
+    """Refuses any text that says 'forbidden' (a hard limit no fix can repair)."""
+
+    name = "picky"
+    display_name = "Picky"
+    constraints = PlatformConstraints(
+        length=LengthPolicy(max_chars=2_000, source="test"),
+        hashtags=HashtagPolicy(source="test"),
+        emoji=EmojiPolicy(source="test"),
+        links=LinkPolicy(source="test"),
+        formatting=FormattingPolicy(markdown=True, source="test"),
+    )
+    aliases: ClassVar[tuple[str, ...]] = ()
+
+    def extra_rules(self, text: str, measures: TextMeasures) -> list[RuleResult]:
+        count = text.lower().count("forbidden")
+        return [self._upper("picky.word", "error", count, 0, f"{count} forbidden word(s)")]
+
+
+@pytest.fixture
+def picky() -> Iterator[Picky]:
+    platform = Picky()
+    register_platform(platform)
+    try:
+        yield platform
+    finally:
+        unregister_platform(platform.name)
+
+
+def test_drafts_get_voice_fixes_then_platform_fixes(essayist: StyleProfile) -> None:
+    voice = VoiceBrief.of(_persona(essayist), "x")
+    llm = ScriptedLLM([LOOPY])
+    result = optimize_content(voice, "written decisions", llm, candidates=1, max_rounds=1)
+    (step,) = result.trace
+    assert "collapse_repetition" in step.voice_fixes
+    assert "limit_emoji" in step.voice_fixes
+    assert step.fixes_applied  # X's limits: cut to 280 weighted characters, fewer hashtags
+    assert result.voice_fixes
+    assert [fix.name for fix in result.voice_fixes] == step.voice_fixes
+    assert "a team, a team" not in result.text
+    assert "💡" not in result.text
+    assert result.platform_passed is True
+    assert get_platform("x").report(result.text).passed
+    assert result.llm_calls == 1
+    assert result.pipeline_ms >= 0
+
+
+def test_voice_fixes_are_kept_only_when_the_candidate_scores_better(
+    essayist: StyleProfile,
+) -> None:
+    voice = VoiceBrief.of(_persona(essayist), "linkedin")
+    drafts = [LOOPY, LOOPY.replace("💡 ", "").replace("!", ".")]
+    result = optimize_content(
+        voice, "written decisions", ScriptedLLM(drafts), candidates=2, max_rounds=1
+    )
+    platform = get_platform("linkedin")
+    for step, raw in zip(result.trace, drafts, strict=True):
+        plain = score_content(
+            platform.apply_fixes(raw), profile=essayist, platform=platform, constraints=voice.rules
+        )
+        assert step.overall_quality_score is not None
+        if step.voice_fixes:
+            # Kept: not worse overall than the unfixed draft, beyond the tie margin, and
+            # at least as authentic.
+            assert step.overall_quality_score >= plain.overall_quality_score - 0.05
+            assert (step.authenticity_score or 0) >= (plain.authenticity_score or 0)
+        else:
+            assert step.overall_quality_score == plain.overall_quality_score
+
+
+def test_without_voice_fixes_only_the_platform_fixes_run(essayist: StyleProfile) -> None:
+    voice = VoiceBrief.of(_persona(essayist), "x")
+    result = optimize_content(
+        voice,
+        "written decisions",
+        ScriptedLLM([LOOPY]),
+        candidates=1,
+        max_rounds=1,
+        voice_fixes=False,
+    )
+    assert result.trace[0].voice_fixes == []
+    assert result.voice_fixes == []
+    assert "a team, a team, a team" in result.text  # the loop is in the first 280 characters
+    assert get_platform("x").report(result.text).passed
+
+
+def test_a_refused_text_never_beats_an_accepted_one(essayist: StyleProfile, picky: Picky) -> None:
+    voice = VoiceBrief.of(_persona(essayist), picky)
+    good_but_refused = "The forbidden garden taught us patience; we waited, and we learned. " * 3
+    accepted = "Short, plain and accepted. Nothing more to say about it at all here."
+    llm = ScriptedLLM([good_but_refused, accepted])
+    result = optimize_content(voice, "gardens", llm, candidates=2, max_rounds=1)
+    assert "forbidden" not in result.text
+    assert result.text.startswith("Short, plain and accepted")
+    assert result.platform_passed is True
+    assert [step.platform_passed for step in result.trace] == [False, True]
+
+
+def test_a_truncated_draft_loses_its_unfinished_sentence(essayist: StyleProfile) -> None:
+    voice = VoiceBrief.of(_persona(essayist), "facebook")
+    text = "We kept notes for a year. They saved us twice. " * 3 + "Next we will try to"
+    llm = ScriptedLLM([Reply(text, finish_reason="length")])
+    result = optimize_content(voice, "notes", llm, candidates=1, max_rounds=1)
+    assert "drop_unfinished_ending" in result.trace[0].voice_fixes
+    assert not result.text.endswith("try to")
+
+
+def test_round_one_spreads_temperatures_and_seeds(essayist: StyleProfile) -> None:
+    voice = VoiceBrief.of(_persona(essayist), "linkedin")
+    llm = ScriptedLLM(responder=lambda request: LOOPY)
+    result = optimize_content(
+        voice,
+        "notes",
+        llm,
+        candidates=1,
+        first_round=3,
+        max_rounds=2,
+        temperature=0.8,
+        threshold=1.0,
+    )
+    temperatures = [request.temperature for request in llm.requests]
+    assert temperatures[:3] == [0.6, 0.8, 1.0]
+    assert temperatures[3] == 0.8  # the revision round uses the base temperature
+    assert len({request.seed for request in llm.requests}) == 4
+    assert result.llm_calls == 4
+    assert [step.round for step in result.trace] == [1, 1, 1, 2]
+    assert len(result.instructions) == 1
+
+
+def test_a_revision_round_sends_the_best_text_back(essayist: StyleProfile) -> None:
+    voice = VoiceBrief.of(_persona(essayist), "linkedin")
+    llm = ScriptedLLM(responder=lambda request: LOOPY)
+    result = optimize_content(voice, "notes", llm, candidates=1, max_rounds=2, threshold=1.0)
+    revision = llm.requests[1].messages
+    assert revision[-2].role == "assistant"
+    assert revision[-2].content == result.text  # round two tied, so round one's best stays
+    assert revision[-1].content.startswith("Revise the post.")
+
+
+def test_near_ties_go_to_the_more_authentic_candidate(essayist: StyleProfile) -> None:
+    plain = "We kept notes for a year, and they saved us twice. " * 4
+    essay = (
+        "It is easy to forget, in the hurry of a working day, how much of what we know "
+        "was written down by someone who expected never to be thanked for it; the notes "
+        "outlast the people, and the people, reading them, become a little wiser than "
+        "they were."
+    )
+    reports = {
+        text: score_content(text, profile=essayist, platform="facebook") for text in (plain, essay)
+    }
+    candidates = [
+        _Candidate(text, report, (), _objective(report, judged=True))
+        for text, report in reports.items()
+    ]
+    by_authenticity = max(candidates, key=lambda c: c.authenticity)
+    by_overall = max(candidates, key=lambda c: c.objective)
+    gap = abs(candidates[0].objective - candidates[1].objective)
+    assert _pick(candidates, tie_margin=gap + 0.001) is by_authenticity
+    assert _pick(candidates, tie_margin=0.0) is by_overall
+
+
+def test_a_text_too_short_to_judge_cannot_dodge_the_voice(essayist: StyleProfile) -> None:
+    report = score_content("Short and sweet.", profile=essayist, platform="x")
+    assert report.authenticity_score is None
+    assert _objective(report, judged=True) < report.overall_quality_score
+    assert _objective(report, judged=False) == report.overall_quality_score
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("candidates", 0), ("first_round", 9), ("max_rounds", 7), ("tie_margin", 1.5)],
+)
+def test_out_of_range_options_are_refused(
+    essayist: StyleProfile, option: str, value: float
+) -> None:
+    voice = VoiceBrief.of(_persona(essayist), "x")
+    with pytest.raises(InputError) as caught:
+        optimize_content(voice, "notes", ScriptedLLM([]), **{option: value})  # type: ignore[arg-type]
+    assert caught.value.details.get("field") == option
+
+
+def test_no_usable_text_is_a_typed_error(essayist: StyleProfile) -> None:
+    voice = VoiceBrief.of(_persona(essayist), "x")
+    with pytest.raises(LLMOutputError):
+        optimize_content(voice, "notes", ScriptedLLM(["", "  "]), candidates=2, max_rounds=1)
+
+
+def test_without_a_profile_the_rules_drive_the_fixes(writers: list[SampleWriter]) -> None:
+    rules = {"contractions": "avoid", "punctuation": {"exclamation_points": "never"}}
+    voice = VoiceBrief.of(_persona(None, stylistic_constraints=rules), "facebook")
+    result = optimize_content(voice, "notes", ScriptedLLM([LOOPY]), candidates=1, max_rounds=1)
+    assert "limit_exclamations" in result.trace[0].voice_fixes
+    assert "!" not in result.text
