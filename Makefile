@@ -55,6 +55,10 @@ bench: $(STAMP_DEV)  ## Run the benchmarks (tables on stdout, JSON in benchmarks
 	$(BIN)/python benchmarks/style_eval.py
 	$(BIN)/python benchmarks/style_speed.py
 	eval "$$(scripts/test-services.sh)" && $(BIN)/python benchmarks/api_bench.py
+	eval "$$(scripts/test-services.sh)" && $(BIN)/python benchmarks/vector_bench.py
+	$(BIN)/python benchmarks/strategy_bench.py
+	$(BIN)/python benchmarks/llm_speed.py
+	$(BIN)/python benchmarks/writing_eval.py
 
 clean:  ## Remove caches and build output (keeps .venv).
 	rm -rf build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -25,7 +25,7 @@ from personae.errors import InputError, StoreError
 __all__ = ["Database", "session_scope"]
 
 try:  # pysqlite3 (a recent SQLite that can load extensions) when installed
-    import pysqlite3.dbapi2 as _sqlite_module  # type: ignore[import-untyped]
+    import pysqlite3.dbapi2 as _sqlite_module
 except ImportError:  # pragma: no cover - every supported install has it on Linux
     _sqlite_module = None
 

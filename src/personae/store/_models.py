@@ -456,9 +456,7 @@ class StrategyEdge(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     owner_id: Mapped[int] = mapped_column(_owner_fk(), index=True)
     persona_id: Mapped[int] = mapped_column(_persona_fk(), index=True)
-    from_strategy_id: Mapped[int] = mapped_column(
-        ForeignKey("strategies.id", ondelete="CASCADE")
-    )
+    from_strategy_id: Mapped[int] = mapped_column(ForeignKey("strategies.id", ondelete="CASCADE"))
     to_strategy_id: Mapped[int] = mapped_column(
         ForeignKey("strategies.id", ondelete="CASCADE"), index=True
     )
@@ -512,9 +510,7 @@ class LearningEpisode(Base):
     next_state, timestamp), kept for replay."""
 
     __tablename__ = "learning_episodes"
-    __table_args__ = (
-        Index("idx_learning_episodes_persona_timestamp", "persona_id", "timestamp"),
-    )
+    __table_args__ = (Index("idx_learning_episodes_persona_timestamp", "persona_id", "timestamp"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     owner_id: Mapped[int] = mapped_column(_owner_fk(), index=True)

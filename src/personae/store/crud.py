@@ -1179,9 +1179,7 @@ def get_job(*, session: Session, owner_id: int | None, job_id: str) -> Job:
 
 def list_jobs(*, session: Session, owner_id: int, limit: int = 50) -> list[Job]:
     """The owner's newest jobs first."""
-    query = (
-        select(Job).where(Job.owner_id == owner_id).order_by(Job.created_at.desc()).limit(limit)
-    )
+    query = select(Job).where(Job.owner_id == owner_id).order_by(Job.created_at.desc()).limit(limit)
     return list(session.scalars(query))
 
 
@@ -1387,9 +1385,6 @@ def llm_usage_summary(*, session: Session, owner_id: int | None) -> dict[str, An
     ]
     totals = {key: sum(int(entry[key]) for entry in by_model) for key in keys}
     return {**totals, "by_model": by_model}
-
-
-
 
 
 # == Strategy learning ===================================================================

@@ -83,7 +83,7 @@ _BATCH = 500  # ids per IN (...) list, well under SQLite's variable limit
 
 def _require_sqlite_vec() -> Any:
     try:
-        import sqlite_vec  # type: ignore[import-untyped]
+        import sqlite_vec
     except ImportError as exc:
         raise StoreError(
             f"vector search on SQLite needs sqlite-vec: pip install sqlite-vec ({exc})"
@@ -138,7 +138,7 @@ def _extension_dbapi() -> ModuleType:
     personae is developed on does not).
     """
     try:
-        import pysqlite3.dbapi2 as dbapi  # type: ignore[import-untyped]
+        import pysqlite3.dbapi2 as dbapi
     except ImportError:
         import sqlite3
 

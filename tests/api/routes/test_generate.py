@@ -95,7 +95,7 @@ def test_what_can_be_refused_at_once_is_not_queued(
         json={"name": "y", "writing_samples": samples, "llm": "broken:model"},
         headers=alice.headers,
     )
-    assert 400 <= unknown.status_code < 600 and unknown.status_code != 500
+    assert unknown.status_code == 422, unknown.text
     assert client.get("/api/jobs", headers=alice.headers).json()["data"] == []
     assert client.post("/api/personas/generate", json={"name": "z"}).status_code == 401
 
@@ -139,7 +139,8 @@ def test_content_through_the_optimize_loop_is_scored_and_stored(
     assert report["details"]["platform"]["passed"] is True
     assert report["authenticity_score"] is not None
     assert len(data["trace"]) >= 2
-    assert data["llm_ms"] >= 0 and data["pipeline_ms"] >= 0
+    assert data["llm_ms"] >= 0
+    assert data["pipeline_ms"] >= 0
     quality = client.get(f"/api/personas/{pid}/quality", headers=alice.headers)
     assert quality.status_code == 200
     assert "write" in json.dumps(quality.json())

@@ -329,6 +329,7 @@ PERSONA_ROUTES: dict[tuple[str, str], dict[str, Any]] = {
     ("PUT", "/api/personas/{persona_id}/labels/{label}"): {"json": {"version": 1}},
     ("GET", "/api/personas/{persona_id}/platforms"): {},
     ("GET", "/api/personas/{persona_id}/platform/{platform}"): {},
+    ("POST", "/api/personas/{persona_id}/platform/{platform}/optimize"): {},
     ("PUT", "/api/personas/{persona_id}/platform/{platform}"): {
         "json": {"platform_specific_data": {"hijacked": True}}
     },
