@@ -14,6 +14,7 @@ concurrent callers queue, each waiting at most its own timeout.
 
 from __future__ import annotations
 
+import atexit
 import functools
 import importlib.util
 import json
@@ -90,6 +91,19 @@ class _Loaded:
 
 _MODELS: dict[tuple[str, int, int | None], _Loaded] = {}
 _MODELS_LOCK = threading.Lock()
+
+
+@atexit.register
+def _close_models() -> None:
+    """Free loaded models while the interpreter still runs.
+
+    Left to ``Llama.__del__`` at shutdown, llama.cpp's bindings are already torn down
+    and each model prints an ignored ``TypeError`` traceback.
+    """
+    with _MODELS_LOCK:
+        for loaded in _MODELS.values():
+            loaded.llama.close()
+        _MODELS.clear()
 
 
 def _load(path: Path, n_ctx: int, n_threads: int | None) -> _Loaded:
