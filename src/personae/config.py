@@ -246,6 +246,51 @@ class Settings(BaseSettings):
         ),
     )
 
+    chat_recent_messages: int = Field(
+        default=12, ge=0, le=200, description="Recent messages of a session a chat turn sees."
+    )
+    chat_memory_k: int = Field(
+        default=5, ge=0, le=50, description="Memories retrieved into the prompt of a chat turn."
+    )
+    chat_prompt_budget_tokens: int = Field(
+        default=1536,
+        ge=128,
+        le=200_000,
+        description=(
+            "Most prompt tokens a chat turn sends (estimated); the oldest messages and the "
+            "lowest-ranked memories are dropped first to stay under it."
+        ),
+    )
+    chat_max_reply_tokens: int = Field(
+        default=300, ge=8, le=8192, description="Most tokens a persona's chat reply may have."
+    )
+    chat_summarize_every: int = Field(
+        default=6,
+        ge=1,
+        le=1000,
+        description="Summarise a session into memories every this many persona replies.",
+    )
+    memory_dedup_threshold: float = Field(
+        default=0.9,
+        ge=0.5,
+        le=1.0,
+        description="Cosine at or above which a new memory is merged into an existing one.",
+    )
+    memory_echo_threshold: float = Field(
+        default=0.8,
+        ge=0.3,
+        le=1.0,
+        description=(
+            "Cosine to the persona's own prompt/description at or above which a memory "
+            "candidate is refused as an echo."
+        ),
+    )
+    memory_ttl_days: int | None = Field(
+        default=None,
+        ge=1,
+        description="Days a memory lives unless it is accessed again; unset keeps them.",
+    )
+
     @field_validator("database_url")
     @classmethod
     def _blank_url_is_unset(cls, value: str | None) -> str | None:

@@ -25,7 +25,9 @@ once, so no caller ever needs to catch a third-party exception.
     │   ├── UnknownPlatformError    no installed platform plugin has this name
     │   ├── StrategyNotFoundError   unknown strategy, or another owner's
     │   ├── EpisodeNotFoundError    unknown learning episode, or another owner's
-    │   └── ClusterNotFoundError    unknown audience cluster, or another owner's
+    │   ├── ClusterNotFoundError    unknown audience cluster, or another owner's
+│   ├── TraitNotFoundError      unknown trait, or one of another owner's personas
+│   └── ChatSessionNotFoundError  unknown chat session, or another owner's
     ├── ConflictError               the write clashes with what is stored (HTTP 409, exit 2)
     │   ├── VersionConflictError    the persona changed since the caller read it
     │   ├── DuplicateNameError      the owner already has a persona of that name
@@ -63,6 +65,7 @@ __all__ = [
     "AuthError",
     "BinaryInputError",
     "CardError",
+    "ChatSessionNotFoundError",
     "ClusterNotFoundError",
     "ConflictError",
     "DuplicateEmailError",
@@ -99,6 +102,7 @@ __all__ = [
     "TextTooLargeError",
     "TextTooShortError",
     "TokenExpiredError",
+    "TraitNotFoundError",
     "UnknownPlatformError",
     "UserNotFoundError",
     "VersionConflictError",
@@ -277,6 +281,18 @@ class ClusterNotFoundError(NotFoundError):
     """The creator has no audience cluster with this id."""
 
     code = "cluster_not_found"
+
+
+class TraitNotFoundError(NotFoundError):
+    """The persona (or the owner, for core traits) has no trait with this id."""
+
+    code = "trait_not_found"
+
+
+class ChatSessionNotFoundError(NotFoundError):
+    """The owner has no chat session with this id."""
+
+    code = "chat_session_not_found"
 
 
 class ConflictError(PersonaeError):

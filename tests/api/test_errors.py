@@ -37,6 +37,8 @@ EXPECTED_STATUS = {
     "StrategyNotFoundError": 404,
     "EpisodeNotFoundError": 404,
     "ClusterNotFoundError": 404,
+    "TraitNotFoundError": 404,
+    "ChatSessionNotFoundError": 404,
     "ConflictError": 409,
     "VersionConflictError": 409,
     "DuplicateNameError": 409,

@@ -34,6 +34,12 @@ TABLES = {
     "learning_episodes",
     "audience_clusters",
     "policy_states",
+    "core_traits",
+    "trait_proposals",
+    "chat_sessions",
+    "messages",
+    "memories",
+    "memory_hygiene",
 }
 
 # The seed's lookup indexes, adapted to our table names: (table, name, columns).

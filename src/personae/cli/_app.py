@@ -8,7 +8,7 @@ import typer
 from typer.core import TyperGroup
 
 from personae import __version__
-from personae.cli import _score, _store, _strategy, _style
+from personae.cli import _chat, _score, _store, _strategy, _style
 from personae.cli._console import print_error
 from personae.cli._demo import demo
 from personae.cli._serve import serve
@@ -61,6 +61,7 @@ app.command("score")(_score.score_command)
 app.command("platforms")(_score.platforms_command)
 app.add_typer(_strategy.strategy_app, name="strategy")
 app.add_typer(_strategy.engagement_app, name="engagement")
+app.command("chat")(_chat.chat_command)
 
 
 def _print_version(value: bool) -> None:

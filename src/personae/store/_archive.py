@@ -20,8 +20,13 @@ from personae.store._models import (
     AudienceCluster,
     AuditLog,
     Base,
+    ChatMessage,
+    ChatSession,
+    CoreTrait,
     EngagementEvent,
     LearningEpisode,
+    Memory,
+    MemoryHygiene,
     Persona,
     PersonaAnalysisResult,
     PersonaConfiguration,
@@ -34,6 +39,7 @@ from personae.store._models import (
     Strategy,
     StrategyEdge,
     Trait,
+    TraitProposal,
 )
 
 __all__ = ["ARCHIVE_FORMAT", "export_user_archive"]
@@ -60,6 +66,10 @@ _FACETS: dict[str, type[Base]] = {
     "learning_episodes": LearningEpisode,
     "audience_clusters": AudienceCluster,
     "policy_states": PolicyState,
+    # Chat (personae.chat): what the persona learned about itself and remembers.
+    "trait_proposals": TraitProposal,
+    "memories": Memory,
+    "memory_hygiene": MemoryHygiene,
 }
 
 
@@ -103,6 +113,19 @@ def export_user_archive(*, session: Session, user_id: int) -> dict[str, Any]:
     audit = session.scalars(
         select(AuditLog).where(AuditLog.actor_id == user_id).order_by(AuditLog.id)
     )
+    core_traits = session.scalars(
+        select(CoreTrait).where(CoreTrait.owner_id == user_id).order_by(CoreTrait.id)
+    )
+    chats = []
+    for chat in session.scalars(
+        select(ChatSession).where(ChatSession.owner_id == user_id).order_by(ChatSession.id)
+    ):
+        entry = _row(chat)
+        lines = session.scalars(
+            select(ChatMessage).where(ChatMessage.session_id == chat.id).order_by(ChatMessage.id)
+        )
+        entry["messages"] = [_row(line) for line in lines]
+        chats.append(entry)
     return {
         "format": ARCHIVE_FORMAT,
         "version": 1,
@@ -110,5 +133,7 @@ def export_user_archive(*, session: Session, user_id: int) -> dict[str, Any]:
         "user": _row(user),
         "api_keys": [_row(key) for key in keys],
         "personas": personas,
+        "core_traits": [_row(trait) for trait in core_traits],
+        "chat_sessions": chats,
         "audit_log": [_row(entry) for entry in audit],
     }

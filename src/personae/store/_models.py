@@ -38,11 +38,16 @@ __all__ = [
     "AudienceCluster",
     "AuditLog",
     "Base",
+    "ChatMessage",
+    "ChatSession",
+    "CoreTrait",
     "EngagementEvent",
     "Job",
     "LearningEpisode",
     "LlmResponse",
     "LlmUsage",
+    "Memory",
+    "MemoryHygiene",
     "Persona",
     "PersonaAnalysisResult",
     "PersonaConfiguration",
@@ -55,6 +60,7 @@ __all__ = [
     "Strategy",
     "StrategyEdge",
     "Trait",
+    "TraitProposal",
     "UTCDateTime",
     "User",
     "utcnow",
@@ -325,6 +331,10 @@ class Trait(Base):
     inherited: Mapped[bool] = mapped_column(Boolean, default=False)
     confidence: Mapped[float | None] = mapped_column(Float, default=None)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    source: Mapped[str] = mapped_column(String(16), default="user", server_default="user")
+    """``user`` (set by hand; extraction only proposes changes) or ``extracted``."""
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    """When extraction last saw the trait: its confidence decays from there."""
 
 
 class AuditLog(Base):
@@ -566,4 +576,120 @@ class PolicyState(Base):
     policy: Mapped[str] = mapped_column(String(50))
     state: Mapped[dict[str, Any]] = mapped_column(_json(), default=dict)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+# -- chat (personae.chat) ------------------------------------------------------------------
+
+
+class CoreTrait(Base):
+    """An owner-wide trait every persona of the owner inherits (seed 002's core traits).
+
+    A persona's own ``traits`` row of the same name overrides it for that persona.
+    """
+
+    __tablename__ = "core_traits"
+    __table_args__ = (UniqueConstraint("owner_id", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner_id: Mapped[int] = mapped_column(_owner_fk())
+    name: Mapped[str] = mapped_column(String(100))
+    description: Mapped[str] = mapped_column(Text, default="")
+    intensity: Mapped[float] = mapped_column(Float, default=0.5)
+    confidence: Mapped[float | None] = mapped_column(Float, default=None)
+    source: Mapped[str] = mapped_column(String(16), default="user")
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class TraitProposal(Base):
+    """What extraction saw about a trait the user set by hand: a proposal, never a write."""
+
+    __tablename__ = "trait_proposals"
+    __table_args__ = (UniqueConstraint("persona_id", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner_id: Mapped[int] = mapped_column(_owner_fk(), index=True)
+    persona_id: Mapped[int] = mapped_column(_persona_fk())
+    name: Mapped[str] = mapped_column(String(100))
+    description: Mapped[str] = mapped_column(Text, default="")
+    intensity: Mapped[float] = mapped_column(Float, default=0.5)
+    confidence: Mapped[float] = mapped_column(Float, default=0.0)
+    seen: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ChatSession(Base):
+    """A conversation of a user with one or more personas (``persona_ids``, in turn order)."""
+
+    __tablename__ = "chat_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner_id: Mapped[int] = mapped_column(_owner_fk(), index=True)
+    title: Mapped[str] = mapped_column(String(200), default="")
+    persona_ids: Mapped[list[int]] = mapped_column(_json(), default=list)
+    turns: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_activity: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ChatMessage(Base):
+    """One line of a chat session: the user's (``persona_id`` NULL) or a persona's."""
+
+    __tablename__ = "messages"
+    __table_args__ = (Index("idx_messages_session", "session_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner_id: Mapped[int] = mapped_column(_owner_fk(), index=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("chat_sessions.id", ondelete="CASCADE"))
+    persona_id: Mapped[int | None] = mapped_column(
+        ForeignKey("personas.id", ondelete="SET NULL"), default=None, index=True
+    )
+    role: Mapped[str] = mapped_column(String(16))
+    content: Mapped[str] = mapped_column(Text)
+    traits: Mapped[list[dict[str, Any]] | None] = mapped_column(_json(), default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Memory(Base):
+    """Something a persona remembers, with the importance scored when it was written.
+
+    Its vector lives in the ``memories`` collection of :mod:`personae.vectors` under the
+    same id; ``session_id`` is kept (``SET NULL`` when the session goes) for
+    session-scoped retrieval.
+    """
+
+    __tablename__ = "memories"
+    __table_args__ = (Index("idx_memories_persona", "persona_id", "expires_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner_id: Mapped[int] = mapped_column(_owner_fk(), index=True)
+    persona_id: Mapped[int] = mapped_column(_persona_fk())
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("chat_sessions.id", ondelete="SET NULL"), default=None, index=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+    importance: Mapped[float] = mapped_column(Float, default=0.5)
+    source: Mapped[str] = mapped_column(String(32), default="summary")
+    merged: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_accessed: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+
+class MemoryHygiene(Base):
+    """Counters of one persona's memory writing: candidates, stored, merged, echoes refused."""
+
+    __tablename__ = "memory_hygiene"
+    __table_args__ = (UniqueConstraint("persona_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner_id: Mapped[int] = mapped_column(_owner_fk(), index=True)
+    persona_id: Mapped[int] = mapped_column(_persona_fk())
+    candidates: Mapped[int] = mapped_column(Integer, default=0)
+    stored: Mapped[int] = mapped_column(Integer, default=0)
+    merged: Mapped[int] = mapped_column(Integer, default=0)
+    echoes: Mapped[int] = mapped_column(Integer, default=0)
+    expired: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

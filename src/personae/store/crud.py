@@ -35,6 +35,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from personae._types import Role
 from personae.errors import (
+    ChatSessionNotFoundError,
     ClusterNotFoundError,
     ConflictError,
     DuplicateEmailError,
@@ -47,6 +48,7 @@ from personae.errors import (
     NotFoundError,
     PersonaNotFoundError,
     StrategyNotFoundError,
+    TraitNotFoundError,
     UserNotFoundError,
     VersionConflictError,
     VersionNotFoundError,
@@ -56,11 +58,16 @@ from personae.store._models import (
     ApiKey,
     AudienceCluster,
     AuditLog,
+    ChatMessage,
+    ChatSession,
+    CoreTrait,
     EngagementEvent,
     Job,
     LearningEpisode,
     LlmResponse,
     LlmUsage,
+    Memory,
+    MemoryHygiene,
     Persona,
     PersonaAnalysisResult,
     PersonaConfiguration,
@@ -73,6 +80,7 @@ from personae.store._models import (
     Strategy,
     StrategyEdge,
     Trait,
+    TraitProposal,
     User,
     utcnow,
 )
@@ -89,34 +97,46 @@ __all__ = [
     "JOB_STATUSES",
     "MAX_PAGE_SIZE",
     "REWARD_WEIGHTS_KEY",
+    "TRAIT_SOURCES",
     "EngagementWriteResult",
     "add_analysis_result",
+    "add_chat_message",
     "add_learning_episode",
+    "add_memory",
     "add_validation_result",
     "clear_llm_responses",
     "complete_learning_episode",
     "count_audience_clusters",
     "count_engagement_events",
     "count_learning_episodes",
+    "count_memories",
     "count_personas",
     "create_api_key",
+    "create_chat_session",
     "create_job",
     "create_persona",
     "create_user",
+    "delete_expired_memories",
     "delete_persona",
+    "delete_trait",
     "delete_user",
     "diff",
     "engagement_rows",
     "field_changes",
     "find_api_keys",
     "get_audience_cluster",
+    "get_chat_session",
+    "get_core_trait",
     "get_job",
     "get_label",
     "get_learning_episode",
     "get_llm_response",
+    "get_memories",
+    "get_memory_hygiene",
     "get_or_create_strategy",
     "get_persona",
     "get_persona_by_name",
+    "get_persona_trait",
     "get_platform_persona",
     "get_policy_state",
     "get_reward_weights",
@@ -129,28 +149,39 @@ __all__ = [
     "list_analysis_results",
     "list_api_keys",
     "list_audience_clusters",
+    "list_core_traits",
     "list_jobs",
     "list_labels",
     "list_learning_episodes",
+    "list_memories",
     "list_metrics",
+    "list_persona_traits",
     "list_personas",
     "list_platform_personas",
     "list_strategies",
     "list_strategy_edges",
+    "list_trait_proposals",
     "list_validation_results",
     "llm_usage_summary",
+    "merge_memory",
+    "propose_trait",
     "put_llm_response",
+    "recent_chat_messages",
     "record_llm_usage",
+    "record_memory_hygiene",
     "record_metric",
     "record_strategy_transition",
     "replace_audience_clusters",
     "revoke_api_key",
     "rollback",
     "save_policy_state",
+    "save_trait",
+    "set_chat_personas",
     "set_configuration",
     "set_label",
     "set_user_role",
     "touch_api_key",
+    "touch_memories",
     "update_job",
     "update_persona",
     "update_strategy",
@@ -2153,3 +2184,494 @@ def get_reward_weights(
         )
     )
     return value if isinstance(value, dict) else None
+
+
+# == Chat ================================================================================
+# Traits (a persona's own and the owner's core traits), trait proposals, chat sessions and
+# messages, memories and their hygiene counters, for personae.chat. Every read is
+# owner-scoped: another owner's ids raise the same NotFound errors as missing ones. User
+# edits of traits and new sessions write audit rows; messages, memories and what
+# extraction learns are conversation data written once per turn and write none (one
+# audit row per chat line would drown the log, as LLM usage would).
+
+TRAIT_SOURCES = ("user", "extracted")
+"""Who set a trait: the user by hand, or extraction from conversations."""
+
+
+def _check_source(source: str) -> str:
+    if source not in TRAIT_SOURCES:
+        raise InputError(f"a trait's source is 'user' or 'extracted', not {source!r}")
+    return source
+
+
+def list_persona_traits(*, session: Session, owner_id: int, persona_id: int) -> list[Trait]:
+    """The persona's own traits, by name.
+
+    Raises
+    ------
+    PersonaNotFoundError
+        No such persona for this owner.
+    """
+    get_persona(session=session, owner_id=owner_id, persona_id=persona_id)
+    return list(
+        session.scalars(select(Trait).where(Trait.persona_id == persona_id).order_by(Trait.name))
+    )
+
+
+def list_core_traits(*, session: Session, owner_id: int) -> list[CoreTrait]:
+    """The owner's core traits (every persona of the owner inherits them), by name."""
+    return list(
+        session.scalars(
+            select(CoreTrait).where(CoreTrait.owner_id == owner_id).order_by(CoreTrait.name)
+        )
+    )
+
+
+def get_persona_trait(*, session: Session, owner_id: int, persona_id: int, trait_id: int) -> Trait:
+    """One of the persona's own traits.
+
+    Raises
+    ------
+    TraitNotFoundError
+        No such trait on this persona, or the persona is another owner's.
+    """
+    row = session.scalar(
+        select(Trait)
+        .join(Persona, Persona.id == Trait.persona_id)
+        .where(Trait.id == trait_id, Trait.persona_id == persona_id, Persona.owner_id == owner_id)
+    )
+    if row is None:
+        raise TraitNotFoundError(f"persona {persona_id} has no trait {trait_id}")
+    return row
+
+
+def get_core_trait(*, session: Session, owner_id: int, trait_id: int) -> CoreTrait:
+    """One of the owner's core traits.
+
+    Raises
+    ------
+    TraitNotFoundError
+        No such core trait for this owner.
+    """
+    row = session.scalar(
+        select(CoreTrait).where(CoreTrait.id == trait_id, CoreTrait.owner_id == owner_id)
+    )
+    if row is None:
+        raise TraitNotFoundError(f"no core trait {trait_id}")
+    return row
+
+
+def save_trait(
+    *,
+    session: Session,
+    owner_id: int,
+    persona_id: int | None,
+    name: str,
+    intensity: float,
+    description: str | None = None,
+    confidence: float | None = None,
+    source: str = "user",
+    seen_at: datetime | None = None,
+    actor_id: int | None = None,
+) -> Trait | CoreTrait:
+    """Create or update the trait ``name`` of a persona (``persona_id=None``: a core trait
+    of the owner). ``description=None`` keeps the stored one; ``seen_at`` is when
+    extraction saw it (the start of its confidence decay).
+
+    Raises
+    ------
+    InputError
+        ``intensity`` or ``confidence`` outside 0..1, or an unknown ``source``.
+    PersonaNotFoundError
+        No such persona for this owner.
+    """
+    _unit(intensity, "intensity")
+    _unit(confidence, "confidence")
+    _check_source(source)
+    row: Trait | CoreTrait | None
+    if persona_id is None:
+        row = session.scalar(
+            select(CoreTrait).where(CoreTrait.owner_id == owner_id, CoreTrait.name == name)
+        )
+        if row is None:
+            row = CoreTrait(owner_id=owner_id, name=name, description="")
+            session.add(row)
+    else:
+        get_persona(session=session, owner_id=owner_id, persona_id=persona_id)
+        row = session.scalar(
+            select(Trait).where(Trait.persona_id == persona_id, Trait.name == name)
+        )
+        if row is None:
+            row = Trait(persona_id=persona_id, name=name, description="", inherited=False)
+            session.add(row)
+    if description is not None:
+        row.description = description
+    row.intensity = intensity
+    row.confidence = confidence
+    row.source = source
+    if seen_at is not None:
+        row.last_seen_at = seen_at
+    row.updated_at = utcnow()
+    session.flush()
+    if source == "user":
+        _audit(
+            session,
+            actor_id=owner_id if actor_id is None else actor_id,
+            action="upsert",
+            entity="core_trait" if persona_id is None else "trait",
+            entity_id=row.id,
+            details={"persona_id": persona_id, "name": name},
+        )
+        session.flush()
+    return row
+
+
+def delete_trait(*, session: Session, owner_id: int, row: Trait | CoreTrait) -> None:
+    """Delete a trait read through :func:`get_persona_trait` or :func:`get_core_trait`."""
+    entity = "core_trait" if isinstance(row, CoreTrait) else "trait"
+    entity_id = row.id
+    session.delete(row)
+    session.flush()
+    _audit(session, actor_id=owner_id, action="delete", entity=entity, entity_id=entity_id)
+    session.flush()
+
+
+def propose_trait(
+    *,
+    session: Session,
+    owner_id: int,
+    persona_id: int,
+    name: str,
+    description: str,
+    intensity: float,
+    confidence: float,
+) -> TraitProposal:
+    """Record what extraction saw about a trait the user set by hand (seen again: the
+    newest intensity, the higher confidence, one more sighting)."""
+    _unit(intensity, "intensity")
+    _unit(confidence, "confidence")
+    row = session.scalar(
+        select(TraitProposal).where(
+            TraitProposal.persona_id == persona_id, TraitProposal.name == name
+        )
+    )
+    if row is None:
+        row = TraitProposal(
+            owner_id=owner_id, persona_id=persona_id, name=name, seen=0, confidence=0.0
+        )
+        session.add(row)
+    row.description = description
+    row.intensity = intensity
+    row.confidence = max(row.confidence or 0.0, confidence)
+    row.seen = (row.seen or 0) + 1
+    row.updated_at = utcnow()
+    session.flush()
+    return row
+
+
+def list_trait_proposals(
+    *, session: Session, owner_id: int, persona_id: int
+) -> list[TraitProposal]:
+    """Open proposals for the persona's hand-set traits, newest first."""
+    get_persona(session=session, owner_id=owner_id, persona_id=persona_id)
+    return list(
+        session.scalars(
+            select(TraitProposal)
+            .where(TraitProposal.persona_id == persona_id)
+            .order_by(TraitProposal.updated_at.desc(), TraitProposal.id.desc())
+        )
+    )
+
+
+def create_chat_session(
+    *, session: Session, owner_id: int, persona_ids: Sequence[int], title: str = ""
+) -> ChatSession:
+    """A new chat session with the owner's personas (in turn order).
+
+    Raises
+    ------
+    InputError
+        No personas, or one named twice.
+    PersonaNotFoundError
+        A persona that is not the owner's.
+    """
+    ids = [int(pid) for pid in persona_ids]
+    if not ids:
+        raise InputError("a chat session needs at least one persona")
+    if len(set(ids)) != len(ids):
+        raise InputError("a persona appears twice in the session")
+    for pid in ids:
+        get_persona(session=session, owner_id=owner_id, persona_id=pid)
+    row = ChatSession(owner_id=owner_id, persona_ids=ids, title=title[:200], turns=0)
+    session.add(row)
+    session.flush()
+    _audit(session, actor_id=owner_id, action="create", entity="chat_session", entity_id=row.id)
+    session.flush()
+    return row
+
+
+def get_chat_session(*, session: Session, owner_id: int, chat_session_id: int) -> ChatSession:
+    """One of the owner's chat sessions.
+
+    Raises
+    ------
+    ChatSessionNotFoundError
+        No such session for this owner.
+    """
+    row = session.scalar(
+        select(ChatSession).where(
+            ChatSession.id == chat_session_id, ChatSession.owner_id == owner_id
+        )
+    )
+    if row is None:
+        raise ChatSessionNotFoundError(f"no chat session {chat_session_id}")
+    return row
+
+
+def set_chat_personas(
+    *, session: Session, owner_id: int, chat_session_id: int, persona_ids: Sequence[int]
+) -> ChatSession:
+    """Replace the personas of a session (their turn order), each checked as the owner's."""
+    row = get_chat_session(session=session, owner_id=owner_id, chat_session_id=chat_session_id)
+    ids = [int(pid) for pid in persona_ids]
+    if not ids or len(set(ids)) != len(ids):
+        raise InputError("a chat session needs distinct personas, at least one")
+    for pid in ids:
+        get_persona(session=session, owner_id=owner_id, persona_id=pid)
+    row.persona_ids = ids
+    session.flush()
+    return row
+
+
+def add_chat_message(
+    *,
+    session: Session,
+    owner_id: int,
+    chat_session_id: int,
+    role: str,
+    content: str,
+    persona_id: int | None = None,
+    traits: list[dict[str, Any]] | None = None,
+    at: datetime | None = None,
+) -> ChatMessage:
+    """Append a line to a session; a persona's reply counts as one more turn.
+
+    Raises
+    ------
+    InputError
+        A role other than ``user`` or ``assistant``.
+    ChatSessionNotFoundError
+        No such session for this owner.
+    """
+    if role not in ("user", "assistant"):
+        raise InputError(f"a chat message's role is 'user' or 'assistant', not {role!r}")
+    chat = get_chat_session(session=session, owner_id=owner_id, chat_session_id=chat_session_id)
+    when = at if at is not None else utcnow()
+    row = ChatMessage(
+        owner_id=owner_id,
+        session_id=chat.id,
+        persona_id=persona_id,
+        role=role,
+        content=content,
+        traits=traits,
+        created_at=when,
+    )
+    session.add(row)
+    chat.last_activity = when
+    if role == "assistant":
+        chat.turns = (chat.turns or 0) + 1
+    session.flush()
+    return row
+
+
+def recent_chat_messages(
+    *, session: Session, owner_id: int, chat_session_id: int, limit: int
+) -> list[ChatMessage]:
+    """The newest ``limit`` messages of a session, oldest first."""
+    get_chat_session(session=session, owner_id=owner_id, chat_session_id=chat_session_id)
+    if limit <= 0:
+        return []
+    rows = list(
+        session.scalars(
+            select(ChatMessage)
+            .where(ChatMessage.session_id == chat_session_id, ChatMessage.owner_id == owner_id)
+            .order_by(ChatMessage.id.desc())
+            .limit(limit)
+        )
+    )
+    rows.reverse()
+    return rows
+
+
+def add_memory(
+    *,
+    session: Session,
+    owner_id: int,
+    persona_id: int,
+    text: str,
+    importance: float,
+    source: str,
+    chat_session_id: int | None = None,
+    at: datetime | None = None,
+    expires_at: datetime | None = None,
+) -> Memory:
+    """Store one memory row (its vector goes to the ``memories`` index under its id)."""
+    _unit(importance, "importance")
+    when = at if at is not None else utcnow()
+    row = Memory(
+        owner_id=owner_id,
+        persona_id=persona_id,
+        session_id=chat_session_id,
+        text=text,
+        importance=importance,
+        source=source[:32],
+        merged=0,
+        created_at=when,
+        last_accessed=when,
+        expires_at=expires_at,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def merge_memory(
+    *,
+    session: Session,
+    memory: Memory,
+    text: str,
+    importance: float,
+    at: datetime,
+    expires_at: datetime | None,
+) -> Memory:
+    """Fold a near-duplicate into ``memory``: the newer wording, the higher importance."""
+    _unit(importance, "importance")
+    memory.text = text
+    memory.importance = max(memory.importance, importance)
+    memory.merged = (memory.merged or 0) + 1
+    memory.last_accessed = at
+    if expires_at is not None or memory.expires_at is not None:
+        memory.expires_at = expires_at
+    session.flush()
+    return memory
+
+
+def get_memories(
+    *, session: Session, owner_id: int, persona_id: int, ids: Sequence[int]
+) -> dict[int, Memory]:
+    """The owner's memories of the persona among ``ids`` (others' ids are left out)."""
+    if not ids:
+        return {}
+    rows = session.scalars(
+        select(Memory).where(
+            Memory.id.in_(list(ids)), Memory.owner_id == owner_id, Memory.persona_id == persona_id
+        )
+    )
+    return {row.id: row for row in rows}
+
+
+def touch_memories(*, session: Session, ids: Sequence[int], at: datetime) -> None:
+    """Mark memories as used in a prompt now (recency counts from here)."""
+    if ids:
+        session.execute(
+            update(Memory)
+            .where(Memory.id.in_(list(ids)))
+            .values(last_accessed=at)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def list_memories(
+    *,
+    session: Session,
+    owner_id: int,
+    persona_id: int,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[Memory]:
+    """The persona's memories, newest first."""
+    get_persona(session=session, owner_id=owner_id, persona_id=persona_id)
+    return list(
+        session.scalars(
+            select(Memory)
+            .where(Memory.owner_id == owner_id, Memory.persona_id == persona_id)
+            .order_by(Memory.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+    )
+
+
+def count_memories(*, session: Session, owner_id: int, persona_id: int) -> int:
+    """How many memories the persona holds."""
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(Memory)
+            .where(Memory.owner_id == owner_id, Memory.persona_id == persona_id)
+        )
+        or 0
+    )
+
+
+def delete_expired_memories(
+    *, session: Session, owner_id: int, persona_id: int, now: datetime
+) -> list[int]:
+    """Delete the persona's memories past ``expires_at``; returns their ids (for the index)."""
+    ids = list(
+        session.scalars(
+            select(Memory.id).where(
+                Memory.owner_id == owner_id,
+                Memory.persona_id == persona_id,
+                Memory.expires_at.is_not(None),
+                Memory.expires_at <= now,
+            )
+        )
+    )
+    if ids:
+        session.execute(delete(Memory).where(Memory.id.in_(ids)))
+        session.flush()
+    return ids
+
+
+def record_memory_hygiene(
+    *,
+    session: Session,
+    owner_id: int,
+    persona_id: int,
+    candidates: int = 0,
+    stored: int = 0,
+    merged: int = 0,
+    echoes: int = 0,
+    expired: int = 0,
+) -> MemoryHygiene:
+    """Add to the persona's memory-writing counters."""
+    row = session.scalar(select(MemoryHygiene).where(MemoryHygiene.persona_id == persona_id))
+    if row is None:
+        row = MemoryHygiene(
+            owner_id=owner_id,
+            persona_id=persona_id,
+            candidates=0,
+            stored=0,
+            merged=0,
+            echoes=0,
+            expired=0,
+        )
+        session.add(row)
+    row.candidates = (row.candidates or 0) + candidates
+    row.stored = (row.stored or 0) + stored
+    row.merged = (row.merged or 0) + merged
+    row.echoes = (row.echoes or 0) + echoes
+    row.expired = (row.expired or 0) + expired
+    row.updated_at = utcnow()
+    session.flush()
+    return row
+
+
+def get_memory_hygiene(*, session: Session, owner_id: int, persona_id: int) -> MemoryHygiene | None:
+    """The persona's memory-writing counters (``None`` before its first memory)."""
+    return session.scalar(
+        select(MemoryHygiene).where(
+            MemoryHygiene.persona_id == persona_id, MemoryHygiene.owner_id == owner_id
+        )
+    )

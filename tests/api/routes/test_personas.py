@@ -340,6 +340,14 @@ PERSONA_ROUTES: dict[tuple[str, str], dict[str, Any]] = {
     ("GET", "/api/personas/{persona_id}/analytics"): {},
     ("POST", "/api/personas/{persona_id}/match"): {"json": {"text": "Some words here " * 10}},
     ("GET", "/api/personas/{persona_id}/card"): {},
+    # personae.chat (api/routes/chat.py)
+    ("GET", "/api/personas/{persona_id}/traits"): {},
+    ("POST", "/api/personas/{persona_id}/traits"): {"json": {"name": "hijacked"}},
+    ("GET", "/api/personas/{persona_id}/traits/proposals"): {},
+    ("GET", "/api/personas/{persona_id}/traits/{trait_id}"): {},
+    ("PATCH", "/api/personas/{persona_id}/traits/{trait_id}"): {"json": {"intensity": 0.1}},
+    ("DELETE", "/api/personas/{persona_id}/traits/{trait_id}"): {},
+    ("GET", "/api/personas/{persona_id}/memories"): {},
 }
 
 
@@ -383,6 +391,10 @@ def alices_persona(client: TestClient, alice: User, writers: list[SampleWriter])
         ).status_code
         == 200
     )
+    trait = client.post(
+        f"/api/personas/{pid}/traits", json={"name": "secretive"}, headers=alice.headers
+    )
+    assert trait.status_code == 201
     return client.get(f"/api/personas/{pid}", headers=alice.headers).json()["data"]
 
 
@@ -396,7 +408,14 @@ def test_another_users_persona_is_a_404_on_every_route(
     path: str,
 ) -> None:
     pid = alices_persona["id"]
-    url = path.format(persona_id=pid, version=1, label="production", platform="linkedin")
+    traits = client.get(f"/api/personas/{pid}/traits", headers=alice.headers).json()["data"]
+    url = path.format(
+        persona_id=pid,
+        version=1,
+        label="production",
+        platform="linkedin",
+        trait_id=traits["traits"][0]["id"],
+    )
     options = PERSONA_ROUTES[(method, path)]
 
     # The same request is fine for the owner (so the 404 is about ownership alone)...

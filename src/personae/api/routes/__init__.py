@@ -13,6 +13,7 @@ from personae.api.routes import (
     account,
     auth,
     cards,
+    chat,
     generate,
     health,
     personas,
@@ -45,5 +46,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     quality.router,
     style.router,
     strategy.router,
+    chat.router,
 )
-"""Every router, in registration order. The chat release adds ``routes/chat.py`` here."""
+"""Every router, in registration order."""

@@ -1,0 +1,618 @@
+"""Persona chat: traits, seed 002's personality adjustments, memories, chat turns.
+
+- ``GET|POST /api/personas/{persona_id}/traits``, ``GET|PATCH|DELETE
+  /api/personas/{persona_id}/traits/{trait_id}`` and
+  ``GET /api/personas/{persona_id}/traits/proposals``: the persona's traits (its own,
+  ``t<n>``, and inherited core traits, ``c<n>``; ``"inherited": true`` on create makes
+  an owner-wide core trait).
+- ``PUT /api/personality`` (seed 002): ``personaId``, ``traitId``, ``action``
+  (``increase`` / ``decrease`` / ``set``), ``intensity``.
+- ``GET /api/personas/{persona_id}/memories``: memories with hygiene figures.
+- ``POST /api/chat`` (seed 002): ``message``, ``personaId``, ``sessionId`` → ``ChatResponse``.
+- ``GET /api/chat/sessions/{session_id}/messages``: a session's history.
+
+Another owner's persona, trait or session is a 404, like a missing one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import threading
+from datetime import datetime, timedelta
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Path, Query, WebSocket, WebSocketDisconnect
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import HTTPConnection
+
+from personae.api._envelope import Envelope, error_responses, ok
+from personae.api._errors import status_for
+from personae.api._state import AppState
+from personae.api.deps import (
+    Caller,
+    CurrentUserDep,
+    LiveUserDep,
+    PersonaIdPath,
+    SessionDep,
+    StateDep,
+    authenticate,
+)
+from personae.chat import (
+    ChatResponse,
+    ChatService,
+    MemoryHygieneView,
+    MemoryStore,
+    TraitView,
+    apply_personality,
+    memory_hygiene,
+    normalize_trait_name,
+    parse_trait_id,
+    persona_traits,
+)
+from personae.errors import InputError, PersonaeError, StoreError
+from personae.llm import LLM
+from personae.store import MAX_INT, crud
+from personae.store._models import utcnow
+from personae.vectors import Embedder, Hit, VectorIndex
+
+__all__ = ["get_memory_store", "router"]
+
+logger = logging.getLogger("personae.api")
+
+WS_AUTH_TIMEOUT = 10.0
+"""Seconds a WebSocket client has to authenticate before it is closed."""
+
+router = APIRouter(tags=["chat"], responses=error_responses(401, 404, 422, 429))
+
+TraitIdPath = Annotated[
+    str,
+    Path(pattern=r"^[ct]?[0-9]{1,10}$", description="A trait id: 't12' (own) or 'c3' (core)."),
+]
+
+
+class _LazyEmbedder:
+    """The configured embedder, built on the first embedding (a local model costs seconds)."""
+
+    def __init__(self, state: AppState) -> None:
+        self._state = state
+        self._built: Embedder | None = None
+
+    def _get(self) -> Embedder:
+        if self._built is None:
+            from personae.vectors import build_embedder
+
+            self._built = build_embedder(self._state.settings)
+        return self._built
+
+    @property
+    def name(self) -> str:
+        return self._get().name
+
+    @property
+    def dimension(self) -> int:
+        return self._get().dimension
+
+    def embed(self, texts: Any) -> Any:
+        return self._get().embed(texts)
+
+
+class _LazyIndex:
+    """The ``memories`` index, built on first use, so requests that never touch memory
+    (bad input, someone else's persona) never build it.
+
+    When the database cannot hold vectors (PostgreSQL without pgvector), memory is
+    switched off for the app, with one warning in the log: chat goes on without
+    memories (``available`` is false, and :class:`MemoryStore` writes and finds nothing)
+    rather than every turn failing with 503.
+    """
+
+    def __init__(self, state: AppState, embedder: Embedder) -> None:
+        self._state = state
+        self._embedder = embedder
+        self._built: VectorIndex | None = None
+        self._failed = False
+        self._lock = threading.Lock()
+
+    def _get(self) -> VectorIndex | None:
+        with self._lock:
+            if self._built is None and not self._failed:
+                from personae.vectors import build_index
+
+                try:
+                    self._built = build_index(
+                        self._state.database, self._embedder, collection="memories"
+                    )
+                except StoreError as exc:
+                    if self._state.database.engine.dialect.name != "postgresql":
+                        raise
+                    self._failed = True
+                    logger.warning("chat memory is off: %s", exc)
+            return self._built
+
+    @property
+    def available(self) -> bool:
+        return self._get() is not None
+
+    @property
+    def embedder_name(self) -> str:
+        return self._embedder.name
+
+    @property
+    def dimension(self) -> int:
+        return self._embedder.dimension
+
+    def ensure(self) -> None:
+        self._get()
+
+    def add(self, ids: Any, vectors: Any, metadata: Any) -> None:
+        index = self._get()
+        if index is not None:
+            index.add(ids, vectors, metadata)
+
+    def search(self, vector: Any, k: int = 10, filters: Any = None) -> list[Hit]:
+        index = self._get()
+        return index.search(vector, k=k, filters=filters) if index is not None else []
+
+    def delete(self, ids: Any = None, *, filters: Any = None) -> int:
+        index = self._get()
+        return index.delete(ids, filters=filters) if index is not None else 0
+
+    def count(self, filters: Any = None) -> int:
+        index = self._get()
+        return index.count(filters) if index is not None else 0
+
+    def close(self) -> None:
+        if self._built is not None:
+            self._built.close()
+
+
+def get_memory_store(connection: HTTPConnection) -> MemoryStore:
+    """The app's memory store: the configured embedder and the ``memories`` index of the
+    store's database, both built on first use (tests override this dependency). It
+    serves HTTP requests and WebSockets alike."""
+    state: AppState = connection.app.state.personae
+    store: MemoryStore | None = getattr(connection.app.state, "chat_memory", None)
+    if store is None:
+        embedder = _LazyEmbedder(state)
+        settings = state.settings
+        store = MemoryStore(
+            state.database,
+            embedder=embedder,
+            index=_LazyIndex(state, embedder),
+            dedup_threshold=settings.memory_dedup_threshold,
+            echo_threshold=settings.memory_echo_threshold,
+            ttl=(
+                timedelta(days=settings.memory_ttl_days)
+                if settings.memory_ttl_days is not None
+                else None
+            ),
+        )
+        connection.app.state.chat_memory = store
+    return store
+
+
+MemoryDep = Annotated[MemoryStore, Depends(get_memory_store)]
+
+
+def _service(state: AppState, memory: MemoryStore, spec: str | None = None) -> ChatService:
+    def llm_for(owner_id: int, purpose: str) -> LLM:
+        return state.llm_for(owner_id, purpose, spec)
+
+    settings = state.settings
+    return ChatService(
+        state.database,
+        llm_for,
+        memory=memory,
+        recent_messages=settings.chat_recent_messages,
+        memory_k=settings.chat_memory_k,
+        prompt_budget=settings.chat_prompt_budget_tokens,
+        max_reply_tokens=settings.chat_max_reply_tokens,
+        summarize_every=settings.chat_summarize_every,
+    )
+
+
+# -- traits -------------------------------------------------------------------------------
+
+TraitName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+
+
+class TraitCreate(BaseModel):
+    """A trait set by hand; ``inherited`` makes it a core trait of every persona of yours."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: TraitName
+    description: str = Field(default="", max_length=2_000)
+    intensity: float = Field(default=0.5, ge=0, le=1)
+    inherited: bool = False
+
+
+class TraitUpdate(BaseModel):
+    """Fields of a trait to change (the trait becomes the user's)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    description: str | None = Field(default=None, max_length=2_000)
+    intensity: float | None = Field(default=None, ge=0, le=1)
+
+
+class TraitList(BaseModel):
+    """The persona's traits (own and inherited) and the proposals extraction made."""
+
+    traits: list[TraitView]
+
+
+class TraitProposalView(BaseModel):
+    """What extraction saw about a trait you set by hand."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    description: str
+    intensity: float
+    confidence: float
+    seen: int
+    updated_at: datetime
+
+
+def _one(session: Any, owner_id: int, persona_id: int, trait_id: str) -> TraitView:
+    for view in persona_traits(
+        session=session, owner_id=owner_id, persona_id=persona_id, now=utcnow()
+    ):
+        if view.id == trait_id:
+            return view
+    from personae.errors import TraitNotFoundError
+
+    raise TraitNotFoundError(f"persona {persona_id} has no trait {trait_id}")
+
+
+def _canonical(trait_id: str) -> str:
+    core, number = parse_trait_id(trait_id)
+    return ("c" if core else "t") + str(number)
+
+
+@router.get(
+    "/api/personas/{persona_id}/traits",
+    summary="The persona's traits",
+    response_model=Envelope[TraitList],
+)
+def list_traits(
+    persona_id: PersonaIdPath, caller: CurrentUserDep, session: SessionDep
+) -> Envelope[TraitList]:
+    """Own traits and the core traits the persona inherits, by name."""
+    views = persona_traits(session=session, owner_id=caller.id, persona_id=persona_id, now=utcnow())
+    return ok(TraitList(traits=views))
+
+
+@router.get(
+    "/api/personas/{persona_id}/traits/proposals",
+    summary="Changes extraction proposes to your hand-set traits",
+    response_model=Envelope[list[TraitProposalView]],
+)
+def list_proposals(
+    persona_id: PersonaIdPath, caller: CurrentUserDep, session: SessionDep
+) -> Envelope[list[TraitProposalView]]:
+    """Extraction never rewrites a trait you set: what it saw is listed here."""
+    rows = crud.list_trait_proposals(session=session, owner_id=caller.id, persona_id=persona_id)
+    return ok([TraitProposalView.model_validate(row) for row in rows])
+
+
+@router.post(
+    "/api/personas/{persona_id}/traits",
+    status_code=201,
+    summary="Set a trait by hand",
+    response_model=Envelope[TraitView],
+)
+def create_trait(
+    persona_id: PersonaIdPath, body: TraitCreate, caller: LiveUserDep, session: SessionDep
+) -> Envelope[TraitView]:
+    """Create (or replace) a trait of the persona, or a core trait with ``inherited``."""
+    name = normalize_trait_name(body.name)
+    crud.get_persona(session=session, owner_id=caller.id, persona_id=persona_id)
+    row = crud.save_trait(
+        session=session,
+        owner_id=caller.id,
+        persona_id=None if body.inherited else persona_id,
+        name=name,
+        description=body.description,
+        intensity=body.intensity,
+        source="user",
+    )
+    return ok(_one(session, caller.id, persona_id, ("c" if body.inherited else "t") + str(row.id)))
+
+
+@router.get(
+    "/api/personas/{persona_id}/traits/{trait_id}",
+    summary="One trait",
+    response_model=Envelope[TraitView],
+)
+def read_trait(
+    persona_id: PersonaIdPath, trait_id: TraitIdPath, caller: CurrentUserDep, session: SessionDep
+) -> Envelope[TraitView]:
+    return ok(_one(session, caller.id, persona_id, _canonical(trait_id)))
+
+
+@router.patch(
+    "/api/personas/{persona_id}/traits/{trait_id}",
+    summary="Change a trait by hand",
+    response_model=Envelope[TraitView],
+)
+def update_trait(
+    persona_id: PersonaIdPath,
+    trait_id: TraitIdPath,
+    body: TraitUpdate,
+    caller: LiveUserDep,
+    session: SessionDep,
+) -> Envelope[TraitView]:
+    """Change a trait; changing an inherited one changes it for every persona of yours."""
+    view = _one(session, caller.id, persona_id, _canonical(trait_id))
+    row = crud.save_trait(
+        session=session,
+        owner_id=caller.id,
+        persona_id=None if view.inherited else persona_id,
+        name=view.name,
+        description=body.description,
+        intensity=view.intensity if body.intensity is None else body.intensity,
+        source="user",
+    )
+    return ok(_one(session, caller.id, persona_id, ("c" if view.inherited else "t") + str(row.id)))
+
+
+@router.delete(
+    "/api/personas/{persona_id}/traits/{trait_id}",
+    summary="Delete a trait",
+    response_model=Envelope[dict[str, bool]],
+)
+def delete_trait(
+    persona_id: PersonaIdPath, trait_id: TraitIdPath, caller: LiveUserDep, session: SessionDep
+) -> Envelope[dict[str, bool]]:
+    """Delete a trait (an inherited one: from every persona of yours)."""
+    core, number = parse_trait_id(trait_id)
+    crud.get_persona(session=session, owner_id=caller.id, persona_id=persona_id)
+    row = (
+        crud.get_core_trait(session=session, owner_id=caller.id, trait_id=number)
+        if core
+        else crud.get_persona_trait(
+            session=session, owner_id=caller.id, persona_id=persona_id, trait_id=number
+        )
+    )
+    crud.delete_trait(session=session, owner_id=caller.id, row=row)
+    return ok({"deleted": True})
+
+
+class PersonalityUpdate(BaseModel):
+    """Seed 002's ``PUT /api/personality`` body."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    persona_id: int = Field(alias="personaId", ge=1, le=MAX_INT)
+    trait_id: Annotated[str, StringConstraints(pattern=r"^[ct]?[0-9]{1,10}$")] = Field(
+        alias="traitId"
+    )
+    action: Literal["increase", "decrease", "set"]
+    intensity: float | None = Field(default=None, ge=0, le=1)
+
+
+@router.put(
+    "/api/personality",
+    summary="Turn a trait up or down (seed 002)",
+    response_model=Envelope[TraitView],
+)
+def personality(
+    body: PersonalityUpdate, caller: LiveUserDep, session: SessionDep
+) -> Envelope[TraitView]:
+    """``increase`` / ``decrease`` by ``intensity`` (0.1 when left out), or ``set`` it;
+    clamped to 0..1. An inherited trait is copied to the persona first."""
+    row = apply_personality(
+        session=session,
+        owner_id=caller.id,
+        persona_id=body.persona_id,
+        trait_id=body.trait_id,
+        action=body.action,
+        intensity=body.intensity,
+    )
+    return ok(_one(session, caller.id, body.persona_id, f"t{row.id}"))
+
+
+# -- memories -----------------------------------------------------------------------------
+
+
+class MemoryView(BaseModel):
+    """One memory as its owner sees it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    text: str
+    importance: float
+    source: str
+    merged: int
+    session_id: int | None
+    created_at: datetime
+    last_accessed: datetime
+    expires_at: datetime | None
+
+
+class MemoryList(BaseModel):
+    """A page of the persona's memories and its memory hygiene."""
+
+    memories: list[MemoryView]
+    hygiene: MemoryHygieneView
+
+
+@router.get(
+    "/api/personas/{persona_id}/memories",
+    summary="The persona's memories, with hygiene figures",
+    response_model=Envelope[MemoryList],
+)
+def list_memories(
+    persona_id: PersonaIdPath,
+    caller: CurrentUserDep,
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=MAX_INT)] = 0,
+) -> Envelope[MemoryList]:
+    """Newest first; ``hygiene`` has count, duplicate rate and echo rate."""
+    rows = crud.list_memories(
+        session=session, owner_id=caller.id, persona_id=persona_id, limit=limit, offset=offset
+    )
+    hygiene = memory_hygiene(session=session, owner_id=caller.id, persona_id=persona_id)
+    return ok(
+        MemoryList(memories=[MemoryView.model_validate(row) for row in rows], hygiene=hygiene)
+    )
+
+
+# -- chat ---------------------------------------------------------------------------------
+
+
+class ChatRequest(BaseModel):
+    """Seed 002's ``POST /api/chat`` body: a message for a persona, in a session."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    message: Annotated[str, StringConstraints(min_length=1, max_length=8_000)]
+    persona_id: int | None = Field(default=None, alias="personaId", ge=1, le=MAX_INT)
+    session_id: int | None = Field(default=None, alias="sessionId", ge=1, le=MAX_INT)
+    llm: Annotated[str, StringConstraints(min_length=1, max_length=300)] | None = None
+
+
+@router.post(
+    "/api/chat",
+    summary="Send a message; the persona answers (seed 002)",
+    response_model=Envelope[ChatResponse],
+    responses=error_responses(503),
+)
+def chat(
+    body: ChatRequest, caller: LiveUserDep, state: StateDep, memory: MemoryDep
+) -> Envelope[ChatResponse]:
+    """A new session when ``sessionId`` is left out; the reply names its session."""
+    service = _service(state, memory, body.llm)
+    return ok(
+        service.reply(
+            owner_id=caller.id,
+            message=body.message,
+            persona_id=body.persona_id,
+            session_id=body.session_id,
+        )
+    )
+
+
+class ChatLine(BaseModel):
+    """One line of a session."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    role: str
+    persona_id: int | None
+    content: str
+    created_at: datetime
+
+
+@router.get(
+    "/api/chat/sessions/{session_id}/messages",
+    summary="A chat session's messages",
+    response_model=Envelope[list[ChatLine]],
+)
+def session_messages(
+    session_id: Annotated[int, Path(ge=1, le=MAX_INT)],
+    caller: CurrentUserDep,
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> Envelope[list[ChatLine]]:
+    rows = crud.recent_chat_messages(
+        session=session, owner_id=caller.id, chat_session_id=session_id, limit=limit
+    )
+    return ok([ChatLine.model_validate(row) for row in rows])
+
+
+# -- WebSocket ----------------------------------------------------------------------------
+
+
+def _ws_error(exc: PersonaeError) -> dict[str, Any]:
+    return {
+        "type": "error",
+        "error": {"code": exc.code, "message": str(exc), "status": status_for(exc)},
+    }
+
+
+async def _ws_caller(websocket: WebSocket, state: AppState) -> Caller:
+    """The caller of a WebSocket: ``?token=`` in the URL, or a first message
+    ``{"type": "auth", "token": "…"}`` (an access token or an API key)."""
+    token = websocket.query_params.get("token")
+    if not token:
+        try:
+            first = await asyncio.wait_for(websocket.receive_json(), WS_AUTH_TIMEOUT)
+        except (TimeoutError, ValueError, json.JSONDecodeError) as exc:
+            raise InputError("send {'type': 'auth', 'token': …} first") from exc
+        if not isinstance(first, dict) or first.get("type") != "auth":
+            raise InputError("send {'type': 'auth', 'token': …} first")
+        token = str(first.get("token") or "")
+    return await authenticate(state, token)
+
+
+class WsChatMessage(ChatRequest):
+    """A ``chat_message`` event of ``/ws/chat``."""
+
+    type: Literal["chat_message"]
+
+
+@router.websocket("/ws/chat")
+async def chat_socket(
+    websocket: WebSocket, memory: Annotated[MemoryStore, Depends(get_memory_store)]
+) -> None:
+    """Seed 002's real-time chat: ``chat_message`` in; ``token`` events, then
+    ``ai_response`` (the ``ChatResponse``) out.
+
+    Authenticate with ``?token=<access token or API key>`` or a first message
+    ``{"type": "auth", "token": "…"}`` (answered with ``{"type": "ready"}``); a failed
+    authentication is an ``error`` event, then close code 1008. Other errors are
+    ``error`` events with the API's error ``code`` and HTTP-equivalent ``status``, and
+    the socket stays open.
+    """
+    state: AppState = websocket.app.state.personae
+    await websocket.accept()
+    try:
+        caller = await _ws_caller(websocket, state)
+    except PersonaeError as exc:
+        await websocket.send_json(_ws_error(exc))
+        await websocket.close(code=1008)
+        return
+    except WebSocketDisconnect:
+        return
+    await websocket.send_json({"type": "ready", "userId": caller.id})
+    try:
+        while True:
+            raw = await websocket.receive_text()
+            try:
+                try:
+                    event = WsChatMessage.model_validate_json(raw)
+                except ValidationError as exc:
+                    raise InputError(
+                        "expected {'type': 'chat_message', 'message': …, 'personaId': …, "
+                        f"'sessionId': …}} ({exc.error_count()} problem(s))"
+                    ) from exc
+                service = _service(state, memory, event.llm)
+                plan = await run_in_threadpool(
+                    service.prepare,
+                    owner_id=caller.id,
+                    message=event.message,
+                    persona_id=event.persona_id,
+                    session_id=event.session_id,
+                )
+                pieces: list[str] = []
+                async for token in service.stream(plan):
+                    pieces.append(token)
+                    await websocket.send_json({"type": "token", "data": token})
+                response = await run_in_threadpool(service.finish, plan, "".join(pieces))
+                await websocket.send_json(
+                    {"type": "ai_response", "data": response.model_dump(mode="json", by_alias=True)}
+                )
+            except PersonaeError as exc:
+                await websocket.send_json(_ws_error(exc))
+    except WebSocketDisconnect:
+        return

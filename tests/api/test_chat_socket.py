@@ -1,0 +1,134 @@
+"""``/ws/chat`` behind a real uvicorn server: authentication, streamed tokens, ai_response.
+
+A thread runs ``uvicorn.Server`` (with the ``websockets-sansio`` protocol) on a free port, and
+the ``websockets`` client talks to it over a real socket, as a browser would.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from fastapi.testclient import TestClient
+from websockets.sync.client import ClientConnection, connect
+
+from personae.auth import create_access_token
+from personae.config import Settings
+from personae.store import Database, PersonaCreate, UserCreate, crud, session_scope
+from tests.api.helpers import make_settings
+from tests.api.routes.test_chat import chat_app
+from tests.redis_support import free_port
+
+
+def _user_and_persona(db: Database, settings: Settings, email: str) -> tuple[str, int]:
+    with session_scope(db) as session:
+        user = crud.create_user(session=session, data=UserCreate(email=email, password_hash="!"))
+        persona = crud.create_persona(
+            session=session, owner_id=user.id, data=PersonaCreate(name="ada")
+        )
+        ids = user.id, persona.id
+    return create_access_token(ids[0], "user", settings=settings), ids[1]
+
+
+@pytest.fixture
+def server(db: Database, database_url: str, tmp_path: Path) -> Iterator[tuple[str, Settings]]:
+    settings = make_settings(database_url, tmp_path)
+    port = free_port()
+    config = uvicorn.Config(
+        chat_app(settings, db),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        ws="websockets-sansio",
+        lifespan="on",
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="uvicorn-ws-test", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.02)
+    try:
+        yield f"ws://127.0.0.1:{port}/ws/chat", settings
+    finally:
+        server.should_exit = True
+        thread.join(timeout=20)
+        assert not thread.is_alive(), "uvicorn did not stop"
+
+
+def _receive(ws: ClientConnection) -> dict[str, Any]:
+    event: dict[str, Any] = json.loads(ws.recv(timeout=20))
+    return event
+
+
+def _turn(ws: ClientConnection, body: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
+    ws.send(json.dumps({"type": "chat_message", **body}))
+    tokens: list[str] = []
+    while True:
+        event = _receive(ws)
+        if event["type"] == "token":
+            tokens.append(event["data"])
+        else:
+            return tokens, event
+
+
+def test_a_streamed_round_trip_over_a_real_socket(
+    server: tuple[str, Settings], db: Database
+) -> None:
+    url, settings = server
+    token, persona_id = _user_and_persona(db, settings, "ws@example.org")
+    with connect(f"{url}?token={token}") as ws:
+        assert _receive(ws)["type"] == "ready"
+        tokens, final = _turn(ws, {"message": "Tell me a story", "personaId": persona_id})
+        assert len(tokens) > 1
+        assert final["type"] == "ai_response"
+        data = final["data"]
+        assert "".join(tokens).strip() == data["response"]
+        assert data["response"] == "Olá! You said: Tell me a story"
+        assert data["personaId"] == persona_id
+        assert {"traits", "confidence", "suggestedActions", "sessionId"} <= set(data)
+        # A second turn in the same session; errors keep the socket open.
+        _, error = _turn(ws, {"message": "", "personaId": persona_id})
+        assert error["type"] == "error"
+        assert error["error"]["status"] == 422
+        _, again = _turn(ws, {"message": "More", "sessionId": data["sessionId"]})
+        assert again["data"]["sessionId"] == data["sessionId"]
+
+
+def test_authentication_by_first_message_and_refusal(
+    server: tuple[str, Settings], db: Database
+) -> None:
+    url, settings = server
+    token, persona_id = _user_and_persona(db, settings, "first@example.org")
+    with connect(url) as ws:
+        ws.send(json.dumps({"type": "auth", "token": token}))
+        assert _receive(ws)["type"] == "ready"
+        _, final = _turn(ws, {"message": "hi", "personaId": persona_id})
+        assert final["type"] == "ai_response"
+    with connect(f"{url}?token=not-a-token") as ws:
+        event = _receive(ws)
+        assert event["type"] == "error"
+        assert event["error"]["status"] == 401
+        with pytest.raises(Exception, match="1008"):
+            ws.recv(timeout=20)
+
+
+def test_another_users_persona_is_not_found_on_the_socket(settings: Settings, db: Database) -> None:
+    token, _ = _user_and_persona(db, settings, "mallory@example.org")
+    _, victim = _user_and_persona(db, settings, "victim@example.org")
+    with (
+        TestClient(chat_app(settings, db)) as client,
+        client.websocket_connect(f"/ws/chat?token={token}") as ws,
+    ):
+        assert ws.receive_json()["type"] == "ready"
+        ws.send_json({"type": "chat_message", "message": "hi", "personaId": victim})
+        event = ws.receive_json()
+        assert event["error"]["code"] == "persona_not_found"
