@@ -54,7 +54,7 @@ from typing import Any
 from _corpora import load
 from _llm_speed import measure_speed
 from personae.config import Settings
-from personae.errors import InputError, TextTooShortError
+from personae.errors import InputError
 from personae.llm import LLM, Completion, Message, build_llm
 from personae.persona import apply_voice_fixes, get_platform
 from personae.persona._content import VoiceBrief
@@ -214,10 +214,10 @@ def persona_of(spec: PersonaSpec, profile: StyleProfile, index: int) -> PersonaP
 def style_match(
     profile: StyleProfile, text: str, rivals: list[StyleProfile]
 ) -> tuple[float, float]:
-    """Match alone and with rivals; 0 for a text too short to judge."""
+    """Match alone and with rivals; 0 for a text too short (or without words) to judge."""
     try:
         return profile.match(text).score, profile.match(text, against=rivals).score
-    except TextTooShortError:
+    except InputError:  # TextTooShortError, EmptyTextError: nothing of the voice to see
         return 0.0, 0.0
 
 
@@ -269,6 +269,7 @@ def single_draft(
             truncated=completion.finish_reason == "length",
             max_paragraph_words=voice.platform.constraints.formatting.max_paragraph_words,
             first_sentence_chars=voice.platform.constraints.length.preview_chars,
+            finish=voice.platform.apply_fixes,
         ).text
     except InputError:
         fixed = raw
@@ -336,6 +337,8 @@ def run(
                     "llm_calls": result.llm_calls,
                     "pipeline_ms": result.pipeline_ms,
                     "llm_ms": result.llm_ms,
+                    "plain_text": plain,
+                    "optimized_text": result.text,
                 }
             )
             progress(
@@ -441,7 +444,8 @@ def main() -> None:
     )
     print(
         f"pipeline time excluding the model: {summary['pipeline_ms_per_llm_call']:.1f} ms per "
-        f"LLM call, {summary['pipeline_ms_per_optimize_call']:.1f} ms per optimize call"
+        f"LLM call, {summary['pipeline_ms_per_optimize_call']:.1f} ms per optimize call "
+        f"(target < {TARGETS['pipeline_ms_per_call_max']:.0f} ms per call)"
     )
     figures = {
         "benchmark": "writing_eval",
@@ -461,7 +465,11 @@ def main() -> None:
         "style_match_met": summary["style_match_gain"] >= TARGETS["style_match_gain_min"],
         "compliance_met": summary["optimized_compliance"] >= TARGETS["optimized_compliance_min"],
         "speed_met": speed.ratio >= TARGETS["speed_ratio_min"],
-        "pipeline_met": summary["pipeline_ms_per_optimize_call"]
+        # "per call" read both ways: per model call, and per optimize call (one loop
+        # of first_round + (rounds - 1) * candidates model calls).
+        "pipeline_per_llm_call_met": summary["pipeline_ms_per_llm_call"]
+        < TARGETS["pipeline_ms_per_call_max"],
+        "pipeline_per_optimize_call_met": summary["pipeline_ms_per_optimize_call"]
         < TARGETS["pipeline_ms_per_call_max"],
         "per_persona": summary["per_persona"],
         "seconds": round(time.perf_counter() - started, 1),

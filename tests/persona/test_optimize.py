@@ -14,6 +14,7 @@ from personae.errors import InputError, LLMOutputError
 from personae.persona import (
     Platform,
     RuleResult,
+    apply_voice_fixes,
     get_platform,
     register_platform,
     score_content,
@@ -22,12 +23,14 @@ from personae.persona import (
 from personae.persona._content import VoiceBrief
 from personae.persona._generate import measured_constraints
 from personae.persona._optimize import _Candidate, _objective, _pick, optimize_content
-from personae.persona.platforms import LengthPolicy, PlatformConstraints, TextMeasures
-from personae.persona.platforms._base import (
+from personae.persona.platforms import (
     EmojiPolicy,
     FormattingPolicy,
     HashtagPolicy,
+    LengthPolicy,
     LinkPolicy,
+    PlatformConstraints,
+    TextMeasures,
 )
 from personae.samples import SampleWriter
 from personae.store import PersonaPublic
@@ -140,13 +143,20 @@ def test_voice_fixes_are_kept_only_when_the_candidate_scores_better(
     )
     platform = get_platform("linkedin")
     for step, raw in zip(result.trace, drafts, strict=True):
+        repaired = apply_voice_fixes(
+            raw, profile=essayist, rules=voice.rules, finish=platform.apply_fixes
+        ).repaired
         plain = score_content(
-            platform.apply_fixes(raw), profile=essayist, platform=platform, constraints=voice.rules
+            platform.apply_fixes(repaired),
+            profile=essayist,
+            platform=platform,
+            constraints=voice.rules,
         )
         assert step.overall_quality_score is not None
-        if step.voice_fixes:
-            # Kept: not worse overall than the unfixed draft, beyond the tie margin, and
-            # at least as authentic.
+        assert step.voice_fixes[:1] == ["collapse_repetition"]  # repairs always stay
+        if step.voice_fixes != ["collapse_repetition"]:
+            # Voice moves kept: not worse overall than the repaired draft, beyond the tie
+            # margin, and at least as authentic.
             assert step.overall_quality_score >= plain.overall_quality_score - 0.05
             assert (step.authenticity_score or 0) >= (plain.authenticity_score or 0)
         else:

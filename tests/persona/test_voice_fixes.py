@@ -3,9 +3,14 @@ decisions only ever move a text toward the voice on the dimension a fix targets.
 
 from __future__ import annotations
 
+from functools import cache
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from personae.errors import InputError
+from personae.persona import get_platform
 from personae.persona._voice_fixes import (
     FIX_NAMES,
     apply_voice_fixes,
@@ -21,6 +26,7 @@ from personae.persona._voice_fixes import (
     split_sentences,
 )
 from personae.persona._voice_rules import VoiceRules
+from personae.samples import sample_writers
 from personae.style import StyleProfile, analyze
 
 # A small model's draft: loops, contractions, emoji, exclamations, short sentences and
@@ -401,3 +407,80 @@ def _words(text: str) -> list[str]:
 
 def _average(text: str) -> float:
     return analyze(text).sentence_analysis.sentence_length_distribution.average
+
+
+def test_moves_are_judged_on_the_finished_text(profiles: dict[str, StyleProfile]) -> None:
+    """With ``finish`` (a platform's fixes), every measure is of the text as published."""
+    x = get_platform("x")
+    result = apply_voice_fixes(
+        LOOPY, profile=profiles["essayist"], truncated=True, finish=x.apply_fixes
+    )
+    finished = analyze(x.apply_fixes(result.text))
+    sentences = finished.sentence_analysis
+    readers = {
+        "vocabulary.lexical_diversity": finished.vocabulary_analysis.lexical_diversity,
+        "social.emoji_per_100_words": finished.social.emoji_per_100_words,
+        "sentence_type.exclamation": sentences.sentence_type_distribution.exclamation,
+        "sentence_length.average": sentences.sentence_length_distribution.average,
+        "paragraphs.average_words": finished.paragraphs.average_words,
+        "contractions.per_100_words": finished.contractions_per_100_words,
+    }
+    last = [fix for fix in result.applied if fix.dimension in readers][-1]
+    assert last.after == pytest.approx(readers[last.dimension], abs=1e-3)
+    assert result.text != x.apply_fixes(result.text)  # returned unfinished: X cuts it
+
+
+_REPAIRS = ["collapse_repetition", "drop_unfinished_ending"]
+
+# Building blocks of drafts: short and long sentences, contractions, emoji, exclamations,
+# loops, lists and hashtags.
+BLOCKS = [
+    "Short one.",
+    "We shipped the new billing page after three long weeks of testing.",
+    "It's been a long road, and we didn't plan for every turn; we learned anyway.",
+    "I'm thrilled to share this! You'll love it!",
+    "The team, the team, the team made it happen.",
+    "A much longer sentence that keeps going with clause after clause, because some "
+    "writers never stop, but the reader has to breathe somewhere sensible.",
+    "💡 Great news 🎉!",
+    "- a list item\n- another item",
+    "#growth #saas",
+    "Why? Because we cannot wait, and we will not wait.",
+    "Written decisions save time.",
+]
+drafts = st.lists(st.sampled_from(BLOCKS), min_size=2, max_size=14).flatmap(
+    lambda blocks: st.lists(
+        st.sampled_from([" ", " ", "\n\n"]), min_size=len(blocks), max_size=len(blocks)
+    ).map(
+        lambda seps: (
+            "We keep notes. " + "".join(b + s for b, s in zip(blocks, seps, strict=True)).strip()
+        )
+    )
+)
+
+
+@pytest.mark.parametrize("writer", ["founder", "essayist", "cook"])
+@settings(max_examples=25, deadline=None, derandomize=True)
+@given(text=drafts)
+def test_every_applied_fix_moves_generated_drafts_toward_the_voice(writer: str, text: str) -> None:
+    profile = _writer_profile(writer)
+    for fix in ("limit_emoji", "limit_exclamations", "contractions", "sentence_length"):
+        result = apply_voice_fixes(text, profile=profile, fixes=[fix])
+        if not result.applied:
+            assert result.text == text
+            continue
+        dimension = result.applied[0].dimension
+        assert _z2(profile, result.text, dimension) < _z2(profile, text, dimension)
+    # Repairs are not judged by the match; every voice move after them is.
+    fixed = apply_voice_fixes(text, profile=profile, truncated=True)
+    repaired = apply_voice_fixes(text, profile=profile, truncated=True, fixes=_REPAIRS)
+    assert repaired.text == fixed.repaired
+    if fixed.match_after is not None and repaired.match_after is not None:
+        assert fixed.match_after >= repaired.match_after
+
+
+@cache
+def _writer_profile(key: str) -> StyleProfile:
+    """A bundled writer's voice (module-level: hypothesis tests take no fixture objects)."""
+    writer = next(w for w in sample_writers() if w.key == key)
+    return StyleProfile.from_texts(writer.training, name=writer.name)

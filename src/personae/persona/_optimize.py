@@ -1,8 +1,9 @@
 """The optimize loop: generate → fix → score → revise until the text is good enough.
 
-Each round drafts ``candidates`` texts (round one at temperatures spread around
-``temperature``, so the drafts differ in more than their seed). Every draft then goes
-through two kinds of deterministic fixes before it is scored:
+Each round drafts ``candidates`` texts (round one ``first_round`` of them, at
+temperatures spread around ``temperature``, so the drafts differ in more than their
+seed). Every draft then goes through two kinds of deterministic fixes before it is
+scored:
 
 1. **voice fixes** (:func:`~personae.persona.apply_voice_fixes`): repairs of what small
    models break (loops, a sentence cut off by the token limit) and measured moves toward
@@ -11,10 +12,11 @@ through two kinds of deterministic fixes before it is scored:
 2. **platform fixes** (:meth:`~personae.persona.Platform.apply_fixes`), *last*, so the
    platform's hard limits hold whatever the voice fixes did.
 
-The draft with platform fixes only and the draft with both are scored with
-:func:`~personae.persona.score_content`, and the better one is the candidate: voice fixes
-never make a candidate worse by the loop's own measure. The trace records both the
-scores and the fixes applied.
+The repaired draft and the draft with the voice moves too (platform fixes last in both)
+are scored with :func:`~personae.persona.score_content`, and the better one is the
+candidate: repairs always stay, and voice moves never make a candidate worse by the
+loop's own measure. The trace records the scores, the temperature and the voice fixes
+kept.
 
 **Picking the best.** A candidate the platform would refuse never beats one it accepts.
 Among accepted ones, the highest ``overall_quality_score`` wins, except that candidates
@@ -272,6 +274,8 @@ def optimize_content(
             calls += 1
             tokens += completion.completion_tokens
             raw = completion.text.strip()
+            # (text before platform fixes, voice fixes applied): the repaired draft, and
+            # the draft with the voice moves too when they changed anything.
             variants: list[tuple[str, tuple[VoiceFix, ...]]] = [(raw, ())]
             if voice_fixes and raw:
                 try:
@@ -282,12 +286,16 @@ def optimize_content(
                         truncated=completion.finish_reason == "length",
                         max_paragraph_words=formatting.max_paragraph_words,
                         first_sentence_chars=preview,
+                        finish=platform.apply_fixes,
                     )
                 except InputError:
                     fixed = None
-                if fixed is not None and fixed.text != raw:
-                    variants.append((fixed.text, tuple(fixed.applied)))
-            options: list[_Candidate] = []
+                if fixed is not None:
+                    repairs = tuple(fix for fix in fixed.applied if fix.kind == "repair")
+                    variants = [(fixed.repaired, repairs)]
+                    if fixed.text != fixed.repaired:
+                        variants.append((fixed.text, tuple(fixed.applied)))
+            options: list[tuple[_Candidate, str]] = []
             error: str | None = None
             for text, fixes in variants:
                 final = platform.apply_fixes(text) if text else text
@@ -302,7 +310,8 @@ def optimize_content(
                 except InputError as exc:
                     error = exc.message
                     continue
-                options.append(_Candidate(final, report, fixes, _objective(report, judged=judged)))
+                candidate = _Candidate(final, report, fixes, _objective(report, judged=judged))
+                options.append((candidate, text))
             if not options:
                 trace.append(
                     TraceStep(
@@ -314,8 +323,8 @@ def optimize_content(
                     )
                 )
                 continue
-            chosen = _pick(options, tie_margin)
-            fixed_text = variants[1][0] if chosen.fixes else raw
+            chosen = _pick([candidate for candidate, _ in options], tie_margin)
+            before_platform = next(text for candidate, text in options if candidate is chosen)
             report = chosen.report
             trace.append(
                 TraceStep(
@@ -327,7 +336,7 @@ def optimize_content(
                     consistency_score=report.consistency_score,
                     linguistic_quality=report.linguistic_quality,
                     platform_passed=chosen.passed if report.details.platform else None,
-                    fixes_applied=chosen.text != fixed_text,
+                    fixes_applied=chosen.text != before_platform,
                     voice_fixes=[fix.name for fix in chosen.fixes],
                     temperature=temperatures[index],
                 )

@@ -13,10 +13,13 @@ code closes that part better than another round of prompting:
 * ``drop_unfinished_ending`` — when the model ran out of tokens (``truncated``), the
   sentence it was cut in goes, so the text ends on a full stop.
 
-**Voice moves** (toward the profile's mean on one measured dimension):
+**Voice moves** (toward the voice: a stated rule, or the profile's mean on one measured
+dimension):
 
 * ``replace_avoid_words`` — the persona's avoid words get a plain replacement where a
-  safe one is known (``leverage`` → ``use``); otherwise the sentence holding one goes.
+  safe one is known (``leverage`` → ``use``; an intensifier such as ``really`` is
+  deleted); otherwise the sentence holding one goes. A stated rule: applied whenever an
+  avoid word is found.
 * ``limit_emoji`` / ``limit_exclamations`` — emoji removed and exclamation marks turned
   into full stops down to what the voice uses.
 * ``contractions`` — contractions spelled out (``don't`` → ``do not``) or formed
@@ -33,14 +36,17 @@ squared deviation from the profile on the dimension it targets
 (:meth:`StyleProfile.typicality_terms`) *and* does not lower the profile's match score.
 Without a profile, the persona's stated rules (:class:`VoiceRules`) give the target and
 the move is kept when the text gets closer to it. Repairs are always kept: they fix
-broken text rather than move it toward anyone. Each edit leaves a text it has nothing to
-do on unchanged (the same string), and the moves stop at the voice's value, so running
-the fixes twice changes nothing more.
+broken text rather than move it toward anyone (``VoiceFixResult.repaired`` is the text
+after them alone, so a caller can score the moves' worth). With ``finish`` (a platform's
+fixes) every measure is taken on the text as it will be published. Each edit leaves a
+text it has nothing to do on unchanged (the same string), and the moves stop at the
+voice's value, so running the fixes twice changes nothing more.
 
 Edits are conservative: only plain prose paragraphs (no headings, lists, hashtag blocks or
-line breaks inside) are split, joined or re-paragraphed; a sentence is joined only to a
-declarative neighbour, and a first word is lower-cased only when nothing marks it as a
-name.
+line breaks inside) are split, joined or re-paragraphed; only declarative neighbours are
+joined, into at most four clauses, and only when the second's first word is known not
+to be a name (a function word, or a word the text also writes in lower case) or known to
+be one (then it keeps its capital).
 """
 
 from __future__ import annotations
@@ -129,6 +135,10 @@ class VoiceFixResult(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     text: str
+    repaired: str = Field(
+        description="The text after the repairs only, before any voice move: what a caller "
+        "compares ``text`` with when it wants the moves only if they pay off."
+    )
     applied: list[VoiceFix] = Field(default_factory=list)
     rejected: list[str] = Field(
         default_factory=list,
@@ -972,11 +982,14 @@ class _State:
 class _Judge:
     """Measures texts against the voice and decides whether a move brought it closer."""
 
-    def __init__(self, profile: StyleProfile | None) -> None:
+    def __init__(
+        self, profile: StyleProfile | None, finish: Callable[[str], str] | None = None
+    ) -> None:
         self.profile = profile
+        self.finish = finish
 
     def measure(self, text: str) -> _State:
-        fp = analyze(text)
+        fp = analyze(text if self.finish is None else self.finish(text))
         if self.profile is None:
             return _State(text, fp, {}, None)
         if fp.word_count < MIN_WORDS_TO_JUDGE:  # too short to match: deviations only
@@ -1034,6 +1047,7 @@ def apply_voice_fixes(
     truncated: bool = False,
     max_paragraph_words: int | None = None,
     first_sentence_chars: int | None = None,
+    finish: Callable[[str], str] | None = None,
     fixes: Collection[str] | None = None,
 ) -> VoiceFixResult:
     """Move ``text`` toward the voice with deterministic edits; say what was done.
@@ -1057,6 +1071,12 @@ def apply_voice_fixes(
     first_sentence_chars
         Never let joining sentences make the first one longer than this (a platform's
         "see more" preview).
+    finish
+        What happens to the text after these fixes (a platform's
+        :meth:`~personae.persona.Platform.apply_fixes`, say): every measure is taken on
+        ``finish(text)``, so a move is judged on the text as it will be published (a
+        joined sentence that a length cut would then drop is not kept). The returned text
+        is *not* finished; the caller applies ``finish`` itself.
     fixes
         Only these fixes (names from :data:`FIX_NAMES`); all by default.
 
@@ -1087,7 +1107,7 @@ def apply_voice_fixes(
             field="fixes",
         )
     rules = rules or VoiceRules()
-    judge = _Judge(profile)
+    judge = _Judge(profile, finish)
     state = judge.measure(text)
     start_score = state.score
     applied: list[VoiceFix] = []
@@ -1158,6 +1178,7 @@ def apply_voice_fixes(
             target=None,
             what="dropped the unfinished last sentence",
         )
+    repaired = state.text
     if rules.avoid:
         attempt(
             "replace_avoid_words",
@@ -1264,6 +1285,7 @@ def apply_voice_fixes(
 
     return VoiceFixResult(
         text=state.text,
+        repaired=repaired,
         applied=applied,
         rejected=rejected,
         match_before=start_score,
