@@ -11,6 +11,8 @@ import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from personae.errors import DuplicateNameError, PersonaNotFoundError
 from personae.llm import LLM
 from personae.persona._content import VoiceBrief, stream_draft
@@ -207,8 +209,10 @@ class PersonaService:
         """Store the persona's adaptation to a platform (``platform_personas``), computed.
 
         The platform's limits and guidance, the persona's measured rules reconciled with
-        them (where the platform is stricter, it wins, and the conflict is listed), and
-        the platform's optimization strategies. No LLM: everything here is a rule.
+        them (where the platform is stricter, it wins, and the conflict is listed), the
+        platform's optimization strategies, and the persona's audience clusters learned
+        from engagement (``personae.strategy``): when each segment engages and with what.
+        No LLM: everything here is a rule or a measurement.
         """
         voice = self.voice(owner_id, persona_id, platform)
         info = voice.platform.info()
@@ -232,6 +236,7 @@ class PersonaService:
             "strategies": [s.model_dump(mode="json") for s in info.strategies],
         }
         with session_scope(self._database) as session:
+            data["audience"] = _audience(session, owner_id, persona_id)
             row = crud.upsert_platform_persona(
                 session=session,
                 owner_id=owner_id,
@@ -247,3 +252,29 @@ class PersonaService:
                 "platform_specific_data": row.platform_specific_data,
                 "optimization_strategies": row.optimization_strategies,
             }
+
+
+def _audience(session: Session, owner_id: int, persona_id: int) -> dict[str, Any]:
+    """The persona's largest audience clusters and the posting hours they share."""
+    clusters = crud.list_audience_clusters(
+        session=session, owner_id=owner_id, persona_id=persona_id, limit=5
+    )
+    segments = []
+    weight: dict[int, int] = {}
+    for row in clusters:
+        hours = [int(hour) for hour in row.characteristics.get("peak_engagement_hours") or []]
+        for hour in hours:
+            weight[hour] = weight.get(hour, 0) + row.size
+        segments.append(
+            {
+                "cluster_id": row.id,
+                "size": row.size,
+                "peak_engagement_hours": hours,
+                "preferred_content_types": list(
+                    row.characteristics.get("preferred_content_types") or []
+                ),
+                "avg_engagement_rate": row.characteristics.get("avg_engagement_rate"),
+            }
+        )
+    best_hours = sorted(weight, key=lambda hour: (-weight[hour], hour))[:3]
+    return {"segments": segments, "best_posting_hours": best_hours}

@@ -14,6 +14,7 @@ from personae.api import create_app
 from personae.config import Settings
 from personae.llm import LLM
 from personae.samples import SampleWriter
+from personae.store import Database, crud, session_scope
 from tests.api.helpers import User, create_persona, error_of
 from tests.persona_fakes import IDENTITY, persona_writer
 
@@ -194,3 +195,37 @@ def test_platform_adaptation_is_computed_and_readable(
     assert read.status_code == 200
     assert read.json()["data"]["platform_specific_data"] == data["platform_specific_data"]
     assert client.post(url, headers=bob.headers).status_code == 404
+
+
+def test_platform_adaptation_carries_the_audience_clusters(
+    client: TestClient, alice: User, writers: list[SampleWriter], db: Database
+) -> None:
+    pid = _persona_with_voice(client, alice, writers)
+
+    def cluster(size: int, hours: list[int], kinds: list[str]) -> dict[str, Any]:
+        characteristics = {
+            "peak_engagement_hours": hours,
+            "preferred_content_types": kinds,
+            "avg_engagement_rate": 0.04,
+        }
+        return {
+            "slot": None,
+            "size": size,
+            "characteristics": characteristics,
+            "embedding": [0.0],
+            "members": [],
+        }
+
+    with session_scope(db) as session:
+        crud.replace_audience_clusters(
+            session=session,
+            owner_id=alice.id,
+            persona_id=pid,
+            clusters=[cluster(300, [9, 18], ["video"]), cluster(100, [18, 21], ["text"])],
+        )
+    response = client.post(f"/api/personas/{pid}/platform/linkedin/optimize", headers=alice.headers)
+    assert response.status_code == 200, response.text
+    audience = response.json()["data"]["platform_specific_data"]["audience"]
+    assert [s["size"] for s in audience["segments"]] == [300, 100]
+    assert audience["segments"][0]["preferred_content_types"] == ["video"]
+    assert audience["best_posting_hours"] == [18, 9, 21]  # weighted by segment size
