@@ -137,6 +137,32 @@ def test_memories_are_written_every_m_replies_and_recalled(
     assert "favourite colour is teal" in system
 
 
+def test_summaries_keep_coming_after_the_recent_window_is_full(
+    db: Database,
+    memory: MemoryStore,
+    llm: ScriptedLLM,
+    owner_ids: tuple[int, int],
+    make_persona: Callable[..., int],
+    clock: Clock,
+) -> None:
+    alice, _ = owner_ids
+    ada = make_persona(alice)
+    service = ChatService(
+        db,
+        lambda o, p: llm,
+        memory=memory,
+        recent_messages=4,
+        summarize_every=2,
+        extract=False,
+        clock=clock,
+    )
+    chat = service.reply(owner_id=alice, message="hello", persona_id=ada)
+    for n in range(9):
+        service.reply(owner_id=alice, message=f"line {n}", session_id=chat.session_id)
+    summaries = [r for r in llm.requests if "want to remember" in r.messages[0].content]
+    assert len(summaries) == 5  # replies 2, 4, 6, 8 and 10, long after the window filled
+
+
 def test_the_prompt_budget_is_respected_in_a_turn(
     db: Database,
     memory: MemoryStore,

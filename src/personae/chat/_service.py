@@ -317,8 +317,10 @@ class ChatService:
                 content=text,
                 at=now,
             )
-            replies = sum(
-                1 for line in history if line.role == "assistant" and line.persona_id == speaker_id
+            # Over the whole session: the recent window stops growing, so counting in it
+            # would summarise once per session and never again.
+            replies = crud.count_chat_replies(
+                session=session, owner_id=owner_id, chat_session_id=chat.id, persona_id=speaker_id
             )
             return TurnPlan(
                 owner_id=owner_id,

@@ -107,6 +107,7 @@ __all__ = [
     "clear_llm_responses",
     "complete_learning_episode",
     "count_audience_clusters",
+    "count_chat_replies",
     "count_engagement_events",
     "count_learning_episodes",
     "count_memories",
@@ -2501,6 +2502,23 @@ def recent_chat_messages(
     )
     rows.reverse()
     return rows
+
+
+def count_chat_replies(
+    *, session: Session, owner_id: int, chat_session_id: int, persona_id: int
+) -> int:
+    """How many times ``persona_id`` has answered in the session (all of it, not a window)."""
+    return int(
+        session.scalar(
+            select(func.count(ChatMessage.id)).where(
+                ChatMessage.session_id == chat_session_id,
+                ChatMessage.owner_id == owner_id,
+                ChatMessage.persona_id == persona_id,
+                ChatMessage.role == "assistant",
+            )
+        )
+        or 0
+    )
 
 
 def add_memory(
