@@ -56,6 +56,7 @@ bench: $(STAMP_DEV)  ## Run the benchmarks (tables on stdout, JSON in benchmarks
 	$(BIN)/python benchmarks/style_speed.py
 	eval "$$(scripts/test-services.sh)" && $(BIN)/python benchmarks/api_bench.py
 	eval "$$(scripts/test-services.sh)" && $(BIN)/python benchmarks/vector_bench.py
+	$(BIN)/python benchmarks/memory_bench.py
 	$(BIN)/python benchmarks/strategy_bench.py
 	$(BIN)/python benchmarks/llm_speed.py
 	$(BIN)/python benchmarks/writing_eval.py
