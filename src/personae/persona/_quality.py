@@ -37,6 +37,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from personae.persona._measure import measure_text
 from personae.persona._voice_rules import VoiceRules
 from personae.persona.platforms import Platform, PlatformReport, get_platform
 from personae.style import (
@@ -45,7 +46,6 @@ from personae.style import (
     Deviation,
     Fingerprint,
     StyleProfile,
-    analyze,
 )
 
 __all__ = [
@@ -429,7 +429,7 @@ def score_content(
     >>> report.overall_quality_score, report.weakest_dimensions[0]  # doctest: +SKIP
     (0.71, 'platform_optimization_quality')
     """
-    fp = analyze(text, max_chars=max_chars)
+    fp = measure_text(text, max_chars)
     target = get_platform(platform) if isinstance(platform, str) else platform
     rules = (
         constraints if isinstance(constraints, VoiceRules) else VoiceRules.from_mapping(constraints)

@@ -60,6 +60,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from personae.errors import InputError
+from personae.persona._measure import measure_text
 from personae.persona._voice_rules import VoiceRules
 from personae.persona.platforms._text import HASHTAG_RE
 from personae.persona.platforms._text import limit_emoji as _limit_emoji
@@ -68,7 +69,6 @@ from personae.style import (
     MIN_WORDS_TO_JUDGE,
     Fingerprint,
     StyleProfile,
-    analyze,
 )
 
 __all__ = [
@@ -989,7 +989,7 @@ class _Judge:
         self.finish = finish
 
     def measure(self, text: str) -> _State:
-        fp = analyze(text if self.finish is None else self.finish(text))
+        fp = measure_text(text if self.finish is None else self.finish(text))
         if self.profile is None:
             return _State(text, fp, {}, None)
         if fp.word_count < MIN_WORDS_TO_JUDGE:  # too short to match: deviations only
