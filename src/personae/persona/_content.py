@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Any
 
 from personae.errors import InputError
 from personae.llm import LLM, Completion, Message
@@ -132,12 +131,3 @@ def stream_draft(
     return llm.stream(
         writing_messages(voice, brief), max_tokens=max_tokens, temperature=temperature, seed=seed
     )
-
-
-def brief_metadata(voice: VoiceBrief) -> dict[str, Any]:
-    """What a stored result records about the voice it was written in."""
-    return {
-        "persona_id": voice.persona.id,
-        "persona_version": voice.persona.version,
-        "platform": voice.platform.name,
-    }

@@ -176,9 +176,8 @@ class PersonaService:
         self, owner_id: int, voice: VoiceBrief, report: dict[str, Any], *, source: str
     ) -> None:
         """Keep a computed quality report as a ``persona_validation_results`` row."""
-        passed = report.get("platform_optimization_quality") in (None, 1.0) or bool(
-            (report.get("details") or {}).get("platform", {}).get("passed", False)
-        )
+        platform = (report.get("details") or {}).get("platform")
+        passed = platform is None or bool(platform.get("passed"))
         with session_scope(self._database) as session:
             crud.add_validation_result(
                 session=session,

@@ -248,7 +248,6 @@ async def generate_content(
     its score trace; the final score is stored as a validation result. With
     ``stream=true``: one draft, streamed as it is written, scored at the end."""
     service = _service(state, body.llm)
-    voice = await run_in_threadpool(service.voice, caller.id, body.persona_id, body.platform)
     rivals = await run_in_threadpool(_rivals, state, caller.id, body.against)
     if not body.stream:
         result = await run_in_threadpool(
@@ -264,6 +263,7 @@ async def generate_content(
             rivals=rivals,
         )
         return Response(ok(result).model_dump_json().encode(), media_type="application/json")
+    voice = await run_in_threadpool(service.voice, caller.id, body.persona_id, body.platform)
     tokens = service.stream(caller.id, voice, body.brief, max_tokens=body.max_tokens)
 
     async def events() -> AsyncIterator[bytes]:
