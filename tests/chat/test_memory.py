@@ -9,10 +9,12 @@ import pytest
 
 from personae.chat import (
     MemoryStore,
+    asks_about_present,
     extractive_summary,
     ngram_overlap,
     score_importance,
     summarize_conversation,
+    third_party,
 )
 from personae.store import Database, Memory, crud, session_scope
 from personae.vectors import NumpyIndex
@@ -148,6 +150,32 @@ def test_echoes_of_the_persona_definition_are_refused(
     assert hygiene.echo_rate == pytest.approx(2 / 3, abs=1e-4)
 
 
+def test_the_persona_speaking_of_itself_is_an_echo_but_the_user_quoted_is_not(
+    db: Database, memory: MemoryStore, owner_ids: tuple[int, int], make_persona: Callable[..., int]
+) -> None:
+    alice, _ = owner_ids
+    ada = make_persona(alice)
+    texts = [
+        "As Ada, I always keep my explanations short and kind.",  # few shared n-grams
+        "The user said: I think Ada explains fractions well.",  # the user's own words
+        "The user met a woman called Ada at the library.",  # third person: a fact
+    ]
+    without_name = memory.remember(
+        owner_id=alice, persona_id=ada, texts=texts[:1], source="summary", reference="Ada"
+    )
+    assert without_name.echoes == 0  # the name is what tells self-talk apart
+    report = memory.remember(
+        owner_id=alice,
+        persona_id=ada,
+        texts=texts,
+        source="summary",
+        reference="You are Ada, a patient maths tutor.",
+        persona_name="Ada",
+    )
+    assert report.echoes == 1
+    assert len(report.stored) + len(report.merged) == 2
+
+
 def test_ngram_overlap() -> None:
     assert ngram_overlap(
         "the quick brown fox jumps", "a quick brown fox jumps high"
@@ -159,6 +187,22 @@ def test_importance_is_scored_by_code() -> None:
     assert score_importance("ok thanks") < score_importance("We talked about the weather in town.")
     assert score_importance("My daughter Lea was born on 3 May 2019.") >= 0.8
     assert 0.0 < score_importance("haha") < 0.2
+    # What the user asked for once weighs less than what is true of them.
+    asked = score_importance("The user asked what the weather is like in Porto in May.")
+    told = score_importance("The user moved to Porto in May.")
+    assert asked < told
+    assert score_importance("The user said: what is the weather in Porto in May?") < told
+
+
+def test_third_party_and_present_tense_detection() -> None:
+    assert third_party("The user's colleague Tom lives in Madrid.") == "Tom"
+    assert third_party("The user said: my best friend Ana moved to Oslo.") == "Ana"
+    assert third_party("The user's sister is called Maria.") is None
+    assert third_party("The user's cat Miso is ten.") is None  # pets are not relations
+    assert third_party("the user's colleague tom lives in Madrid.") is None  # no name
+    assert asks_about_present("What do I eat at the moment?")
+    assert asks_about_present("Where do I currently work?")
+    assert not asks_about_present("What is my partner called?")
 
 
 def test_ranking_prefers_important_and_recent_at_equal_relevance(
@@ -190,21 +234,74 @@ def test_ranking_prefers_important_and_recent_at_equal_relevance(
         ids = [row.id for row in rows]
     index.add(ids, [vector] * 3, [{"owner_id": alice, "persona_id": ada}] * 3)
     with session_scope(db) as session:
-        plain = memory.recall(
-            session=session,
-            owner_id=alice,
-            persona_id=ada,
-            query=vector,
-            k=3,
-            ranking="cosine",
-            touch=False,
-        )
-        ranked = memory.recall(
-            session=session, owner_id=alice, persona_id=ada, query=vector, k=3, touch=False
-        )
-    assert [m.text for m in plain] == ["old dull", "recent dull", "old important"]  # ties by id
-    assert next(m.text for m in ranked) in {"old important", "recent dull"}
-    assert [m.text for m in ranked][-1] == "old dull"
+
+        def ranked(query: str, ranking: str = "personae") -> list[str]:
+            found = memory.recall(
+                session=session,
+                owner_id=alice,
+                persona_id=ada,
+                query=query,
+                vector=vector,
+                k=3,
+                ranking=ranking,  # type: ignore[arg-type]
+                touch=False,
+            )
+            return [m.text for m in found]
+
+        plain = ranked("coffee", "cosine")
+        timeless = ranked("which coffee do I like?")
+        present = ranked("which coffee do I drink these days?")
+    assert plain == ["old dull", "recent dull", "old important"]  # ties by id
+    # Importance always counts; recency only when the message asks about the present.
+    assert timeless == ["old important", "old dull", "recent dull"]
+    assert present == ["old important", "recent dull", "old dull"]
+
+
+def test_memories_about_a_named_other_person_rank_below_the_users_own(
+    db: Database,
+    embedder: HashEmbedder,
+    owner_ids: tuple[int, int],
+    make_persona: Callable[..., int],
+    clock: Clock,
+) -> None:
+    alice, _ = owner_ids
+    ada = make_persona(alice)
+    index = NumpyIndex(embedder_name=embedder.name, dimension=embedder.dimension)
+    memory = MemoryStore(db, embedder=embedder, index=index, clock=clock, dedup_threshold=1.0)
+    vector = embedder.embed(["city"])[0]
+    texts = ["The user's colleague Tom lives in Madrid.", "The user lives in Porto."]
+    with session_scope(db) as session:
+        ids = [
+            crud.add_memory(
+                session=session,
+                owner_id=alice,
+                persona_id=ada,
+                text=text,
+                importance=0.5,
+                source="test",
+                at=clock(),
+            ).id
+            for text in texts
+        ]
+    index.add(ids, [vector] * 2, [{"owner_id": alice, "persona_id": ada}] * 2)
+
+    def first(query: str) -> str:
+        with session_scope(db) as session:
+            found = memory.recall(
+                session=session,
+                owner_id=alice,
+                persona_id=ada,
+                query=query,
+                vector=vector,
+                k=2,
+                touch=False,
+            )
+        return found[0].text
+
+    assert first("Which city do I live in?") == "The user lives in Porto."
+    # Asking about someone else lifts the lowering: equal scores, ties by id.
+    assert first("Where does my colleague live?") == texts[0]
+    assert first("Where is Tom based?") == texts[0]
 
 
 def test_relevance_still_dominates(

@@ -5,7 +5,8 @@ things, trait extraction, and chat turns over the store and the LLM layer.
   core traits), seed 002's personality adjustments, intensities → prompt and
   temperature, extraction with confidence that grows when seen again and decays when not.
 * :mod:`~personae.chat._memory` — :class:`MemoryStore`: echo filter, importance scored by
-  code, dedup by merging, expiry; retrieval ranked by relevance + importance + recency.
+  code, dedup by merging, expiry; retrieval ranked by relevance + importance, recency
+  for questions about the present, and lower for memories about someone else.
 * :mod:`~personae.chat._context` — the prompt of a turn within a token budget.
 * :mod:`~personae.chat._service` — :class:`ChatService`: sessions, messages, turns
   (blocking or streamed), multi-persona sessions.
@@ -26,11 +27,13 @@ from personae.chat._memory import (
     RankingWeights,
     RecalledMemory,
     WriteReport,
+    asks_about_present,
     extractive_summary,
     memory_hygiene,
     ngram_overlap,
     score_importance,
     summarize_conversation,
+    third_party,
 )
 from personae.chat._service import ChatResponse, ChatService, TurnPlan, persona_reference
 from personae.chat._traits import (
@@ -68,6 +71,7 @@ __all__ = [
     "WriteReport",
     "adjust_intensity",
     "apply_personality",
+    "asks_about_present",
     "build_prompt",
     "count_message_tokens",
     "count_tokens",
@@ -85,5 +89,6 @@ __all__ = [
     "seen_again",
     "summarize_conversation",
     "temperature_for",
+    "third_party",
     "traits_prompt",
 ]

@@ -413,6 +413,7 @@ class ChatService:
             texts=memories,
             source=source,
             reference=plan.reference,
+            persona_name=plan.persona_name,
             chat_session_id=plan.session_id,
         )
 
