@@ -197,6 +197,52 @@ def print_table(results: dict[str, Any]) -> None:
     print()
 
 
+def run(
+    *,
+    sizes: list[int],
+    owners: int = 10,
+    queries: int = 200,
+    seed: int = 5,
+    pgvector_url: str | None = None,
+) -> dict[str, Any]:
+    """Measure every size and return the report (also what ``memory_bench.py`` calls for
+    issue 5's part 2, so that its figures are measured in the same run)."""
+    args = argparse.Namespace(owners=owners, queries=queries, seed=seed)
+    started = time.perf_counter()
+    results: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="vector_bench_") as tmp:
+        if pgvector_url:
+            with pgvector_database(pgvector_url) as pg_url:
+                for size in sizes:
+                    results[str(size)] = run_size(size, args, Path(tmp), pg_url)
+        else:
+            print("pgvector not measured: set PERSONAE_TEST_PGVECTOR_URL or --pgvector-url")
+            for size in sizes:
+                results[str(size)] = run_size(size, args, Path(tmp), None)
+    largest = results[str(max(sizes))]["owner"]
+    met = {
+        name: figures["p50_ms"] <= TARGETS["p50_ms_at_100k_max"]
+        and figures["recall_at_10"] >= TARGETS["recall_at_10_min"]
+        for name, figures in largest.items()
+        if name != "numpy_exact"
+    }
+    return {
+        "benchmark": "vector_bench",
+        "data": "synthetic clustered unit vectors (not real embeddings)",
+        "dimension": DIMENSION,
+        "k": K,
+        "owners": owners,
+        "queries": queries,
+        "sizes": sizes,
+        "baseline": "numpy_exact",
+        "results": results,
+        "targets": TARGETS,
+        "met_at_largest_size_owner_filtered": met,
+        "machine": f"{platform.machine()} {os.cpu_count()} cpus",
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
@@ -209,40 +255,14 @@ def main() -> None:
         help="a PostgreSQL server with pgvector (default: $PERSONAE_TEST_PGVECTOR_URL)",
     )
     args = parser.parse_args()
-    started = time.perf_counter()
-    results: dict[str, Any] = {}
-    with tempfile.TemporaryDirectory(prefix="vector_bench_") as tmp:
-        if args.pgvector_url:
-            with pgvector_database(args.pgvector_url) as pg_url:
-                for size in args.sizes:
-                    results[str(size)] = run_size(size, args, Path(tmp), pg_url)
-        else:
-            print("pgvector not measured: set PERSONAE_TEST_PGVECTOR_URL or --pgvector-url")
-            for size in args.sizes:
-                results[str(size)] = run_size(size, args, Path(tmp), None)
-    print_table(results)
-    largest = results[str(max(args.sizes))]["owner"]
-    met = {
-        name: figures["p50_ms"] <= TARGETS["p50_ms_at_100k_max"]
-        and figures["recall_at_10"] >= TARGETS["recall_at_10_min"]
-        for name, figures in largest.items()
-        if name != "numpy_exact"
-    }
-    report = {
-        "benchmark": "vector_bench",
-        "data": "synthetic clustered unit vectors (not real embeddings)",
-        "dimension": DIMENSION,
-        "k": K,
-        "owners": args.owners,
-        "queries": args.queries,
-        "sizes": args.sizes,
-        "baseline": "numpy_exact",
-        "results": results,
-        "targets": TARGETS,
-        "met_at_largest_size_owner_filtered": met,
-        "machine": f"{platform.machine()} {os.cpu_count()} cpus",
-        "seconds": round(time.perf_counter() - started, 1),
-    }
+    report = run(
+        sizes=args.sizes,
+        owners=args.owners,
+        queries=args.queries,
+        seed=args.seed,
+        pgvector_url=args.pgvector_url,
+    )
+    print_table(report["results"])
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(report, indent=2), encoding="utf-8")
     print(json.dumps(report))
