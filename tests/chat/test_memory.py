@@ -205,103 +205,80 @@ def test_third_party_and_present_tense_detection() -> None:
     assert not asks_about_present("What is my partner called?")
 
 
+def _equally_relevant(
+    db: Database, clock: Clock, owner: int, persona: int, rows: list[tuple[str, float, int]]
+) -> Callable[..., list[str]]:
+    """Memories (text, importance, age in days) that all share one vector, and a function
+    ranking them for a message: only the ranking's other terms can order them."""
+    embedder = HashEmbedder()
+    index = NumpyIndex(embedder_name=embedder.name, dimension=embedder.dimension)
+    memory = MemoryStore(db, embedder=embedder, index=index, clock=clock, dedup_threshold=1.0)
+    vector = embedder.embed(["anything"])[0]
+    with session_scope(db) as session:
+        ids = [
+            crud.add_memory(
+                session=session,
+                owner_id=owner,
+                persona_id=persona,
+                text=text,
+                importance=importance,
+                source="test",
+                at=clock() - timedelta(days=age),
+            ).id
+            for text, importance, age in rows
+        ]
+    index.add(ids, [vector] * len(ids), [{"owner_id": owner, "persona_id": persona}] * len(ids))
+
+    def ranked(query: str, ranking: str = "personae") -> list[str]:
+        with session_scope(db) as session:
+            found = memory.recall(
+                session=session,
+                owner_id=owner,
+                persona_id=persona,
+                query=query,
+                vector=vector,
+                k=len(ids),
+                ranking=ranking,  # type: ignore[arg-type]
+                touch=False,
+            )
+        return [m.text for m in found]
+
+    return ranked
+
+
 def test_ranking_prefers_important_and_recent_at_equal_relevance(
     db: Database, owner_ids: tuple[int, int], make_persona: Callable[..., int], clock: Clock
 ) -> None:
     alice, _ = owner_ids
     ada = make_persona(alice)
-    embedder = HashEmbedder()
-    index = NumpyIndex(embedder_name=embedder.name, dimension=embedder.dimension)
-    memory = MemoryStore(db, embedder=embedder, index=index, clock=clock, dedup_threshold=1.0)
-    vector = embedder.embed(["coffee"])[0]
-    with session_scope(db) as session:
-        rows = [
-            crud.add_memory(
-                session=session,
-                owner_id=alice,
-                persona_id=ada,
-                text=text,
-                importance=imp,
-                source="test",
-                at=clock() - timedelta(days=age),
-            )
-            for text, imp, age in [
-                ("old dull", 0.1, 30),
-                ("recent dull", 0.1, 0),
-                ("old important", 0.9, 30),
-            ]
-        ]
-        ids = [row.id for row in rows]
-    index.add(ids, [vector] * 3, [{"owner_id": alice, "persona_id": ada}] * 3)
-    with session_scope(db) as session:
-
-        def ranked(query: str, ranking: str = "personae") -> list[str]:
-            found = memory.recall(
-                session=session,
-                owner_id=alice,
-                persona_id=ada,
-                query=query,
-                vector=vector,
-                k=3,
-                ranking=ranking,  # type: ignore[arg-type]
-                touch=False,
-            )
-            return [m.text for m in found]
-
-        plain = ranked("coffee", "cosine")
-        timeless = ranked("which coffee do I like?")
-        present = ranked("which coffee do I drink these days?")
-    assert plain == ["old dull", "recent dull", "old important"]  # ties by id
+    ranked = _equally_relevant(
+        db,
+        clock,
+        alice,
+        ada,
+        [("old dull", 0.1, 30), ("recent dull", 0.1, 0), ("old important", 0.9, 30)],
+    )
+    assert ranked("coffee", "cosine") == ["old dull", "recent dull", "old important"]  # ties by id
     # Importance always counts; recency only when the message asks about the present.
-    assert timeless == ["old important", "old dull", "recent dull"]
-    assert present == ["old important", "recent dull", "old dull"]
+    assert ranked("which coffee do I like?") == ["old important", "old dull", "recent dull"]
+    assert ranked("which coffee do I drink these days?") == [
+        "old important",
+        "recent dull",
+        "old dull",
+    ]
 
 
 def test_memories_about_a_named_other_person_rank_below_the_users_own(
-    db: Database,
-    embedder: HashEmbedder,
-    owner_ids: tuple[int, int],
-    make_persona: Callable[..., int],
-    clock: Clock,
+    db: Database, owner_ids: tuple[int, int], make_persona: Callable[..., int], clock: Clock
 ) -> None:
     alice, _ = owner_ids
     ada = make_persona(alice)
-    index = NumpyIndex(embedder_name=embedder.name, dimension=embedder.dimension)
-    memory = MemoryStore(db, embedder=embedder, index=index, clock=clock, dedup_threshold=1.0)
-    vector = embedder.embed(["city"])[0]
     texts = ["The user's colleague Tom lives in Madrid.", "The user lives in Porto."]
-    with session_scope(db) as session:
-        ids = [
-            crud.add_memory(
-                session=session,
-                owner_id=alice,
-                persona_id=ada,
-                text=text,
-                importance=0.5,
-                source="test",
-                at=clock(),
-            ).id
-            for text in texts
-        ]
-    index.add(ids, [vector] * 2, [{"owner_id": alice, "persona_id": ada}] * 2)
-
-    def first(query: str) -> str:
-        with session_scope(db) as session:
-            found = memory.recall(
-                session=session,
-                owner_id=alice,
-                persona_id=ada,
-                query=query,
-                vector=vector,
-                k=2,
-                touch=False,
-            )
-        return found[0].text
-
-    assert first("Which city do I live in?") == "The user lives in Porto."
+    ranked = _equally_relevant(db, clock, alice, ada, [(text, 0.5, 0) for text in texts])
+    assert ranked("Which city do I live in?")[0] == "The user lives in Porto."
     # Asking about someone else lifts the lowering: equal scores, ties by id.
-    assert first("Where does my colleague live?") == texts[0]
-    assert first("Where is Tom based?") == texts[0]
+    assert ranked("Where does my colleague live?")[0] == texts[0]
+    assert ranked("Where is Tom based?")[0] == texts[0]
 
 
 def test_relevance_still_dominates(
