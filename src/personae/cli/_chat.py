@@ -18,7 +18,7 @@ import typer
 
 from personae.chat import ChatService, MemoryStore, TurnPlan
 from personae.cli._console import err, out
-from personae.cli._store import _local_session
+from personae.cli._store import local_database
 from personae.config import Settings, get_settings
 from personae.llm import LLM, build_recorded_llm
 from personae.store import Database, crud, session_scope
@@ -61,12 +61,12 @@ def chat_command(
     ] = None,
 ) -> None:
     """Chat with PERSONA: one line in, the answer streamed out, until an empty line."""
-    with _local_session() as (db_session, owner_id):
-        persona_id = crud.get_persona_by_name(
-            session=db_session, owner_id=owner_id, name=persona
-        ).id
     settings = get_settings()
-    with Database() as database:
+    with local_database() as (database, owner_id):
+        with session_scope(database) as db_session:
+            persona_id = crud.get_persona_by_name(
+                session=db_session, owner_id=owner_id, name=persona
+            ).id
 
         def llm_for(owner: int, purpose: str) -> LLM:
             return build_recorded_llm(

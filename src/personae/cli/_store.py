@@ -63,8 +63,9 @@ def upgrade_command() -> None:
 
 
 @contextmanager
-def _local_session() -> Iterator[tuple[Session, int]]:
-    """One unit of work as the local user, on a database at this release's schema."""
+def local_database() -> Iterator[tuple[Database, int]]:
+    """The store at this release's schema and the local user's id (created on first use),
+    for commands that run services holding the database open."""
     with Database() as db:
         if db.is_sqlite:
             db.upgrade()
@@ -77,7 +78,15 @@ def _local_session() -> Iterator[tuple[Session, int]]:
                     session=session,
                     data=UserCreate(email=LOCAL_USER_EMAIL, password_hash=_UNUSABLE_HASH),
                 )
-            yield session, user.id
+            user_id = user.id
+        yield db, user_id
+
+
+@contextmanager
+def _local_session() -> Iterator[tuple[Session, int]]:
+    """One unit of work as the local user, on a database at this release's schema."""
+    with local_database() as (db, user_id), session_scope(db) as session:
+        yield session, user_id
 
 
 def _fmt_for(path: Path) -> Any:

@@ -20,13 +20,13 @@ from rich.table import Table
 
 from personae.cli._console import err, fmt, out
 from personae.cli._files import about, read_text
-from personae.cli._store import _local_session
+from personae.cli._store import _local_session, local_database
 from personae.config import get_settings
 from personae.errors import InputError
 from personae.llm import LLM, build_recorded_llm
 from personae.persona._generate import OnboardingData, PersonaGenerationRequest
 from personae.persona._service import PersonaService
-from personae.store import Database, crud
+from personae.store import crud
 
 __all__ = [
     "fraction_bar",
@@ -49,10 +49,8 @@ LLMOption = Annotated[
 @contextmanager
 def persona_service(spec: str | None) -> Iterator[tuple[PersonaService, int]]:
     """The persona service as the local user, on a migrated store."""
-    with _local_session() as (_, owner_id):
-        pass
     settings = get_settings()
-    with Database() as database:
+    with local_database() as (database, owner_id):
 
         def llm_for(owner: int, purpose: str) -> LLM:
             return build_recorded_llm(
