@@ -214,6 +214,21 @@ def check_spec(embedder_name: str, dimension: int) -> tuple[str, int]:
     return embedder_name.strip(), dimension
 
 
+class SpecIndex:
+    """The embedder an index accepts vectors of: every index keeps and reports it."""
+
+    def __init__(self, *, embedder_name: str, dimension: int) -> None:
+        self._name, self._dimension = check_spec(embedder_name, dimension)
+
+    @property
+    def embedder_name(self) -> str:
+        return self._name
+
+    @property
+    def dimension(self) -> int:
+        return self._dimension
+
+
 def _check_int(value: object, *, what: str, minimum: int = 1) -> int:
     if isinstance(value, bool) or not isinstance(value, int | np.integer):
         raise InputError(f"{what} must be an integer, not {value!r}", field=what)

@@ -21,13 +21,13 @@ from personae.vectors._index import (
     Metadata,
     MetadataValue,
     Row,
+    SpecIndex,
     check_delete,
     check_filters,
     check_ids,
     check_k,
     check_metadata,
     check_query,
-    check_spec,
     check_vectors,
 )
 
@@ -36,7 +36,7 @@ __all__ = ["NumpyIndex"]
 _NONE = 0  # persona_id / session_id of a vector that has none (real ids are >= 1)
 
 
-class NumpyIndex:
+class NumpyIndex(SpecIndex):
     """Exact cosine search over vectors held in one growing numpy matrix.
 
     Thread-safe: one lock guards every read and write. Deleting moves the last vector
@@ -57,7 +57,7 @@ class NumpyIndex:
     """
 
     def __init__(self, *, embedder_name: str, dimension: int) -> None:
-        self._name, self._dimension = check_spec(embedder_name, dimension)
+        super().__init__(embedder_name=embedder_name, dimension=dimension)
         self._lock = threading.Lock()
         self._size = 0
         self._vectors = np.zeros((0, self._dimension), dtype=np.float32)
@@ -67,14 +67,6 @@ class NumpyIndex:
         self._session = np.zeros(0, dtype=np.int64)
         self._extra: list[dict[str, MetadataValue]] = []
         self._slot: dict[int, int] = {}
-
-    @property
-    def embedder_name(self) -> str:
-        return self._name
-
-    @property
-    def dimension(self) -> int:
-        return self._dimension
 
     def ensure(self) -> None:
         """Nothing to create: the index lives in memory."""

@@ -28,7 +28,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -44,19 +43,24 @@ from personae.vectors._index import (
     Hit,
     Metadata,
     Row,
-    check_collection,
     check_delete,
     check_filters,
     check_ids,
     check_k,
     check_metadata,
     check_query,
-    check_spec,
     check_spec_matches,
     check_vectors,
     cosine_score,
 )
-from personae.vectors._sql import REGISTRY, DatabaseLike, dump_extra, load_extra, resolve_url
+from personae.vectors._sql import (
+    REGISTRY,
+    DatabaseLike,
+    EngineIndex,
+    dump_extra,
+    load_extra,
+    resolve_url,
+)
 
 __all__ = ["DEFAULT_EXACT_BELOW", "PgVectorIndex"]
 
@@ -72,7 +76,7 @@ _HNSW_COST = 10
 _LOCK_KEY = 0x7065_7273_6F6E_6165  # "personae": serialises concurrent ensure() calls
 
 
-class PgVectorIndex:
+class PgVectorIndex(EngineIndex):
     """Cosine search with pgvector: HNSW for large candidate sets, exact for small ones.
 
     Thread-safe: every call takes a pooled connection of its own and is one transaction.
@@ -108,8 +112,7 @@ class PgVectorIndex:
         exact_below: int = DEFAULT_EXACT_BELOW,
         ef_search: int = 100,
     ) -> None:
-        self._name, self._dimension = check_spec(embedder_name, dimension)
-        self.collection = check_collection(collection)
+        super().__init__(embedder_name=embedder_name, dimension=dimension, collection=collection)
         if isinstance(exact_below, bool) or not isinstance(exact_below, int) or exact_below < 0:
             raise InputError(f"exact_below must be a non-negative integer, not {exact_below!r}")
         if isinstance(ef_search, bool) or not isinstance(ef_search, int):
@@ -126,21 +129,6 @@ class PgVectorIndex:
         self._table = f"vec_{self.collection}"
         self._hnsw = dimension <= _HNSW_MAX_DIMENSION
         self._iterative = False
-        self._ready = False
-        self._ready_lock = threading.Lock()
-
-    @property
-    def embedder_name(self) -> str:
-        return self._name
-
-    @property
-    def dimension(self) -> int:
-        return self._dimension
-
-    def close(self) -> None:
-        """Dispose of the engine if this index opened it."""
-        if self._owns_engine:
-            self._engine.dispose()
 
     # -- schema ----------------------------------------------------------------------------
 

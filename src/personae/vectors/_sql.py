@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
+import threading
 from typing import Protocol, TypeAlias
 
 from sqlalchemy import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError
 
 from personae.errors import StoreError
-from personae.vectors._index import MetadataValue
+from personae.vectors._index import MetadataValue, SpecIndex, check_collection
 
-__all__ = ["DatabaseLike", "HasEngine", "dump_extra", "load_extra", "resolve_url"]
+__all__ = ["DatabaseLike", "EngineIndex", "HasEngine", "dump_extra", "load_extra", "resolve_url"]
 
 REGISTRY = "vector_collections"
 """The table that records, per collection, the embedder and dimension that filled it."""
@@ -56,3 +57,22 @@ def load_extra(raw: object) -> dict[str, MetadataValue]:
     if not isinstance(value, dict):
         return {}
     return {str(key): item for key, item in value.items() if isinstance(item, str | int)}
+
+
+class EngineIndex(SpecIndex):
+    """What the two database indexes share: the embedder spec they were built for, the
+    collection, an engine they may own, and the state of their one-time ``ensure``."""
+
+    _engine: Engine
+
+    def __init__(self, *, embedder_name: str, dimension: int, collection: str) -> None:
+        super().__init__(embedder_name=embedder_name, dimension=dimension)
+        self.collection = check_collection(collection)
+        self._owns_engine = True
+        self._ready = False
+        self._ready_lock = threading.Lock()
+
+    def close(self) -> None:
+        """Dispose of the engine if this index opened it (a shared one stays open)."""
+        if self._owns_engine:
+            self._engine.dispose()

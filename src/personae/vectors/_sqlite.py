@@ -37,7 +37,6 @@ vectors. The bucket count is fixed when the collection is created.
 from __future__ import annotations
 
 import math
-import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -58,19 +57,24 @@ from personae.vectors._index import (
     Hit,
     Metadata,
     Row,
-    check_collection,
     check_delete,
     check_filters,
     check_ids,
     check_k,
     check_metadata,
     check_query,
-    check_spec,
     check_spec_matches,
     check_vectors,
     cosine_score,
 )
-from personae.vectors._sql import REGISTRY, DatabaseLike, dump_extra, load_extra, resolve_url
+from personae.vectors._sql import (
+    REGISTRY,
+    DatabaseLike,
+    EngineIndex,
+    dump_extra,
+    load_extra,
+    resolve_url,
+)
 
 __all__ = ["DEFAULT_BUCKETS", "SqliteVecIndex"]
 
@@ -176,7 +180,7 @@ def sqlite_vec_engine(url: URL) -> Engine:
     return engine
 
 
-class SqliteVecIndex:
+class SqliteVecIndex(EngineIndex):
     """Exact cosine search with sqlite-vec, stored in the store's SQLite file.
 
     Thread-safe: every call takes a pooled connection of its own; writes are one
@@ -212,8 +216,7 @@ class SqliteVecIndex:
         collection: str = "memories",
         buckets: int = DEFAULT_BUCKETS,
     ) -> None:
-        self._name, self._dimension = check_spec(embedder_name, dimension)
-        self.collection = check_collection(collection)
+        super().__init__(embedder_name=embedder_name, dimension=dimension, collection=collection)
         if isinstance(buckets, bool) or not isinstance(buckets, int) or not 1 <= buckets <= 4096:
             raise InputError(f"buckets must be an integer from 1 to 4096, not {buckets!r}")
         self._buckets = buckets
@@ -229,26 +232,11 @@ class SqliteVecIndex:
         )
         self._vec = f"vec_{self.collection}"
         self._meta = f"vecmeta_{self.collection}"
-        self._ready = False
-        self._ready_lock = threading.Lock()
-
-    @property
-    def embedder_name(self) -> str:
-        return self._name
-
-    @property
-    def dimension(self) -> int:
-        return self._dimension
 
     @property
     def buckets(self) -> int:
         """How many partitions the collection has (read from the database once ensured)."""
         return self._buckets
-
-    def close(self) -> None:
-        """Close the connections of the engine this index opened (a shared one stays)."""
-        if self._owns_engine:
-            self._engine.dispose()
 
     # -- schema ----------------------------------------------------------------------------
 
