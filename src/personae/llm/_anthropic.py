@@ -8,11 +8,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from personae._types import Sleep
-from personae.errors import LLMRequestError, LLMUnavailableError
-from personae.llm._base import DEFAULT_TIMEOUT, GenerationRequest, LLMBase, StreamStats
+from personae.errors import LLMUnavailableError
+from personae.llm._base import DEFAULT_TIMEOUT, GenerationRequest, StreamStats
 from personae.llm._protocol import Completion, Message
 from personae.llm._retry import RetryPolicy
-from personae.llm._sdk import import_sdk, shared_client, translate_stainless, translate_transport
+from personae.llm._sdk import StainlessLLM, import_sdk, shared_client, translate_transport
 
 __all__ = ["AnthropicLLM"]
 
@@ -42,7 +42,7 @@ def _split(messages: tuple[Message, ...]) -> tuple[str | None, list[dict[str, st
     return system, turns
 
 
-class AnthropicLLM(LLMBase):
+class AnthropicLLM(StainlessLLM):
     """A Claude model.
 
     Parameters
@@ -67,6 +67,7 @@ class AnthropicLLM(LLMBase):
     """
 
     provider = "anthropic"
+    schema_option = "output_config"
 
     def __init__(
         self,
@@ -111,25 +112,8 @@ class AnthropicLLM(LLMBase):
             }
         return kwargs
 
-    def _create(self, kwargs: dict[str, Any]) -> Any:
-        try:
-            return self._client.messages.create(**kwargs)
-        except self._sdk.APIError as exc:
-            raise translate_stainless(
-                self._sdk, exc, provider=self.provider, model=self.model
-            ) from exc
-
-    def _send(self, request: GenerationRequest, **extra: Any) -> Any:
-        """One call; a refused ``output_config`` is dropped once and the call repeated."""
-        kwargs = self._kwargs(request) | extra
-        try:
-            return self._create(kwargs)
-        except LLMRequestError:
-            if "output_config" not in kwargs:
-                raise
-            self._json_schema_mode = False
-            del kwargs["output_config"]
-            return self._create(kwargs)
+    def _sdk_call(self, kwargs: dict[str, Any]) -> Any:
+        return self._client.messages.create(**kwargs)
 
     def _generate(self, request: GenerationRequest) -> Completion:
         started = time.perf_counter()
@@ -170,9 +154,7 @@ class AnthropicLLM(LLMBase):
                     usage = getattr(event, "usage", None)
                     stats.completion_tokens = int(getattr(usage, "output_tokens", 0) or 0)
         except self._sdk.APIError as exc:
-            raise translate_stainless(
-                self._sdk, exc, provider=self.provider, model=self.model
-            ) from exc
+            raise self._translated(exc) from exc
         except Exception as exc:
             error = translate_transport(exc, provider=self.provider, model=self.model)
             if error is None:

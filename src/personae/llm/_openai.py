@@ -14,11 +14,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from personae._types import Sleep
-from personae.errors import LLMError, LLMRequestError, LLMUnavailableError
-from personae.llm._base import DEFAULT_TIMEOUT, GenerationRequest, LLMBase, StreamStats
+from personae.errors import LLMError, LLMUnavailableError
+from personae.llm._base import DEFAULT_TIMEOUT, GenerationRequest, StreamStats
 from personae.llm._protocol import Completion
 from personae.llm._retry import RetryPolicy
-from personae.llm._sdk import import_sdk, shared_client, translate_stainless, translate_transport
+from personae.llm._sdk import StainlessLLM, import_sdk, shared_client, translate_transport
 
 __all__ = ["OpenAILLM"]
 
@@ -30,7 +30,7 @@ def _schema_name(schema: dict[str, Any]) -> str:
     return re.sub(r"[^A-Za-z0-9_-]", "_", title)[:64] or "answer"
 
 
-class OpenAILLM(LLMBase):
+class OpenAILLM(StainlessLLM):
     """A chat model behind the OpenAI API or a compatible server.
 
     Parameters
@@ -55,6 +55,7 @@ class OpenAILLM(LLMBase):
     """
 
     provider = "openai"
+    schema_option = "response_format"
 
     def __init__(
         self,
@@ -107,25 +108,8 @@ class OpenAILLM(LLMBase):
             }
         return kwargs
 
-    def _create(self, kwargs: dict[str, Any]) -> Any:
-        try:
-            return self._client.chat.completions.create(**kwargs)
-        except self._sdk.APIError as exc:
-            raise translate_stainless(
-                self._sdk, exc, provider=self.provider, model=self.model
-            ) from exc
-
-    def _send(self, request: GenerationRequest, **extra: Any) -> Any:
-        """One call; a refused ``response_format`` is dropped once and the call repeated."""
-        kwargs = self._kwargs(request) | extra
-        try:
-            return self._create(kwargs)
-        except LLMRequestError:
-            if "response_format" not in kwargs:
-                raise
-            self._json_schema_mode = False
-            del kwargs["response_format"]
-            return self._create(kwargs)
+    def _sdk_call(self, kwargs: dict[str, Any]) -> Any:
+        return self._client.chat.completions.create(**kwargs)
 
     def _generate(self, request: GenerationRequest) -> Completion:
         started = time.perf_counter()
@@ -167,9 +151,7 @@ class OpenAILLM(LLMBase):
                     if text:
                         yield text
         except self._sdk.APIError as exc:
-            raise translate_stainless(
-                self._sdk, exc, provider=self.provider, model=self.model
-            ) from exc
+            raise self._translated(exc) from exc
         except Exception as exc:
             error = translate_transport(exc, provider=self.provider, model=self.model)
             if error is None:

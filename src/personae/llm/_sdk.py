@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import importlib
 import threading
+from abc import abstractmethod
 from collections.abc import Callable, Hashable
 from email.utils import parsedate_to_datetime
 from types import ModuleType
-from typing import Any
+from typing import Any, ClassVar
 
 from personae.errors import (
     LLMError,
@@ -21,8 +22,10 @@ from personae.errors import (
     LLMTransientError,
     LLMUnavailableError,
 )
+from personae.llm._base import GenerationRequest, LLMBase
 
 __all__ = [
+    "StainlessLLM",
     "import_sdk",
     "retry_after_seconds",
     "shared_client",
@@ -178,3 +181,44 @@ def translate_transport(exc: BaseException, *, provider: str, model: str) -> LLM
     return LLMTransientError(
         f"the connection to the {provider} API failed: {exc}", provider=provider, model=model
     )
+
+
+class StainlessLLM(LLMBase):
+    """The call path of the OpenAI and Anthropic adapters: both SDKs come from one
+    template, so sending, translating errors and falling back when a server refuses
+    structured output are the same; only the request's shape and the SDK call differ."""
+
+    schema_option: ClassVar[str]
+    """The keyword that asks for JSON-schema output (dropped when a server refuses it)."""
+    _sdk: ModuleType
+    _json_schema_mode: bool
+
+    @abstractmethod
+    def _kwargs(self, request: GenerationRequest) -> dict[str, Any]:
+        """The SDK call's keywords for one request."""
+
+    @abstractmethod
+    def _sdk_call(self, kwargs: dict[str, Any]) -> Any:
+        """The SDK call itself."""
+
+    def _translated(self, exc: Exception) -> LLMError:
+        """The SDK's exception as personae's error tree."""
+        return translate_stainless(self._sdk, exc, provider=self.provider, model=self.model)
+
+    def _create(self, kwargs: dict[str, Any]) -> Any:
+        try:
+            return self._sdk_call(kwargs)
+        except self._sdk.APIError as exc:
+            raise self._translated(exc) from exc
+
+    def _send(self, request: GenerationRequest, **extra: Any) -> Any:
+        """One call; a refused schema option is dropped once (for good) and the call repeated."""
+        kwargs = self._kwargs(request) | extra
+        try:
+            return self._create(kwargs)
+        except LLMRequestError:
+            if self.schema_option not in kwargs:
+                raise
+            self._json_schema_mode = False
+            del kwargs[self.schema_option]
+            return self._create(kwargs)
