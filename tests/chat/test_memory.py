@@ -279,6 +279,7 @@ def test_memories_about_a_named_other_person_rank_below_the_users_own(
     # Asking about someone else lifts the lowering: equal scores, ties by id.
     assert ranked("Where does my colleague live?")[0] == texts[0]
     assert ranked("Where is Tom based?")[0] == texts[0]
+    assert ranked("Tomorrow, which city am I in?")[0] == texts[1]  # "Tom" as a word only
 
 
 def test_relevance_still_dominates(

@@ -220,10 +220,15 @@ def third_party(text: str) -> str | None:
     return match.group(2) if match else None
 
 
+def _names(text: str, name: str) -> bool:
+    """Whether ``text`` has ``name`` as a word of its own (any case)."""
+    return re.search(rf"\b{re.escape(name)}\b", text, re.I) is not None
+
+
 def _mentions_others(message: str, party: str) -> bool:
     """Whether a message is about someone other than the user: it names ``party`` or any
     relation ("my sister", "a friend")."""
-    return party.lower() in message.lower() or bool(_RELATION_WORD.search(message))
+    return _names(message, party) or bool(_RELATION_WORD.search(message))
 
 
 def _speaks_of_itself(text: str, persona_name: str) -> bool:
@@ -231,7 +236,7 @@ def _speaks_of_itself(text: str, persona_name: str) -> bool:
     name = persona_name.strip()
     if not name or _USER_QUOTE.match(text.strip()) or not _FIRST_PERSON.search(text):
         return False
-    return re.search(rf"\b{re.escape(name)}\b", text, re.I) is not None
+    return _names(text, name)
 
 
 def asks_about_present(message: str) -> bool:
