@@ -228,6 +228,17 @@ class SpecIndex:
     def dimension(self) -> int:
         return self._dimension
 
+    def _checked_batch(
+        self, ids: Sequence[int], vectors: npt.ArrayLike, metadata: Sequence[Metadata]
+    ) -> tuple[list[int], npt.NDArray[np.float32], list[Row]]:
+        """What ``add`` receives, validated: ids, unit vectors of this index's dimension,
+        and one metadata row per id."""
+        checked = check_ids(ids)
+        matrix = check_vectors(vectors, dimension=self._dimension, embedder_name=self._name)
+        if matrix.shape[0] != len(checked):
+            raise InputError(f"{len(checked)} ids but {matrix.shape[0]} vectors")
+        return checked, matrix, check_metadata(metadata, len(checked))
+
 
 def _check_int(value: object, *, what: str, minimum: int = 1) -> int:
     if isinstance(value, bool) or not isinstance(value, int | np.integer):

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from personae.errors import InputError
 from personae.vectors._index import (
     Filter,
     Filters,
@@ -24,11 +23,8 @@ from personae.vectors._index import (
     SpecIndex,
     check_delete,
     check_filters,
-    check_ids,
     check_k,
-    check_metadata,
     check_query,
-    check_vectors,
 )
 
 __all__ = ["NumpyIndex"]
@@ -80,11 +76,7 @@ class NumpyIndex(SpecIndex):
         vectors: npt.ArrayLike,
         metadata: Sequence[Metadata],
     ) -> None:
-        checked_ids = check_ids(ids)
-        matrix = check_vectors(vectors, dimension=self._dimension, embedder_name=self._name)
-        if matrix.shape[0] != len(checked_ids):
-            raise InputError(f"{len(checked_ids)} ids but {matrix.shape[0]} vectors")
-        rows = check_metadata(metadata, len(checked_ids))
+        checked_ids, matrix, rows = self._checked_batch(ids, vectors, metadata)
         with self._lock:
             self._reserve(self._size + len(checked_ids))
             for vector_id, vector, row in zip(checked_ids, matrix, rows, strict=True):

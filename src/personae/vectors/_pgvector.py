@@ -45,12 +45,9 @@ from personae.vectors._index import (
     Row,
     check_delete,
     check_filters,
-    check_ids,
     check_k,
-    check_metadata,
     check_query,
     check_spec_matches,
-    check_vectors,
     cosine_score,
 )
 from personae.vectors._sql import (
@@ -248,11 +245,7 @@ class PgVectorIndex(EngineIndex):
             Ids repeat, counts differ, metadata lacks ``owner_id`` or has unusable values,
             or a vector is zero or not finite.
         """
-        checked = check_ids(ids)
-        matrix = check_vectors(vectors, dimension=self._dimension, embedder_name=self._name)
-        if matrix.shape[0] != len(checked):
-            raise InputError(f"{len(checked)} ids but {matrix.shape[0]} vectors")
-        rows = check_metadata(metadata, len(checked))
+        checked, matrix, rows = self._checked_batch(ids, vectors, metadata)
         if not checked:
             return
         self._ensure_once()
