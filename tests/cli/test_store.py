@@ -107,7 +107,8 @@ def test_strict_refuses_an_invalid_file_with_exit_2(
     file = _write(tmp_path / "bad.json", {**DEFINITIONS, "broken": {"role": 5}})
     lenient = runner.invoke(app, ["sync", "--dry-run", str(file)])
     assert lenient.exit_code == 0
-    assert 'skipped ["broken"].role' in lenient.output
+    assert '["broken"].role: field ignored' in lenient.output
+    assert "3 created" in lenient.output  # the persona itself is kept
     strict = runner.invoke(app, ["sync", "--strict", str(file)])
     assert strict.exit_code == USER_ERROR_EXIT_CODE
     assert 'bad.json: 1 invalid field(s); nothing was synced. First: ["broken"].role' in " ".join(

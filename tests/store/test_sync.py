@@ -181,12 +181,17 @@ BROKEN = {
 }
 
 
-def test_invalid_entries_are_reported_with_their_path_and_skipped(
+def test_invalid_entries_are_reported_with_their_path_and_bad_fields_left_out(
     session: Session, owner_ids: tuple[int, int]
 ) -> None:
     alice, _ = owner_ids
     report = _sync(session, alice, BROKEN)
-    assert report.created == ["good"]
+    # A bad name skips the entry; a bad or unknown field is left out and the rest synced.
+    assert report.created == ["good", "scored", "typo"]
+    messages = [issue.message for issue in report.invalid]
+    assert messages[0].startswith("persona not synced")
+    assert messages[1].startswith("field ignored, the rest of the persona synced")
+    assert messages[4].startswith("field ignored")
     assert [issue.path for issue in report.invalid] == [
         "personas[1].name",
         "personas[2].confidence_score",

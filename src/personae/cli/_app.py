@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperGroup, TyperOption
 
 from personae import __version__
 from personae.cli import _chat, _score, _store, _strategy, _style
@@ -21,6 +21,20 @@ __all__ = ["USER_ERROR_EXIT_CODE", "app"]
 
 USER_ERROR_EXIT_CODE = 2
 """Exit status of every :class:`PersonaeError`: input the user can fix, like a usage error."""
+
+
+_option_type_label = TyperOption.display_type_rich
+
+
+def _type_label_except_flags(self: TyperOption, ctx: Any) -> str | None:
+    """Typer's help shows a flag as ``--json <bool>``, as if it took a value: not here."""
+    if self.is_flag:
+        return None
+    label: str | None = _option_type_label(self, ctx)
+    return label
+
+
+TyperOption.display_type_rich = _type_label_except_flags  # type: ignore[method-assign]
 
 
 class _RootGroup(TyperGroup):

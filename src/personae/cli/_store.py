@@ -134,7 +134,7 @@ def _print_report(report: SyncReport) -> None:
     console = out()
     verb = "would be" if report.dry_run else "were"
     for issue in report.invalid:
-        line = Text.assemble(("skipped ", "yellow"), (f"{issue.path}: {issue.message}", "yellow"))
+        line = Text(f"{issue.path}: {issue.message}", style="yellow")
         console.print(line)
     for name in report.created:
         console.print(Text.assemble(("+ ", "green"), name, " (new)"))
@@ -156,7 +156,7 @@ def _print_report(report: SyncReport) -> None:
             + (" (dry run: nothing was written)." if report.dry_run else ".")
         )
     if report.invalid:
-        console.print(f"{len(report.invalid)} invalid field(s) skipped.", style="yellow")
+        console.print(f"{len(report.invalid)} invalid field(s): see above.", style="yellow")
 
 
 class _Layout(StrEnum):

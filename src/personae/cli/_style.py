@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.text import Text
 
 from personae.cli._console import out, progress
-from personae.cli._files import about, read_profile, read_text, write_text
+from personae.cli._files import about, read_profile, read_samples, read_text, write_text
 from personae.cli._render import (
     attribution_table,
     fingerprint_summary_table,
@@ -73,7 +73,7 @@ def profile_command(
     ],
 ) -> None:
     """Build the voice NAME from sample FILEs and write it as JSON."""
-    texts = [read_text(path) for path in files]
+    texts = read_samples(files)
     done = 0
     with progress("Profiling", total=len(texts)) as advance:
 

