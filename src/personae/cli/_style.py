@@ -21,7 +21,7 @@ from personae.cli._render import (
     voices_table,
 )
 from personae.errors import PersonaeError
-from personae.style import Fingerprint, StyleProfile, analyze, attribute
+from personae.style import Fingerprint, StyleProfile, analyze, attribute, verify
 
 __all__ = ["app"]
 
@@ -164,9 +164,34 @@ def attribute_command(
     ],
     as_json: Annotated[bool, _JSON] = False,
 ) -> None:
-    """Rank candidate voices by how likely each is to have written FILE."""
+    """Rank candidate voices by how likely each is to have written FILE.
+
+    With a single voice there is nothing to rank it against, so the open-set question
+    is answered instead: how likely the voice wrote FILE, judged against background
+    writers (``personae.style.verify``).
+    """
     candidates = [read_profile(path) for path in profiles]
     text = read_text(file)
+    if len(candidates) == 1:
+        with about(file):
+            result = verify(candidates[0], text)
+        note = (
+            "one candidate cannot be attributed among: this is the open-set answer "
+            "(the voice against background writers). Give more --profile voices to rank "
+            "them, or see `personae style match` for what deviates."
+        )
+        if as_json:
+            typer.echo(json.dumps({**result.model_dump(mode="json"), "note": note}, indent=2))
+            return
+        console = out()
+        console.print(
+            f"[bold]{escape(result.profile)}[/]: probability {result.probability:.0%} "
+            f"that this voice wrote [bold]{escape(str(file))}[/] "
+            f"({result.word_count} words; nearest other writers: "
+            f"{escape(', '.join(result.nearest_impostors))})."
+        )
+        console.print(note)
+        return
     with about(file):
         ranking = attribute(text, candidates)
     if as_json:

@@ -14,6 +14,7 @@ from personae.style._fingerprint import Fingerprint
 from personae.style._lexicon import FUNCTION_WORDS
 from personae.style._profile import MIN_WORDS_TO_JUDGE, Dimension, StyleProfile
 from personae.style._results import Attribution, Deviation, Match, Suggestion
+from personae.style._verification import VerificationResult, verify
 
 __all__ = [
     "FUNCTION_WORDS",
@@ -26,6 +27,8 @@ __all__ = [
     "Match",
     "StyleProfile",
     "Suggestion",
+    "VerificationResult",
     "analyze",
     "attribute",
+    "verify",
 ]

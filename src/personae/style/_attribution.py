@@ -1,9 +1,13 @@
 """attribute(): which of several voices wrote a text.
 
-English texts are judged by the beta-binomial function-word model (``_wordmodel.py``),
-the Mosteller–Wallace approach, with the candidates' rates shrunk toward their pooled
-rate. Texts without English function words fall back to the language-neutral
-dimensions under a Gaussian model. Scores are posterior shares under equal priors.
+Every voice in the panel is scored on every kind of evidence (function words,
+typed character 3-grams, Cosine Delta, the readable dimensions) and the scores are
+fused with weights that depend on the length of the text (``_fusion.py``). The
+scores returned are the calibrated shares: the softmax of the fused log-odds, fitted
+so that among answers given a share of 0.9, about nine in ten are right.
+
+Attribution needs rivals: with a single voice the share is 1 by construction and says
+nothing. :func:`verify` (``_verification.py``) answers the open-set question instead.
 """
 
 from __future__ import annotations
@@ -13,16 +17,11 @@ from collections.abc import Sequence
 
 from personae.errors import ProfileError, TextTooShortError
 from personae.style._analyze import analyze
-from personae.style._features import DIMENSIONS_BY_KEY, scalar_features
+from personae.style._evidence import TextEvidence, text_evidence
 from personae.style._fingerprint import Fingerprint
-from personae.style._profile import (
-    MIN_WORDS_TO_JUDGE,
-    StyleProfile,
-    expected_spread,
-    length_factor,
-)
+from personae.style._fusion import Panel
+from personae.style._profile import MIN_WORDS_TO_JUDGE, StyleProfile
 from personae.style._results import Attribution
-from personae.style._wordmodel import log_likelihoods
 
 __all__ = ["attribute", "attribute_fingerprint"]
 
@@ -43,46 +42,40 @@ def attribute(text: str, profiles: Sequence[StyleProfile]) -> list[Attribution]:
     TextTooShortError
         If the text has fewer than :data:`MIN_WORDS_TO_JUDGE` words.
     """
-    return attribute_fingerprint(analyze(text), profiles)
+    return attribute_fingerprint(analyze(text), profiles, evidence=text_evidence(text))
 
 
-def attribute_fingerprint(fp: Fingerprint, profiles: Sequence[StyleProfile]) -> list[Attribution]:
-    """:func:`attribute` for an already measured text."""
-    _check_profiles(profiles)
+def attribute_fingerprint(
+    fp: Fingerprint,
+    profiles: Sequence[StyleProfile] | Panel,
+    *,
+    evidence: TextEvidence | None = None,
+    weights: dict[str, tuple[float, float]] | None = None,
+) -> list[Attribution]:
+    """:func:`attribute` for an already measured text.
+
+    Without ``evidence`` (the text's :func:`~personae.style._evidence.text_evidence`)
+    only function words and the readable dimensions are compared. ``profiles`` may be a
+    prepared :class:`~personae.style._fusion.Panel` to score many texts against one set.
+    """
+    voices = profiles.profiles if isinstance(profiles, Panel) else list(profiles)
+    _check_profiles(voices)
     if fp.word_count < MIN_WORDS_TO_JUDGE:
         raise TextTooShortError(
             words=fp.word_count, needed=MIN_WORDS_TO_JUDGE, what="attribute it to a voice"
         )
-    fw = fp.function_words
-    if fw is not None and fw.total_words > 0 and all(p.function_words.texts for p in profiles):
-        lls = log_likelihoods(fw.counts, fw.total_words, [p.function_words for p in profiles])
-    else:
-        lls = [_gaussian_log_likelihood(fp, p) for p in profiles]
+    panel = profiles if isinstance(profiles, Panel) else Panel(voices)
+    lls = [float(v) for v in panel.log_odds(fp, evidence, weights=weights)]
     top = max(lls)
-    weights = [math.exp(ll - top) for ll in lls]
-    total = sum(weights)
-    ranked = sorted(
+    shares = [math.exp(ll - top) for ll in lls]
+    total = sum(shares)
+    return sorted(
         (
             Attribution(name=p.name, score=w / total, log_likelihood=ll)
-            for p, w, ll in zip(profiles, weights, lls, strict=True)
+            for p, w, ll in zip(voices, shares, lls, strict=True)
         ),
         key=lambda a: -a.log_likelihood,
     )
-    return ranked
-
-
-def _gaussian_log_likelihood(fp: Fingerprint, profile: StyleProfile) -> float:
-    """Log-likelihood of the text's dimensions, each normal around the voice's mean with
-    the spread :meth:`StyleProfile.match` expects for a text of this length."""
-    total = 0.0
-    factor = length_factor(profile, fp)
-    for key, value in scalar_features(fp).items():
-        stat = profile.dimensions.get(key)
-        if stat is None or stat.n == 0:
-            continue
-        spread = expected_spread(DIMENSIONS_BY_KEY[key], stat, fp, length_factor=factor)
-        total += -0.5 * ((value - stat.mean) / spread) ** 2 - math.log(spread)
-    return total
 
 
 def _check_profiles(profiles: Sequence[StyleProfile]) -> None:

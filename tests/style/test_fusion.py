@@ -1,0 +1,102 @@
+"""The fused, length-weighted attribution model."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from personae.style import StyleProfile, analyze, attribute
+from personae.style._evidence import text_evidence
+from personae.style._fusion import FEATURES, FUSION_WEIGHTS, Panel, feature_weights
+
+
+def _writer(seed: int, words: list[str], mark: str, n: int = 6) -> list[str]:
+    rng = random.Random(seed)
+    texts = []
+    for _ in range(n):
+        sentences = []
+        for _ in range(12):
+            body = " ".join(rng.choice(words) for _ in range(rng.randint(6, 12)))
+            sentences.append(body.capitalize() + mark)
+        texts.append(" ".join(sentences))
+    return texts
+
+
+_COMMON = [
+    "la",
+    "le",
+    "les",
+    "de",
+    "des",
+    "un",
+    "une",
+    "et",
+    "est",
+    "dans",
+    "pour",
+    "que",
+    "qui",
+    "sur",
+    "avec",
+    "pas",
+]
+_A = [*_COMMON, "donc", "ainsi", "certes", "maison", "jardin", "soleil", "toujours"]
+_B = [*_COMMON, "toutefois", "néanmoins", "château", "rivière", "orage", "jamais"]
+
+
+@pytest.fixture(scope="module")
+def french() -> list[StyleProfile]:
+    return [
+        StyleProfile.from_texts(_writer(1, _A, "; donc."), name="a"),
+        StyleProfile.from_texts(_writer(2, _B, " !"), name="b"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("seed", "words", "mark", "name"), [(3, _A, "; donc.", "a"), (4, _B, " !", "b")]
+)
+def test_text_that_is_not_english_goes_to_its_writer(
+    french: list[StyleProfile], seed: int, words: list[str], mark: str, name: str
+) -> None:
+    text = _writer(seed, words, mark, n=1)[0]
+    assert analyze(text).language != "en"
+    ranking = attribute(text, french)
+    assert ranking[0].name == name
+    assert sum(a.score for a in ranking) == pytest.approx(1.0)
+
+
+def test_character_evidence_is_used_for_text_that_is_not_english(
+    french: list[StyleProfile],
+) -> None:
+    text = _writer(5, _A, "; donc.", n=1)[0]
+    features = Panel(french).features(analyze(text), text_evidence(text))
+    assert features[:, FEATURES.index("function_words")].tolist() == [0.0, 0.0]
+    for family in ("char_grams", "char_angle", "cosine_delta"):
+        column = features[:, FEATURES.index(family)]
+        assert column[0] > column[1], family
+
+
+def test_features_are_centred_over_the_panel(french: list[StyleProfile]) -> None:
+    text = _writer(6, _B, " !", n=1)[0]
+    features = Panel(french).features(analyze(text), text_evidence(text))
+    assert np.allclose(features.sum(axis=0), 0.0)
+
+
+def test_weights_depend_on_length_within_the_fitted_range() -> None:
+    assert set(FUSION_WEIGHTS) == set(FEATURES)
+    short, long = feature_weights(50), feature_weights(2000)
+    slopes = np.array([FUSION_WEIGHTS[f][1] for f in FEATURES])
+    assert np.allclose(long - short, slopes * np.log(2000 / 50))
+    assert np.allclose(feature_weights(5), feature_weights(25))
+
+
+def test_profiles_without_evidence_still_attribute() -> None:
+    texts = _writer(7, _A, "."), _writer(8, _B, " !")
+    profiles = [
+        StyleProfile.from_fingerprints([analyze(t) for t in ts], name=str(i))
+        for i, ts in enumerate(texts)
+    ]
+    ranking = attribute(_writer(9, _B, " !", n=1)[0], profiles)
+    assert ranking[0].name == "1"

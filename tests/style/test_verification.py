@@ -1,0 +1,71 @@
+"""verify(): the open-set question, and `personae style attribute` with one voice."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from personae.cli._app import app
+from personae.errors import TextTooShortError
+from personae.samples import sample_writers
+from personae.style import StyleProfile, VerificationResult, verify
+from personae.style._verification import background_profiles
+
+WRITERS = sample_writers()
+
+
+@pytest.fixture(scope="module")
+def profiles() -> dict[str, StyleProfile]:
+    return {w.key: StyleProfile.from_texts(w.training, name=w.key) for w in WRITERS}
+
+
+def test_background_writers_are_bundled_and_varied() -> None:
+    background = background_profiles()
+    writers = [p for ps in background.values() for p in ps]
+    assert len(background) >= 10
+    assert len(writers) >= 40
+    assert all(p.char_grams.total > 0 for p in writers)
+    assert any(p.english_samples == 0 for p in writers)  # not only English
+
+
+@pytest.mark.parametrize("writer", WRITERS, ids=lambda w: w.key)
+def test_own_text_is_more_likely_than_anothers(writer, profiles: dict[str, StyleProfile]) -> None:
+    own = verify(profiles[writer.key], writer.held_out)
+    others = [verify(profiles[writer.key], w.held_out) for w in WRITERS if w is not writer]
+    assert isinstance(own, VerificationResult)
+    assert 0.0 <= own.probability <= 1.0
+    assert all(own.margin > o.margin for o in others)
+    assert all(own.probability >= o.probability for o in others)
+    assert len(own.nearest_impostors) == 3
+
+
+def test_given_impostors_replace_the_background(profiles: dict[str, StyleProfile]) -> None:
+    rivals = [p for k, p in profiles.items() if k != "cook"]
+    result = verify(profiles["cook"], WRITERS[2].held_out, impostors=rivals)
+    assert set(result.nearest_impostors) <= {p.name for p in rivals}
+
+
+def test_too_short_text_is_refused(profiles: dict[str, StyleProfile]) -> None:
+    with pytest.raises(TextTooShortError):
+        verify(profiles["cook"], "Too short.")
+
+
+def test_cli_attribute_with_one_voice_answers_the_open_set_question(tmp_path) -> None:
+    writer = WRITERS[0]
+    profile = StyleProfile.from_texts(writer.training, name=writer.key)
+    (tmp_path / "p.json").write_text(profile.to_json(), encoding="utf-8")
+    (tmp_path / "t.txt").write_text(writer.held_out, encoding="utf-8")
+    runner = CliRunner(env={"COLUMNS": "160", "NO_COLOR": "1", "TERM": "dumb"})
+    args = ["style", "attribute", "-p", str(tmp_path / "p.json"), str(tmp_path / "t.txt")]
+    table = runner.invoke(app, args)
+    assert table.exit_code == 0, table.output
+    assert "Who wrote" not in table.stdout  # no ranking of one
+    assert "cannot be attributed among" in table.stdout
+    assert "personae style match" in table.stdout
+    as_json = runner.invoke(app, [*args[:2], "--json", *args[2:]])
+    data = json.loads(as_json.stdout)
+    assert data["profile"] == writer.key
+    assert 0.0 <= data["probability"] <= 1.0
+    assert "cannot be attributed among" in data["note"]
