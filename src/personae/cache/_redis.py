@@ -415,8 +415,7 @@ class RedisCache(Cache):
         while not self._stop.is_set():
             pubsub = None
             try:
-                # redis-py leaves pubsub() unannotated.
-                pubsub = self._link.client.pubsub(ignore_subscribe_messages=True)  # type: ignore[no-untyped-call]
+                pubsub = self._link.client.pubsub(ignore_subscribe_messages=True)
                 pubsub.subscribe(self.channel)
                 # Messages sent while we were not subscribed are lost: start afresh.
                 self._local.clear()

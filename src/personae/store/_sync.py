@@ -164,6 +164,37 @@ def _raw_entries(data: Any) -> list[tuple[str, Any]]:
     return pairs
 
 
+def _validate_entry(path: str, raw: dict[str, Any]) -> tuple[PersonaFields | None, list[SyncIssue]]:
+    """The entry's valid fields, and what was wrong with it.
+
+    A field that fails validation is left out and the rest of the persona is synced;
+    only an entry whose name is invalid, or that is still invalid without its bad
+    fields, is skipped whole. Each issue says which of the two happened.
+    """
+    try:
+        return PersonaFields.model_validate(raw), []
+    except ValidationError as exc:
+        errors = exc.errors()
+    bad = {error["loc"][0] for error in errors if error["loc"]}
+    if bad and "name" not in bad:
+        try:
+            fields = PersonaFields.model_validate({k: v for k, v in raw.items() if k not in bad})
+        except ValidationError:
+            pass
+        else:
+            return fields, [
+                SyncIssue(
+                    path=_where(path, error["loc"]),
+                    message=f"field ignored, the rest of the persona synced: {error['msg']}",
+                )
+                for error in errors
+            ]
+    return None, [
+        SyncIssue(path=_where(path, error["loc"]), message=f"persona not synced: {error['msg']}")
+        for error in errors
+    ]
+
+
 def _validate(data: Any) -> tuple[list[_Entry], list[SyncIssue], set[str]]:
     """Valid entries, issues with paths, and every name the file mentions."""
     entries: list[_Entry] = []
@@ -176,13 +207,9 @@ def _validate(data: Any) -> tuple[list[_Entry], list[SyncIssue], set[str]]:
             continue
         if isinstance(raw.get("name"), str):
             mentioned.add(raw["name"])
-        try:
-            fields = PersonaFields.model_validate(raw)
-        except ValidationError as exc:
-            issues.extend(
-                SyncIssue(path=_where(path, error["loc"]), message=error["msg"])
-                for error in exc.errors()
-            )
+        fields, found = _validate_entry(path, raw)
+        issues.extend(found)
+        if fields is None:
             continue
         if fields.name in seen:
             issues.append(
