@@ -17,11 +17,11 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from personae.api import create_app
-from personae.auth import create_access_token, hash_password
+from personae.auth import hash_password
 from personae.config import Settings
 from personae.samples import SampleWriter, sample_writers
 from personae.store import Database, UserCreate, crud, session_scope
-from tests.api.helpers import PASSWORD, User, make_settings
+from tests.api.helpers import PASSWORD, User, make_settings, signed_in_token
 from tests.redis_support import redis_namespace, redis_url, throwaway_redis
 
 __all__ = ["redis_namespace", "redis_url", "throwaway_redis"]
@@ -65,7 +65,7 @@ def make_user(db: Database, settings: Settings, password_hash: str) -> Callable[
                 data=UserCreate(email=address, password_hash=password_hash, role=role),  # type: ignore[arg-type]
             )
             user_id = row.id
-        token = create_access_token(user_id, role, settings=settings)  # type: ignore[arg-type]
+        token = signed_in_token(db, user_id, role, settings=settings)
         return User(id=user_id, email=address, role=role, token=token)
 
     return make

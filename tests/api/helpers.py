@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
 
+from personae.auth import create_access_token, new_token_id
 from personae.config import Settings
+from personae.store import Database, crud, session_scope
 
-__all__ = ["PASSWORD", "SECRET", "User", "create_persona", "error_of", "make_settings"]
+__all__ = [
+    "PASSWORD",
+    "SECRET",
+    "User",
+    "create_persona",
+    "error_of",
+    "make_settings",
+    "open_sign_in",
+    "signed_in_token",
+]
 
 PASSWORD = "correct horse battery staple"
 SECRET = "api-test-secret-that-is-long-enough-for-hs256-0123456789"
@@ -62,3 +74,25 @@ def error_of(response: Any) -> dict[str, Any]:
     assert set(body["error"]) == {"code", "message", "details"}, body
     error: dict[str, Any] = body["error"]
     return error
+
+
+def open_sign_in(db: Database, user_id: int) -> tuple[str, str]:
+    """Start a sign-in for ``user_id`` straight in the store: ``(session id, refresh jti)``."""
+    session_id, refresh_jti = new_token_id(), new_token_id()
+    with session_scope(db) as session:
+        crud.create_auth_session(
+            session=session,
+            user_id=user_id,
+            session_id=session_id,
+            refresh_jti=refresh_jti,
+            expires_at=datetime.now(UTC) + timedelta(days=1),
+        )
+    return session_id, refresh_jti
+
+
+def signed_in_token(
+    db: Database, user_id: int, role: str = "user", *, settings: Settings, **kwargs: Any
+) -> str:
+    """An access token of a fresh sign-in of ``user_id`` (as a login would answer)."""
+    session_id, _ = open_sign_in(db, user_id)
+    return create_access_token(user_id, role, session_id=session_id, settings=settings, **kwargs)  # type: ignore[arg-type]

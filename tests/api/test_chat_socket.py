@@ -18,10 +18,9 @@ import uvicorn
 from fastapi.testclient import TestClient
 from websockets.sync.client import ClientConnection, connect
 
-from personae.auth import create_access_token
 from personae.config import Settings
 from personae.store import Database, PersonaCreate, UserCreate, crud, session_scope
-from tests.api.helpers import make_settings
+from tests.api.helpers import make_settings, signed_in_token
 from tests.api.routes.test_chat import chat_app
 from tests.redis_support import free_port
 
@@ -33,7 +32,7 @@ def _user_and_persona(db: Database, settings: Settings, email: str) -> tuple[str
             session=session, owner_id=user.id, data=PersonaCreate(name="ada")
         )
         ids = user.id, persona.id
-    return create_access_token(ids[0], "user", settings=settings), ids[1]
+    return signed_in_token(db, ids[0], settings=settings), ids[1]
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from personae.store import Base, Database, head_revision, upgrade
 TABLES = {
     "users",
     "api_keys",
+    "auth_sessions",
     "personas",
     "persona_versions",
     "persona_labels",

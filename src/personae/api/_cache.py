@@ -25,6 +25,7 @@ from personae.cache import Cache
 from personae.store import PersonaPublic, crud, session_scope
 
 __all__ = [
+    "SESSION_TTL_SECONDS",
     "AfterCommit",
     "owner_prefix",
     "persona_key",
@@ -33,6 +34,10 @@ __all__ = [
     "read_persona_json",
     "read_persona_json_async",
     "read_platform_json",
+    "session_key",
+    "session_live",
+    "session_live_async",
+    "sessions_prefix",
 ]
 
 
@@ -54,6 +59,48 @@ def persona_key(owner_id: int, persona_id: int) -> str:
 def platform_key(owner_id: int, persona_id: int, platform: str) -> str:
     """One platform adaptation of the persona."""
     return f"{persona_prefix(owner_id, persona_id)}platform:{platform}"
+
+
+SESSION_TTL_SECONDS = 5.0
+"""How long a sign-in's state is cached. Revocations through the API invalidate it at
+once; this bounds how long one made outside the API (``personae users delete`` against a
+server with an in-process cache) takes to reach the server."""
+
+
+def sessions_prefix(user_id: int) -> str:
+    """Every cached sign-in state of one user."""
+    return f"session:{user_id}:"
+
+
+def session_key(user_id: int, session_id: str) -> str:
+    """Whether one sign-in (``auth_sessions`` row) is live: ``b"1"`` or ``b"0"``."""
+    return f"{sessions_prefix(user_id)}{session_id}"
+
+
+def session_live(state: AppState, *, user_id: int, session_id: str) -> bool:
+    """Whether tokens of this sign-in are still honoured, through the cache.
+
+    Logout, refresh-token reuse and account deletion invalidate the entry after their
+    commit (:meth:`AfterCommit.sessions_changed`), so the cache's guarantee carries over:
+    once the revoking request has answered, no worker honours the session's tokens.
+    """
+
+    def load() -> bytes:
+        with session_scope(state.database) as session:
+            live = crud.auth_session_live(session=session, session_id=session_id, user_id=user_id)
+            return b"1" if live else b"0"
+
+    key = session_key(user_id, session_id)
+    return state.cache.get_or_load(key, load, ttl=SESSION_TTL_SECONDS) == b"1"
+
+
+async def session_live_async(state: AppState, *, user_id: int, session_id: str) -> bool:
+    """:func:`session_live` for a coroutine: an in-process hit is answered on the loop."""
+    if state.cache.in_process:
+        cached = state.cache.get(session_key(user_id, session_id))
+        if cached is not None:
+            return cached == b"1"
+    return await run_in_threadpool(session_live, state, user_id=user_id, session_id=session_id)
 
 
 def read_persona_json(state: AppState, *, owner_id: int, persona_id: int) -> bytes:
@@ -129,6 +176,10 @@ class AfterCommit:
     def owner_changed(self, owner_id: int) -> None:
         """Drop everything cached for this owner after the commit."""
         self._prefixes.append(owner_prefix(owner_id))
+
+    def sessions_changed(self, user_id: int) -> None:
+        """Re-read the user's sign-ins after the commit (logout, reuse, deletion)."""
+        self._prefixes.append(sessions_prefix(user_id))
 
     def call(self, function: Callable[[], object]) -> None:
         """Run ``function`` after the commit too (clean-up outside the transaction, such

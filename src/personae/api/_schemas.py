@@ -40,6 +40,7 @@ __all__ = [
     "LabelPublic",
     "LabelRequest",
     "LoginRequest",
+    "LogoutResult",
     "MatchRequest",
     "MetricStats",
     "Page",
@@ -122,6 +123,12 @@ class TokenResponse(BaseModel):
     refresh_token: str
     token_type: Literal["bearer"] = "bearer"
     expires_in: int = Field(description="Seconds the access token is valid.")
+
+
+class LogoutResult(BaseModel):
+    """What a sign-out did."""
+
+    revoked: bool = Field(description="The sign-in was live and is now ended.")
 
 
 class RegisterResult(BaseModel):

@@ -37,7 +37,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from personae._types import Role
-from personae.api._cache import AfterCommit
+from personae.api._cache import AfterCommit, session_live_async
 from personae.api._schemas import PLATFORM_PATTERN
 from personae.api._state import AppState
 from personae.auth import (
@@ -79,7 +79,10 @@ __all__ = [
     "get_current_user",
     "get_session",
     "get_state",
+    "identify",
+    "limit_account_sign_in",
     "limit_sign_in",
+    "spend_rate_budget",
 ]
 
 # Dependencies that only look something up are ``async``: FastAPI runs them on the event
@@ -143,6 +146,8 @@ class Caller:
     role: Role
     api_key_id: int | None = None
     api_key_prefix: str | None = None
+    session_id: str | None = None
+    """The sign-in of an access token (``sid``); ``None`` for API keys."""
 
     @property
     def is_admin(self) -> bool:
@@ -190,18 +195,24 @@ def _from_api_key(session: Session, key: str) -> Caller:
     raise InvalidCredentialsError("the API key is unknown or has been revoked")
 
 
-def _from_access_token(state: AppState, token: str) -> Caller:
-    """The caller an access token names, without a database read.
+async def _from_access_token(state: AppState, token: str) -> Caller:
+    """The caller an access token names, if its sign-in is still live.
 
-    The token is signed and lives ``access_token_minutes``; a deleted or demoted user's
-    token keeps its claims until then (their rows are gone, and owner-scoped queries find
-    nothing). Refresh re-reads the user, and :data:`AdminDep` confirms the role. A token
-    verified once is remembered until it expires (:class:`~personae.auth.VerifiedTokens`).
+    The signature is checked once per token (:class:`~personae.auth.VerifiedTokens`
+    remembers it until ``exp``); the token's session (``sid``) is checked on every use
+    through the cache (:func:`~personae.api._cache.session_live_async`: an in-process
+    hit, or one Redis round trip), so logout, refresh-token reuse and account deletion
+    end a token at once, and a token can never act for a later account that happens to
+    get the same user id. :data:`AdminDep` still confirms the role against the store.
     """
     claims = state.verified_tokens.access_claims(token, settings=state.settings)
     if claims.user_id > MAX_INT or claims.role is None:
         raise InvalidTokenError("the token's claims are not a user of this service")
-    return Caller(id=claims.user_id, role=claims.role)
+    if claims.session_id is None or not await session_live_async(
+        state, user_id=claims.user_id, session_id=claims.session_id
+    ):
+        raise InvalidTokenError("the token's sign-in has ended; sign in again")
+    return Caller(id=claims.user_id, role=claims.role, session_id=claims.session_id)
 
 
 def bearer_token(authorization: str | None) -> str | None:
@@ -233,12 +244,38 @@ async def authenticate(state: AppState, token: str | None) -> Caller:
     RateLimitedError
         The caller used up ``rate_limit_per_minute`` (429 with ``Retry-After``).
     """
+    caller = await identify(state, token)
+    await spend_rate_budget(state, caller)
+    return caller
+
+
+async def identify(state: AppState, token: str | None) -> Caller:
+    """Who ``token`` (an access token or an API key) is, without spending rate budget.
+
+    Open WebSockets call it again now and then, so a revoked key or an ended sign-in
+    closes them.
+
+    Raises
+    ------
+    AuthError
+        No credentials, or an expired, forged or revoked token or key (401).
+    """
     if not token:
         raise AuthError("sign in first: send 'Authorization: Bearer <access token or API key>'")
     if is_api_key(token):
-        caller = await run_in_threadpool(_caller_from_api_key, state, token)
-    else:
-        caller = _from_access_token(state, token)
+        return await run_in_threadpool(_caller_from_api_key, state, token)
+    return await _from_access_token(state, token)
+
+
+async def spend_rate_budget(state: AppState, caller: Caller) -> None:
+    """Spend one unit of the caller's budget (``rate_limit_per_minute``): every way in
+    (a REST request, a WebSocket chat turn, an SSE stream) goes through here.
+
+    Raises
+    ------
+    RateLimitedError
+        The caller used up ``rate_limit_per_minute`` (429 with ``Retry-After``).
+    """
     limiter = state.limiter
     spend = partial(
         limiter.hit,
@@ -248,7 +285,6 @@ async def authenticate(state: AppState, token: str | None) -> Caller:
     )
     result = spend() if limiter.in_process else await run_in_threadpool(spend)
     result.raise_for_limit()
-    return caller
 
 
 async def get_current_user(
@@ -313,6 +349,24 @@ async def _password_user(caller: LiveUserDep) -> Caller:
 PasswordUserDep = Annotated[Caller, Depends(_password_user)]
 """A caller signed in with a password (access token), not a machine with an API key: a
 leaked key must not be able to mint more keys or erase the account."""
+
+
+def limit_account_sign_in(state: AppState, email: str) -> None:
+    """Count a sign-in attempt against the account it names (its e-mail, lower-cased).
+
+    The per-address budget of :func:`limit_sign_in` alone lets an attacker with many
+    addresses guess one account's password; this budget is per account, whoever asks.
+
+    Raises
+    ------
+    RateLimitedError
+        The account used up ``auth_rate_limit_per_minute`` (429 with ``Retry-After``).
+    """
+    state.limiter.hit(
+        f"signin-account:{email.strip().lower()}",
+        limit=state.settings.auth_rate_limit_per_minute,
+        window_seconds=_RATE_WINDOW_SECONDS,
+    ).raise_for_limit()
 
 
 def limit_sign_in(request: Request, state: StateDep) -> None:

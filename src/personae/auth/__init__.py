@@ -54,6 +54,7 @@ from personae.auth._tokens import (
     create_refresh_token,
     decode_token,
     issue_tokens,
+    new_token_id,
 )
 
 __all__ = [
@@ -83,6 +84,7 @@ __all__ = [
     "hash_password",
     "is_api_key",
     "issue_tokens",
+    "new_token_id",
     "password_needs_rehash",
     "require_role",
     "verify_api_key",

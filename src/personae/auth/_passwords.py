@@ -14,6 +14,7 @@ from functools import cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from personae.auth._common_passwords import COMMON_PASSWORDS
 from personae.errors import WeakPasswordError
 
 __all__ = [
@@ -37,8 +38,9 @@ _hasher = PasswordHasher()
 def check_password_policy(password: str) -> str:
     """Refuse a password the policy does not allow; return it unchanged otherwise.
 
-    Only length and blankness are checked, after NIST SP 800-63B: composition rules
-    ("one digit, one symbol") push people to predictable patterns without adding strength.
+    Length, blankness and a list of commonly used passwords are checked, after NIST SP
+    800-63B: composition rules ("one digit, one symbol") push people to predictable
+    patterns without adding strength.
 
     Parameters
     ----------
@@ -55,7 +57,8 @@ def check_password_policy(password: str) -> str:
     WeakPasswordError
         Empty or whitespace only (``reason="blank"``), shorter than
         :data:`MIN_PASSWORD_CHARS` (``"too_short"``) or longer than
-        :data:`MAX_PASSWORD_CHARS` (``"too_long"``).
+        :data:`MAX_PASSWORD_CHARS` (``"too_long"``), or a commonly used password
+        (``"common"``).
     """
     if not password or not password.strip():
         raise WeakPasswordError("the password is empty or only spaces", reason="blank")
@@ -69,6 +72,11 @@ def check_password_policy(password: str) -> str:
             f"the password has {len(password)} characters; the most allowed is "
             f"{MAX_PASSWORD_CHARS}",
             reason="too_long",
+        )
+    if password.lower() in COMMON_PASSWORDS:
+        raise WeakPasswordError(
+            "the password is one of the most commonly used; choose another",
+            reason="common",
         )
     return password
 

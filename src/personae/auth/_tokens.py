@@ -37,6 +37,7 @@ __all__ = [
     "create_refresh_token",
     "decode_token",
     "issue_tokens",
+    "new_token_id",
 ]
 
 ALGORITHM = "HS256"
@@ -58,6 +59,11 @@ class TokenClaims:
     """Unique id of this token, for deny-lists and refresh-token rotation."""
     issued_at: datetime
     expires_at: datetime
+    session_id: str | None = None
+    """The ``sid`` claim: the sign-in (``auth_sessions`` row) the token belongs to. The
+    API honours a token only while its session is live, so logout, refresh-token reuse
+    and account deletion end it; ``None`` for tokens minted without a session, which the
+    API refuses."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +81,7 @@ def create_access_token(
     user_id: int,
     role: Role,
     *,
+    session_id: str | None = None,
     settings: Settings | None = None,
     now: datetime | None = None,
 ) -> str:
@@ -86,6 +93,8 @@ def create_access_token(
         The user's id in the store.
     role
         ``"user"`` or ``"admin"``.
+    session_id
+        The sign-in the token belongs to (``sid``); the API refuses tokens without one.
     settings
         Secret and lifetime; :func:`~personae.config.get_settings` by default.
     now
@@ -106,35 +115,54 @@ def create_access_token(
         raise ValueError(f"unknown role {role!r}; expected one of {get_args(Role)}")
     settings = settings if settings is not None else get_settings()
     lifetime = timedelta(minutes=settings.access_token_minutes)
-    return _encode(user_id, "access", lifetime, settings, now, role=role)
+    return _encode(user_id, "access", lifetime, settings, now, role=role, session_id=session_id)
 
 
 def create_refresh_token(
     user_id: int,
     *,
+    session_id: str | None = None,
+    jti: str | None = None,
     settings: Settings | None = None,
     now: datetime | None = None,
 ) -> str:
-    """A signed refresh token for ``user_id``; see :func:`create_access_token`."""
+    """A signed refresh token for ``user_id``; see :func:`create_access_token`.
+
+    ``jti`` names this refresh token (the store keeps the one current per session, so
+    rotation can tell a reused one); random when ``None``.
+    """
     settings = settings if settings is not None else get_settings()
     lifetime = timedelta(days=settings.refresh_token_days)
-    return _encode(user_id, "refresh", lifetime, settings, now, role=None)
+    return _encode(
+        user_id, "refresh", lifetime, settings, now, role=None, session_id=session_id, jti=jti
+    )
 
 
 def issue_tokens(
     user_id: int,
     role: Role,
     *,
+    session_id: str | None = None,
+    refresh_jti: str | None = None,
     settings: Settings | None = None,
     now: datetime | None = None,
 ) -> TokenPair:
     """A fresh access and refresh token, as a login or refresh answers them."""
     settings = settings if settings is not None else get_settings()
     return TokenPair(
-        access_token=create_access_token(user_id, role, settings=settings, now=now),
-        refresh_token=create_refresh_token(user_id, settings=settings, now=now),
+        access_token=create_access_token(
+            user_id, role, session_id=session_id, settings=settings, now=now
+        ),
+        refresh_token=create_refresh_token(
+            user_id, session_id=session_id, jti=refresh_jti, settings=settings, now=now
+        ),
         expires_in=settings.access_token_minutes * 60,
     )
+
+
+def new_token_id() -> str:
+    """A random, never reissued id for a token (``jti``) or a sign-in session (``sid``)."""
+    return secrets.token_urlsafe(24)
 
 
 def decode_token(
@@ -197,6 +225,8 @@ def _encode(
     now: datetime | None,
     *,
     role: Role | None,
+    session_id: str | None = None,
+    jti: str | None = None,
 ) -> str:
     if isinstance(user_id, bool) or not isinstance(user_id, int) or user_id < 1:
         raise ValueError(f"a user id is a positive integer; got {user_id!r}")
@@ -206,10 +236,12 @@ def _encode(
         "type": token_type,
         "iat": int(issued.timestamp()),
         "exp": int((issued + lifetime).timestamp()),
-        "jti": secrets.token_urlsafe(16),
+        "jti": jti if jti is not None else new_token_id(),
     }
     if role is not None:
         payload["role"] = role
+    if session_id is not None:
+        payload["sid"] = session_id
     return jwt.encode(payload, settings.secret_key.get_secret_value(), algorithm=ALGORITHM)
 
 
@@ -229,6 +261,9 @@ def _claims(payload: dict[str, Any], expected_type: TokenType) -> TokenClaims:
     jti = payload.get("jti")
     if not isinstance(jti, str) or not jti:
         raise InvalidTokenError("the token has no id")
+    session_id = payload.get("sid")
+    if session_id is not None and (not isinstance(session_id, str) or not session_id):
+        raise InvalidTokenError("the token's session id is not a string")
     issued_at, expires_at = payload.get("iat"), payload.get("exp")
     if not isinstance(issued_at, int | float) or not isinstance(expires_at, int | float):
         raise InvalidTokenError("the token's times are not numbers")
@@ -239,6 +274,7 @@ def _claims(payload: dict[str, Any], expected_type: TokenType) -> TokenClaims:
         jti=jti,
         issued_at=datetime.fromtimestamp(issued_at, UTC),
         expires_at=datetime.fromtimestamp(expires_at, UTC),
+        session_id=session_id,
     )
 
 

@@ -44,6 +44,7 @@ from typing import Any, Literal
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from personae._bounded import DocumentTooComplexError, load_json
 from personae.errors import CardError
 from personae.store import crud
 from personae.store._models import Persona
@@ -126,7 +127,9 @@ def read_card(source: bytes | str | dict[str, Any]) -> dict[str, Any]:
 
 def _parse_json(text: str, *, what: str) -> Any:
     try:
-        return json.loads(text)
+        return load_json(text)
+    except DocumentTooComplexError as exc:
+        raise CardError(f"{what} is too complex: {exc}") from exc
     except json.JSONDecodeError as exc:
         raise CardError(
             f"{what} is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"

@@ -37,6 +37,7 @@ __all__ = [
     "ApiKey",
     "AudienceCluster",
     "AuditLog",
+    "AuthSession",
     "Base",
     "ChatMessage",
     "ChatSession",
@@ -154,6 +155,28 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(512))
     role: Mapped[str] = mapped_column(String(20), default="user")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class AuthSession(Base):
+    """One sign-in: the family of tokens a login started, until logout or reuse.
+
+    Access and refresh tokens name their session (``sid``), and a token is honoured only
+    while its session row exists, belongs to the token's user and is not revoked. The id
+    is random and never reissued, so a token cannot outlive its account even where the
+    database reuses a deleted user's id (SQLite without ``AUTOINCREMENT``): the rows go
+    with the account (``ON DELETE CASCADE``). ``refresh_jti`` is the only refresh token of
+    the family that may still be used; presenting an older one is reuse, which revokes
+    the family.
+    """
+
+    __tablename__ = "auth_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    refresh_jti: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
 
 
 class ApiKey(Base):

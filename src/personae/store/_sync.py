@@ -27,6 +27,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from personae._bounded import DocumentTooComplexError, load_json, load_yaml
 from personae.errors import InvalidDefinitionError, SyncError
 from personae.store import crud
 from personae.store._models import PERSONA_FIELDS, Persona
@@ -68,14 +69,18 @@ def load_definitions(text: str, *, fmt: Format | None = None) -> Any:
     """
     if fmt in (None, "json"):
         try:
-            return json.loads(text)
+            return load_json(text)
+        except DocumentTooComplexError as exc:
+            raise SyncError(str(exc)) from exc
         except json.JSONDecodeError as exc:
             if fmt == "json":
                 raise SyncError(
                     f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
                 ) from exc
     try:
-        return yaml.safe_load(text)
+        return load_yaml(text)
+    except DocumentTooComplexError as exc:
+        raise SyncError(str(exc)) from exc
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         at = f" (line {where.line + 1}, column {where.column + 1})" if where is not None else ""

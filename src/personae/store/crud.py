@@ -58,6 +58,7 @@ from personae.store._models import (
     ApiKey,
     AudienceCluster,
     AuditLog,
+    AuthSession,
     ChatMessage,
     ChatSession,
     CoreTrait,
@@ -104,6 +105,7 @@ __all__ = [
     "add_learning_episode",
     "add_memory",
     "add_validation_result",
+    "auth_session_live",
     "clear_llm_responses",
     "complete_learning_episode",
     "count_audience_clusters",
@@ -113,6 +115,7 @@ __all__ = [
     "count_memories",
     "count_personas",
     "create_api_key",
+    "create_auth_session",
     "create_chat_session",
     "create_job",
     "create_persona",
@@ -174,7 +177,9 @@ __all__ = [
     "record_strategy_transition",
     "replace_audience_clusters",
     "revoke_api_key",
+    "revoke_auth_session",
     "rollback",
+    "rotate_auth_session",
     "save_policy_state",
     "save_trait",
     "set_chat_personas",
@@ -227,6 +232,10 @@ def _normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+# Neither the address nor "already exists": the answer must not confirm an account.
+_EMAIL_REFUSED = "this e-mail address cannot be registered; sign in, or use another address"
+
+
 def create_user(*, session: Session, data: UserCreate) -> User:
     """Add a user. The e-mail is stored lower-cased; the hash is stored as given.
 
@@ -237,13 +246,13 @@ def create_user(*, session: Session, data: UserCreate) -> User:
     """
     email = _normalise_email(data.email)
     if get_user_by_email(session=session, email=email) is not None:
-        raise DuplicateEmailError(f"a user with e-mail {email} already exists", email=email)
+        raise DuplicateEmailError(_EMAIL_REFUSED)
     user = User(email=email, password_hash=data.password_hash, role=data.role)
     session.add(user)
     try:
         session.flush()
     except IntegrityError as exc:  # lost a race with another transaction
-        raise DuplicateEmailError(f"a user with e-mail {email} already exists") from exc
+        raise DuplicateEmailError(_EMAIL_REFUSED) from exc
     _audit(session, actor_id=user.id, action="create", entity="user", entity_id=user.id)
     session.flush()
     return user
@@ -383,6 +392,84 @@ def revoke_api_key(*, session: Session, owner_id: int, key_id: int) -> ApiKey:
 def touch_api_key(*, session: Session, key_id: int) -> None:
     """Record that a key was just used (not audited: it is a read, not a change)."""
     session.execute(update(ApiKey).where(ApiKey.id == key_id).values(last_used_at=utcnow()))
+
+
+# -- auth sessions --------------------------------------------------------------------
+
+
+def create_auth_session(
+    *, session: Session, user_id: int, session_id: str, refresh_jti: str, expires_at: datetime
+) -> AuthSession:
+    """Start a sign-in: the family its tokens name (see :class:`AuthSession`).
+
+    Raises
+    ------
+    UserNotFoundError
+        No such user.
+    """
+    get_user(session=session, user_id=user_id)
+    row = AuthSession(
+        id=session_id, user_id=user_id, refresh_jti=refresh_jti, expires_at=expires_at
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def auth_session_live(*, session: Session, session_id: str, user_id: int) -> bool:
+    """Whether tokens of this session may still be used by this user."""
+    row = session.get(AuthSession, session_id)
+    return (
+        row is not None
+        and row.user_id == user_id
+        and row.revoked_at is None
+        and row.expires_at > utcnow()
+    )
+
+
+def rotate_auth_session(
+    *,
+    session: Session,
+    session_id: str,
+    user_id: int,
+    presented_jti: str,
+    new_jti: str,
+    expires_at: datetime,
+) -> bool:
+    """Replace the session's refresh token if ``presented_jti`` is its current one.
+
+    One conditional ``UPDATE``, so of two requests racing with the same refresh token
+    exactly one wins. ``False`` means the token is not current (already used, or the
+    session is revoked, expired or someone else's): the caller must treat it as reuse.
+    """
+    result = session.execute(
+        update(AuthSession)
+        .where(
+            AuthSession.id == session_id,
+            AuthSession.user_id == user_id,
+            AuthSession.refresh_jti == presented_jti,
+            AuthSession.revoked_at.is_(None),
+            AuthSession.expires_at > utcnow(),
+        )
+        .values(refresh_jti=new_jti, expires_at=expires_at)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0) == 1)
+
+
+def revoke_auth_session(*, session: Session, session_id: str, user_id: int) -> bool:
+    """End a sign-in: none of its tokens is honoured again. ``True`` if it was live."""
+    result = session.execute(
+        update(AuthSession)
+        .where(
+            AuthSession.id == session_id,
+            AuthSession.user_id == user_id,
+            AuthSession.revoked_at.is_(None),
+        )
+        .values(revoked_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0) == 1)
 
 
 # -- personas -------------------------------------------------------------------------

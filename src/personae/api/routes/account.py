@@ -48,6 +48,7 @@ def delete_account(
     """
     crud.delete_user(session=session, user_id=caller.id, actor_id=caller.id)
     after_commit.owner_changed(caller.id)
+    after_commit.sessions_changed(caller.id)  # its tokens end with it, on every worker
     # Vectors live in tables of their own (per index), outside the cascade.
     after_commit.call(partial(erase_owner, state.database, caller.id))
     return ok(AccountDeleted(id=caller.id))
