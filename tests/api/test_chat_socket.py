@@ -84,7 +84,8 @@ def test_a_streamed_round_trip_over_a_real_socket(
 ) -> None:
     url, settings = server
     token, persona_id = _user_and_persona(db, settings, "ws@example.org")
-    with connect(f"{url}?token={token}") as ws:
+    with connect(url, subprotocols=["personae.bearer", token]) as ws:  # type: ignore[list-item]
+        assert ws.subprotocol == "personae.bearer"
         assert _receive(ws)["type"] == "ready"
         tokens, final = _turn(ws, {"message": "Tell me a story", "personaId": persona_id})
         assert len(tokens) > 1
@@ -97,7 +98,7 @@ def test_a_streamed_round_trip_over_a_real_socket(
         # A second turn in the same session; errors keep the socket open.
         _, error = _turn(ws, {"message": "", "personaId": persona_id})
         assert error["type"] == "error"
-        assert error["error"]["status"] == 422
+        assert error["error"]["status"] == 422, error
         _, again = _turn(ws, {"message": "More", "sessionId": data["sessionId"]})
         assert again["data"]["sessionId"] == data["sessionId"]
 
@@ -112,12 +113,17 @@ def test_authentication_by_first_message_and_refusal(
         assert _receive(ws)["type"] == "ready"
         _, final = _turn(ws, {"message": "hi", "personaId": persona_id})
         assert final["type"] == "ai_response"
-    with connect(f"{url}?token=not-a-token") as ws:
+    with connect(url) as ws:
+        ws.send(json.dumps({"type": "auth", "token": "not-a-token"}))
         event = _receive(ws)
         assert event["type"] == "error"
         assert event["error"]["status"] == 401
         with pytest.raises(Exception, match="1008"):
             ws.recv(timeout=20)
+    with connect(f"{url}?token={token}") as ws:  # never in the URL: access logs keep it
+        event = _receive(ws)
+        assert event["type"] == "error"
+        assert "URL" in event["error"]["message"]
 
 
 def test_another_users_persona_is_not_found_on_the_socket(settings: Settings, db: Database) -> None:
@@ -125,8 +131,9 @@ def test_another_users_persona_is_not_found_on_the_socket(settings: Settings, db
     _, victim = _user_and_persona(db, settings, "victim@example.org")
     with (
         TestClient(chat_app(settings, db)) as client,
-        client.websocket_connect(f"/ws/chat?token={token}") as ws,
+        client.websocket_connect("/ws/chat") as ws,
     ):
+        ws.send_json({"type": "auth", "token": token})
         assert ws.receive_json()["type"] == "ready"
         ws.send_json({"type": "chat_message", "message": "hi", "personaId": victim})
         event = ws.receive_json()

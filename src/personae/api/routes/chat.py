@@ -17,6 +17,7 @@ Another owner's persona, trait or session is a 404, like a missing one.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import threading
@@ -32,13 +33,13 @@ from personae.api._envelope import Envelope, error_responses, ok
 from personae.api._errors import status_for
 from personae.api._state import AppState
 from personae.api.deps import (
-    Caller,
     CurrentUserDep,
     LiveUserDep,
     PersonaIdPath,
     SessionDep,
     StateDep,
     authenticate,
+    identify,
 )
 from personae.chat import (
     ChatResponse,
@@ -52,7 +53,7 @@ from personae.chat import (
     parse_trait_id,
     persona_traits,
 )
-from personae.errors import InputError, PersonaeError, StoreError
+from personae.errors import AuthError, InputError, PersonaeError, StoreError
 from personae.llm import LLM
 from personae.store import MAX_INT, crud
 from personae.store._models import utcnow
@@ -540,19 +541,51 @@ def _ws_error(exc: PersonaeError) -> dict[str, Any]:
     }
 
 
-async def _ws_caller(websocket: WebSocket, state: AppState) -> Caller:
-    """The caller of a WebSocket: ``?token=`` in the URL, or a first message
-    ``{"type": "auth", "token": "…"}`` (an access token or an API key)."""
-    token = websocket.query_params.get("token")
-    if not token:
+WS_SUBPROTOCOL = "personae.bearer"
+"""The subprotocol a browser names, followed by its token, to authenticate in the
+handshake: ``new WebSocket(url, ["personae.bearer", token])``."""
+
+WS_RECHECK_SECONDS = 2.0
+"""How often an open socket re-checks its credentials: a revoked API key, an ended
+sign-in or a deleted account closes it (1008) within this many seconds."""
+
+
+def _subprotocol_token(websocket: WebSocket) -> str | None:
+    offered = [
+        part.strip()
+        for part in websocket.headers.get("sec-websocket-protocol", "").split(",")
+        if part.strip()
+    ]
+    if len(offered) == 2 and offered[0] == WS_SUBPROTOCOL:
+        return offered[1]
+    return None
+
+
+async def _ws_token(websocket: WebSocket, handshake_token: str | None) -> str:
+    """The socket's credentials: from the handshake's subprotocol, or a first message
+    ``{"type": "auth", "token": "…"}``. Never from the URL, which access logs record."""
+    if handshake_token:
+        return handshake_token
+    try:
+        first = await asyncio.wait_for(websocket.receive_json(), WS_AUTH_TIMEOUT)
+    except (TimeoutError, ValueError, json.JSONDecodeError) as exc:
+        raise InputError("send {'type': 'auth', 'token': …} first") from exc
+    if not isinstance(first, dict) or first.get("type") != "auth":
+        raise InputError("send {'type': 'auth', 'token': …} first")
+    return str(first.get("token") or "")
+
+
+async def _watch_credentials(websocket: WebSocket, state: AppState, token: str) -> None:
+    """Close the socket once its credentials stop being valid (checked every few seconds)."""
+    while True:
+        await asyncio.sleep(WS_RECHECK_SECONDS)
         try:
-            first = await asyncio.wait_for(websocket.receive_json(), WS_AUTH_TIMEOUT)
-        except (TimeoutError, ValueError, json.JSONDecodeError) as exc:
-            raise InputError("send {'type': 'auth', 'token': …} first") from exc
-        if not isinstance(first, dict) or first.get("type") != "auth":
-            raise InputError("send {'type': 'auth', 'token': …} first")
-        token = str(first.get("token") or "")
-    return await authenticate(state, token)
+            await identify(state, token)
+        except PersonaeError as exc:
+            with contextlib.suppress(Exception):
+                await websocket.send_json(_ws_error(exc))
+                await websocket.close(code=1008)
+            return
 
 
 class WsChatMessage(ChatRequest):
@@ -568,16 +601,32 @@ async def chat_socket(
     """Seed 002's real-time chat: ``chat_message`` in; ``token`` events, then
     ``ai_response`` (the ``ChatResponse``) out.
 
-    Authenticate with ``?token=<access token or API key>`` or a first message
-    ``{"type": "auth", "token": "…"}`` (answered with ``{"type": "ready"}``); a failed
-    authentication is an ``error`` event, then close code 1008. Other errors are
+    Authenticate with a first message ``{"type": "auth", "token": "…"}`` or the
+    subprotocols ``["personae.bearer", token]`` (answered with ``{"type": "ready"}``);
+    ``?token=`` is refused, since URLs end up in access logs. A failed authentication is
+    an ``error`` event, then close code 1008. Every ``chat_message`` counts against the
+    caller's rate limit like a request, and re-checks the credentials; a revoked key or
+    ended sign-in also closes an idle socket within ``WS_RECHECK_SECONDS``. Other errors are
     ``error`` events with the API's error ``code`` and HTTP-equivalent ``status``, and
     the socket stays open.
     """
     state: AppState = websocket.app.state.personae
-    await websocket.accept()
+    handshake_token = _subprotocol_token(websocket)
+    await websocket.accept(subprotocol=WS_SUBPROTOCOL if handshake_token else None)
+    if "token" in websocket.query_params:
+        await websocket.send_json(
+            _ws_error(
+                InputError(
+                    "credentials in the URL are not accepted (access logs keep URLs): send "
+                    "{'type': 'auth', 'token': …} first, or the 'personae.bearer' subprotocol"
+                )
+            )
+        )
+        await websocket.close(code=1008)
+        return
     try:
-        caller = await _ws_caller(websocket, state)
+        credentials = await _ws_token(websocket, handshake_token)
+        caller = await authenticate(state, credentials)
     except PersonaeError as exc:
         await websocket.send_json(_ws_error(exc))
         await websocket.close(code=1008)
@@ -585,10 +634,18 @@ async def chat_socket(
     except WebSocketDisconnect:
         return
     await websocket.send_json({"type": "ready", "userId": caller.id})
+    watcher = asyncio.create_task(_watch_credentials(websocket, state, credentials))
     try:
         while True:
             raw = await websocket.receive_text()
             try:
+                # Every turn is a request: credentials re-checked, rate budget spent.
+                try:
+                    caller = await authenticate(state, credentials)
+                except AuthError as exc:
+                    await websocket.send_json(_ws_error(exc))
+                    await websocket.close(code=1008)
+                    return
                 try:
                     event = WsChatMessage.model_validate_json(raw)
                 except ValidationError as exc:
@@ -614,5 +671,7 @@ async def chat_socket(
                 )
             except PersonaeError as exc:
                 await websocket.send_json(_ws_error(exc))
-    except WebSocketDisconnect:
+    except (WebSocketDisconnect, RuntimeError):  # RuntimeError: closed by the watcher
         return
+    finally:
+        watcher.cancel()
