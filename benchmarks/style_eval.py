@@ -39,6 +39,7 @@ import argparse
 import itertools
 import json
 import math
+import pickle
 import re
 import sys
 import time
@@ -376,7 +377,7 @@ def verification_pairs(
 ) -> tuple[np.ndarray, np.ndarray]:
     margins, labels = [], []
     for g in groups:
-        for same, feats in g.verification:
+        for same, feats, _typical in g.verification:
             margins.append(impostor_margin(feats, g.words, weights=weights))
             labels.append(same)
     return np.asarray(margins), np.asarray(labels, dtype=bool)
@@ -443,6 +444,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="six corpora, three lengths")
     parser.add_argument("--fit", action="store_true", help="print weights fitted on all corpora")
     parser.add_argument("--no-legacy", action="store_true", help="skip the Federalist/Brontë LOO")
+    parser.add_argument(
+        "--cache", type=Path, help="pickle of the measured groups: read if present, else written"
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     lengths = QUICK_LENGTHS if args.quick else LENGTHS
@@ -451,10 +455,15 @@ def main() -> None:
         corpora = [c for c in corpora if c in QUICK_CORPORA]
     background = background_profiles()
     groups: list[Group] = []
-    for corpus in corpora:
-        t0 = time.perf_counter()
-        groups += corpus_groups(corpus, lengths, background)
-        print(f"  {corpus}: {time.perf_counter() - t0:.1f}s", file=sys.stderr)
+    if args.cache and args.cache.exists():
+        groups = pickle.loads(args.cache.read_bytes())  # our own file
+    else:
+        for corpus in corpora:
+            t0 = time.perf_counter()
+            groups += corpus_groups(corpus, lengths, background)
+            print(f"  {corpus}: {time.perf_counter() - t0:.1f}s", file=sys.stderr)
+        if args.cache:
+            args.cache.write_bytes(pickle.dumps(groups))
 
     weights_by_corpus = {c: fit_fusion([g for g in groups if g.corpus != c]) for c in corpora}
     calibration_by_corpus = {}
@@ -559,7 +568,7 @@ def main() -> None:
         for g in groups:
             if g.corpus != c:
                 continue
-            for same, feats in g.verification:
+            for same, feats, _typical in g.verification:
                 margin = impostor_margin(feats, g.words, weights=weights_by_corpus[c])
                 v_probs.append(1 / (1 + math.exp(-(a + b * margin))))
                 v_labels.append(same)

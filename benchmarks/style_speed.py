@@ -8,7 +8,10 @@ modules), pins the process to one CPU, and measures on the same text in the same
 * textstat 0.7.3 computing four readability metrics (flesch_reading_ease,
   flesch_kincaid_grade, gunning_fog, coleman_liau_index) with its caches cleared
   (best of ``--textstat-runs``): words per second and the speed-up of analyze;
-* the tracemalloc peak of one more ``analyze`` run, against the input size in bytes.
+* the tracemalloc peak of one more ``analyze`` run, against the input size in bytes;
+* the JSON size of a StyleProfile built from every English corpus file as one voice
+  (its n-gram and word vocabularies are bounded, so it must stay under 200 KB), and
+  the speed of building it (``analyze`` plus the typed 3-gram and word counts).
 
 Prints a small table, then one line of JSON (also written to
 ``benchmarks/results/style_speed.json``).
@@ -30,7 +33,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from _corpora import english_texts
-from personae.style import analyze
+from personae.style import StyleProfile, analyze
 
 MIN_BYTES = 5_000_000
 TARGETS = {
@@ -38,6 +41,7 @@ TARGETS = {
     "analyze_words_per_s_min": 1_000_000,
     "speedup_vs_textstat_min": 2.0,
     "peak_memory_ratio_max": 10.0,
+    "profile_json_bytes_max": 200_000,
 }
 RESULTS = Path(__file__).resolve().parent / "results" / "style_speed.json"
 
@@ -123,6 +127,11 @@ def main() -> None:
     analyze_s = best_time(lambda: analyze(text), args.runs)
     textstat_s = best_time(textstat_four(text), args.textstat_runs)
     peak = peak_memory(text)
+    samples = [p.read_text(encoding="utf-8", errors="replace") for p in english_texts()]
+    start = time.perf_counter()
+    profile = StyleProfile.from_texts(samples, name="all english corpora")
+    profile_s = time.perf_counter() - start
+    profile_bytes = len(profile.to_json().encode("utf-8"))
 
     result = {
         "benchmark": "style_speed",
@@ -136,6 +145,9 @@ def main() -> None:
         "speedup_vs_textstat": round(textstat_s / analyze_s, 2),
         "peak_memory_bytes": peak,
         "peak_memory_ratio": round(peak / input_bytes, 3),
+        "profile_json_bytes": profile_bytes,
+        "profile_samples": profile.sample_count,
+        "profile_words_per_s": round(profile.word_count / profile_s),
         "pinned": pinned,
         "python": platform.python_version(),
         "targets": TARGETS,
@@ -145,6 +157,7 @@ def main() -> None:
         "analyze_words_per_s": result["analyze_words_per_s"] >= TARGETS["analyze_words_per_s_min"],
         "speedup_vs_textstat": result["speedup_vs_textstat"] >= TARGETS["speedup_vs_textstat_min"],
         "peak_memory_ratio": result["peak_memory_ratio"] < TARGETS["peak_memory_ratio_max"],
+        "profile_json_bytes": profile_bytes < TARGETS["profile_json_bytes_max"],
     }
 
     rows = [
@@ -156,6 +169,11 @@ def main() -> None:
         ),
         ("speed-up vs textstat", f"{textstat_s / analyze_s:.1f}x"),
         ("peak memory", f"{peak / 1e6:.1f} MB = {peak / input_bytes:.2f}x input"),
+        (
+            f"profile of {profile.sample_count} texts",
+            f"{profile_bytes / 1e3:.0f} KB JSON, "
+            f"built at {profile.word_count / profile_s:,.0f} w/s",
+        ),
         ("targets met", ", ".join(f"{k}={v}" for k, v in result["met"].items())),
     ]
     for label, value in rows:

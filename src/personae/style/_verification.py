@@ -41,6 +41,7 @@ __all__ = [
     "BACKGROUND_GRAMS",
     "BACKGROUND_WORDS",
     "IMPOSTORS",
+    "MARGIN_CAP",
     "VERIFY_CALIBRATION",
     "VerificationResult",
     "background_profiles",
@@ -50,6 +51,9 @@ __all__ = [
 
 IMPOSTORS = 10
 """How many of the nearest background writers the voice must beat."""
+MARGIN_CAP = 5.0
+"""The margin is clipped to +-this many nats: beyond it the background holds no writer
+of the text's kind (another language, say) and further distance says nothing more."""
 BACKGROUND_GRAMS = 800
 BACKGROUND_WORDS = 150
 """Vocabulary sizes of the background profiles (and of the voice when verifying)."""
@@ -84,11 +88,13 @@ def impostor_margin(
     weights: dict[str, tuple[float, float]] | None = None,
     impostors: int = IMPOSTORS,
 ) -> float:
-    """Log-odds of row 0 (the voice) against the ``impostors`` best of the other rows."""
+    """Log-odds of row 0 (the voice) against the ``impostors`` best of the other rows,
+    clipped to :data:`MARGIN_CAP`."""
     logits = features @ feature_weights(words, weights)
     rest = np.sort(logits[1:])[::-1][:impostors]
     top = max(float(rest.max()), float(logits[0]))
-    return float(logits[0]) - (top + math.log(float(np.exp(rest - top).sum())))
+    margin = float(logits[0]) - (top + math.log(float(np.exp(rest - top).sum())))
+    return max(-MARGIN_CAP, min(MARGIN_CAP, margin))
 
 
 @lru_cache(maxsize=1)
