@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -106,6 +107,16 @@ class RedisServer:
             self._process.kill()
             self._process.wait(timeout=10)
         self._process = None
+
+    def pause(self) -> None:
+        """Freeze the server (``SIGSTOP``): connections stay open, nothing is answered."""
+        assert self._process is not None
+        self._process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        """Let a paused server go on (``SIGCONT``)."""
+        assert self._process is not None
+        self._process.send_signal(signal.SIGCONT)
 
     def _answers(self) -> bool:
         try:

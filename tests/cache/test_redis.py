@@ -269,12 +269,19 @@ def test_redis_killed_mid_test_then_back_reconnects_by_itself(
     db.rows[KEY] = b"v3"
     assert a.get_or_load(KEY, db.loader(KEY)) == b"v3"
     assert a.available
+    # Served from the cache again once the subscriber's heartbeat confirms it is current.
+    assert _wait_for(lambda: a.confirmed)
+    assert a.get_or_load(KEY, db.loader(KEY)) == b"v3"
     loads = db.loads
     assert a.get_or_load(KEY, db.loader(KEY)) == b"v3"
     assert db.loads == loads  # cached again
 
     b = make_cache(throwaway_redis.url, **options)
-    assert b.get(KEY) == b"v3"  # and shared through the restarted Redis
+    # A new instance trusts nothing it did not see invalidated: it flushes the namespace
+    # once, at its first heartbeat. What is cached after that is shared.
+    assert _wait_for(lambda: b.confirmed and a.confirmed)
+    assert a.get_or_load(KEY, db.loader(KEY)) == b"v3"
+    assert b.get(KEY) == b"v3"  # shared through the restarted Redis
     # The subscriber thread reconnects too.
     assert _wait_for(lambda: _subscribers(throwaway_redis.url, a.channel) >= 2)
 

@@ -184,6 +184,8 @@ class RedisCache(Cache):
         socket_timeout: float = 0.25,
         retry_interval: float = 0.5,
         max_retry_interval: float = 5.0,
+        heartbeat_interval: float = 0.05,
+        heartbeat_timeout: float | None = None,
         clock: Clock = time.monotonic,
     ) -> None:
         if not namespace or SEPARATOR in namespace or "\n" in namespace:
@@ -212,17 +214,44 @@ class RedisCache(Cache):
         self._flushed_invalidations = 0
         self._retry_interval = retry_interval
         self._max_retry_interval = max_retry_interval
-        self._poll_seconds = 0.2
+        self._poll_seconds = heartbeat_interval
+        self._clock = clock
+        # Confirmation that this instance has seen every invalidation published so far:
+        # the subscriber pings Redis every heartbeat_interval on its subscribed
+        # connection; a pong proves that every message published before Redis answered
+        # the ping has been applied here (one connection, in order). Reads are served
+        # from the cache only while the last confirmed ping was sent less than
+        # heartbeat_timeout ago. A writer whose invalidation timed out (Redis stalled)
+        # waits heartbeat_timeout more before it answers its client, so by then every
+        # other instance has stopped trusting its cache (see _invalidate).
+        self._stale_after = heartbeat_timeout if heartbeat_timeout is not None else 0.5
+        self._socket_timeout = socket_timeout
+        self._now = time.monotonic  # real time: the heartbeat measures a real Redis
+        self._trust_lock = threading.Lock()
+        self._confirmed_at = -float("inf")
+        self._trusted = False
+        self._pings: dict[str, float] = {}
+        self._confirmed = threading.Event()
         self._stop = threading.Event()
         self._listener = threading.Thread(
             target=self._listen, name=f"personae-cache-{namespace}", daemon=True
         )
         self._listener.start()
+        # Serve from the cache from the first request on when Redis is there (a new
+        # instance trusts nothing before its first heartbeat).
+        self._confirmed.wait(timeout=max(1.0, 4 * socket_timeout))
 
     @property
     def available(self) -> bool:
         """Whether Redis answered the last attempt (no network call; for health checks)."""
         return self._link.available
+
+    @property
+    def confirmed(self) -> bool:
+        """Whether reads may be served from the cache now: the subscriber's heartbeat is
+        recent and the namespace was flushed after its last lapse (no network call)."""
+        with self._trust_lock:
+            return self._trusted and self._now() - self._confirmed_at <= self._stale_after
 
     # -- reads ---------------------------------------------------------------------------
 
@@ -340,6 +369,59 @@ class RedisCache(Cache):
 
         return self._link.run(guarded)
 
+    def _require_confirmation(self) -> None:
+        """Raise :class:`RedisUnavailable` unless this instance is known to be current.
+
+        A stalled Redis (``SIGSTOP``, a frozen VM) answers nothing and reports no error;
+        writes whose invalidation timed out meanwhile are acknowledged. So a read is
+        served from the cache only while the subscriber's heartbeat is recent and no
+        lapse has happened since the last epoch flush; otherwise it goes to the loader
+        (the database) and nothing is cached, until the heartbeat is back and the
+        namespace has been flushed.
+        """
+        now = self._now()
+        with self._trust_lock:
+            if self._trusted and now - self._confirmed_at > self._stale_after:
+                self._trusted = False
+            trusted = self._trusted
+        if not trusted:
+            self._local.clear()
+            raise RedisUnavailable("the cache cannot confirm it has seen every invalidation")
+
+    def _heard(self, marker: object) -> None:
+        """A pong: move the confirmation forward; after a lapse, flush before trusting."""
+        name = marker.decode() if isinstance(marker, bytes) else str(marker)
+        sent = self._pings.pop(name, None)
+        if sent is None:
+            return
+        for older in [m for m, at in self._pings.items() if at < sent]:
+            del self._pings[older]  # pongs come in order: those were lost with a reconnect
+        now = self._now()
+        with self._trust_lock:
+            lapsed = now - sent > self._stale_after or now - self._confirmed_at > self._stale_after
+            if lapsed:
+                self._trusted = False
+            self._confirmed_at = max(self._confirmed_at, sent)
+            trusted = self._trusted
+        if trusted:
+            return
+        self._local.clear()
+        try:
+            self._flush_epoch()
+        except Exception as exc:  # retried at the next pong
+            logger.debug("cache epoch flush after a heartbeat lapse failed (%s)", exc)
+            return
+        with self._trust_lock:
+            self._trusted = True
+        self._confirmed.set()
+
+    def _flush_epoch(self) -> None:
+        """End the namespace's epoch now, bypassing the link's back-off (raises on failure)."""
+        with self._link.client.pipeline(transaction=True) as pipe:
+            pipe.delete(self._epoch())
+            pipe.publish(self.channel, _EVERYTHING)
+            pipe.execute()
+
     def _lookup(self, key: str) -> tuple[bytes, bytes | None]:
         """``(current token, current value or None)``; raises :class:`RedisUnavailable`."""
         local = self._local.get(key)
@@ -350,6 +432,7 @@ class RedisCache(Cache):
             local[0] if local else b"",
         ]
         reply = self._run(lambda client: self._read(keys=keys, args=args, client=client))
+        self._require_confirmation()  # after the call, so the link notices a recovery
         token, status = bytes(reply[0]), int(reply[1])
         if status == 1 and local is not None:
             return token, local[1]
@@ -387,6 +470,20 @@ class RedisCache(Cache):
         try:
             self._run(operation)
         except RedisUnavailable:
+            # The link may only be in its back-off window while Redis is back for other
+            # instances: try once more past the breaker, as an epoch flush.
+            started = self._now()
+            try:
+                self._flush_epoch()
+            except Exception:
+                if self._now() - started >= self._socket_timeout / 2:
+                    # Redis is stalled, not gone: wait until every other instance's
+                    # heartbeat has lapsed, so none serves what this write replaced
+                    # once its response is out (they flush the epoch when Redis is back).
+                    time.sleep(self._stale_after)
+            else:
+                self._local.clear()
+                return
             with self._flush_lock:
                 first = self._failed_invalidations == self._flushed_invalidations
                 self._failed_invalidations += 1
@@ -417,14 +514,33 @@ class RedisCache(Cache):
             try:
                 pubsub = self._link.client.pubsub(ignore_subscribe_messages=True)
                 pubsub.subscribe(self.channel)
-                # Messages sent while we were not subscribed are lost: start afresh.
+                # Messages sent while we were not subscribed are lost: start afresh, and
+                # trust nothing until a heartbeat has come back (and the epoch flushed).
+                with self._trust_lock:
+                    self._trusted = False
                 self._local.clear()
+                self._pings.clear()
                 backoff = self._retry_interval
+                last_ping = -float("inf")
+                sequence = 0
                 while not self._stop.is_set():
+                    now = self._now()
+                    if now - last_ping >= self._poll_seconds:
+                        sequence += 1
+                        marker = f"hb{sequence}"
+                        self._pings[marker] = now
+                        pubsub.ping(marker)
+                        last_ping = now
                     message = pubsub.get_message(timeout=self._poll_seconds)
-                    if message is not None and message.get("type") == "message":
+                    if message is None:
+                        continue
+                    if message.get("type") == "message":
                         self._apply(bytes(message["data"]))
+                    elif message.get("type") == "pong":
+                        self._heard(message.get("data"))
             except Exception as exc:  # the listener must outlive any failure
+                with self._trust_lock:
+                    self._trusted = False
                 self._local.clear()
                 if not self._stop.is_set():
                     logger.debug("cache subscriber lost Redis (%s); retrying", exc)
