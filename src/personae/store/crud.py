@@ -2349,6 +2349,28 @@ def get_core_trait(*, session: Session, owner_id: int, trait_id: int) -> CoreTra
     return row
 
 
+_TraitRow = TypeVar("_TraitRow", Trait, CoreTrait)
+
+
+def _insert_or_existing(session: Session, row: _TraitRow, existing: Select[Any]) -> _TraitRow:
+    """Insert ``row``, or return the one a concurrent transaction inserted first.
+
+    The insert runs in a savepoint, so losing the race on the unique key rolls back only
+    the insert (never the request's transaction) and the winner's row is updated instead:
+    racing creates of one name end as one row and no 500.
+    """
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        found: _TraitRow | None = session.scalar(existing)
+        if found is None:  # pragma: no cover - the winner's row was deleted meanwhile
+            raise
+        return found
+    return row
+
+
 def save_trait(
     *,
     session: Session,
@@ -2378,20 +2400,22 @@ def save_trait(
     _check_source(source)
     row: Trait | CoreTrait | None
     if persona_id is None:
-        row = session.scalar(
-            select(CoreTrait).where(CoreTrait.owner_id == owner_id, CoreTrait.name == name)
-        )
+        core = select(CoreTrait).where(CoreTrait.owner_id == owner_id, CoreTrait.name == name)
+        row = session.scalar(core)
         if row is None:
-            row = CoreTrait(owner_id=owner_id, name=name, description="")
-            session.add(row)
+            row = _insert_or_existing(
+                session, CoreTrait(owner_id=owner_id, name=name, description=""), core
+            )
     else:
         get_persona(session=session, owner_id=owner_id, persona_id=persona_id)
-        row = session.scalar(
-            select(Trait).where(Trait.persona_id == persona_id, Trait.name == name)
-        )
+        query = select(Trait).where(Trait.persona_id == persona_id, Trait.name == name)
+        row = session.scalar(query)
         if row is None:
-            row = Trait(persona_id=persona_id, name=name, description="", inherited=False)
-            session.add(row)
+            row = _insert_or_existing(
+                session,
+                Trait(persona_id=persona_id, name=name, description="", inherited=False),
+                query,
+            )
     if description is not None:
         row.description = description
     row.intensity = intensity

@@ -1,0 +1,45 @@
+"""Writes racing on a unique key succeed idempotently instead of a 500 (issue 13, finding 6).
+
+Concurrent creates of one trait name lost the insert race with an ``IntegrityError``
+(500). The insert now runs in a savepoint: the loser updates the winner's row, and its
+transaction goes on.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from personae.store import Database, PersonaCreate, UserCreate, crud, session_scope
+from personae.store._models import Trait
+from personae.store.crud import _insert_or_existing
+
+
+def test_losing_the_insert_race_returns_the_winners_row(db: Database) -> None:
+    with session_scope(db) as session:
+        user = crud.create_user(
+            session=session, data=UserCreate(email="r@x.org", password_hash="!")
+        )
+        persona = crud.create_persona(
+            session=session, owner_id=user.id, data=PersonaCreate(name="ada")
+        )
+        ids = user.id, persona.id
+    owner, pid = ids
+    with session_scope(db) as winner:
+        crud.save_trait(session=winner, owner_id=owner, persona_id=pid, name="warm", intensity=0.4)
+    # The loser read "no such trait" before the winner committed, then inserts.
+    with session_scope(db) as loser:
+        query = select(Trait).where(Trait.persona_id == pid, Trait.name == "warm")
+        row = _insert_or_existing(
+            loser, Trait(persona_id=pid, name="warm", description="", inherited=False), query
+        )
+        row.intensity = 0.9
+        _still_usable(loser)
+    with session_scope(db) as check:
+        rows = check.scalars(select(Trait).where(Trait.persona_id == pid)).all()
+        assert [(r.name, r.intensity) for r in rows] == [("warm", 0.9)]
+
+
+def _still_usable(session: Session) -> None:
+    session.flush()
+    assert session.scalar(select(Trait.id).limit(1)) is not None
