@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["DEVELOPMENT_SECRET_KEY", "Settings", "get_settings"]
@@ -19,6 +19,18 @@ _PLACEHOLDER_SECRETS = frozenset(
     {DEVELOPMENT_SECRET_KEY, "changeme", "change-me", "changethis", "secret", "your-secret-key"}
 )
 _MIN_PRODUCTION_SECRET_CHARS = 32
+
+
+def _without_values(exc: ValidationError) -> ValidationError:
+    """The same errors with every input replaced: the environment holds secrets (API
+    keys, the signing key), and a model-level error would print all of them."""
+    errors: list[Any] = []
+    for error in exc.errors(include_url=False):
+        line: dict[str, Any] = {"type": error["type"], "loc": error["loc"], "input": "[hidden]"}
+        if "ctx" in error:
+            line["ctx"] = error["ctx"]
+        errors.append(line)
+    return ValidationError.from_exception_data(exc.title, errors)
 
 
 def _default_data_dir() -> Path:
@@ -92,6 +104,14 @@ class Settings(BaseSettings):
         ),
     )
 
+    trusted_proxies: str = Field(
+        default="",
+        description=(
+            "Comma-separated addresses of reverse proxies whose X-Forwarded-For is "
+            "believed (`personae serve` passes them to uvicorn). Empty: none, not even "
+            "127.0.0.1, so a client cannot pick the address its rate limit counts."
+        ),
+    )
     host: str = Field(
         default="127.0.0.1",
         min_length=1,
@@ -322,6 +342,13 @@ class Settings(BaseSettings):
         if value is None or not value.strip():
             return None
         return value.strip()
+
+    def __init__(self, **values: Any) -> None:
+        """Read the settings; a refusal names the setting, never its value."""
+        try:
+            super().__init__(**values)
+        except ValidationError as exc:
+            raise _without_values(exc) from None
 
     @model_validator(mode="after")
     def _real_secret_in_production(self) -> Settings:

@@ -38,6 +38,8 @@ def test_serve_migrates_sqlite_then_runs_uvicorn(
             "host": "127.0.0.1",
             "port": 8123,
             "reload": False,
+            "proxy_headers": False,  # PERSONAE_TRUSTED_PROXIES is empty by default
+            "forwarded_allow_ips": "",
         }
     ]
     with Database(f"sqlite:///{tmp_path / 'personae.db'}") as db:

@@ -54,6 +54,7 @@ __all__ = [
     "RefreshRequest",
     "RegisterRequest",
     "RegisterResult",
+    "RequestLLMSpec",
     "RollbackRequest",
     "TokenResponse",
     "ValidationResultPublic",
@@ -123,6 +124,26 @@ class TokenResponse(BaseModel):
     refresh_token: str
     token_type: Literal["bearer"] = "bearer"
     expires_in: int = Field(description="Seconds the access token is valid.")
+
+
+def _no_server_path(spec: str) -> str:
+    provider, sep, model = spec.strip().partition(":")
+    if provider.strip().lower() == "local" and sep and model.strip():
+        raise ValueError(
+            "a request may ask for the local model ('local') but not name a file: the "
+            "model file is the server's setting (PERSONAE_LLM_MODEL_PATH)"
+        )
+    return spec
+
+
+RequestLLMSpec = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=300),
+    AfterValidator(_no_server_path),
+    Field(description="Model to use instead of PERSONAE_LLM: 'local', 'openai:gpt-4o-mini' …"),
+]
+"""A model spec from a request: like ``PERSONAE_LLM``, except that it never names a file
+on the server (``local:<path>`` was a file-existence oracle)."""
 
 
 class LogoutResult(BaseModel):

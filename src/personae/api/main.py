@@ -22,6 +22,7 @@ from starlette.concurrency import run_in_threadpool
 
 from personae import __version__
 from personae.api._errors import install_error_handlers
+from personae.api._headers import SecurityHeadersMiddleware
 from personae.api._limits import BodySizeLimitMiddleware
 from personae.api._state import AppState, ModelFactory, open_state
 from personae.api.routes import HOT_ROUTES, ROUTERS
@@ -88,6 +89,7 @@ def create_app(settings: Settings | None = None, *, llm_for: ModelFactory | None
     )
     install_error_handlers(app)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=resolved.max_request_bytes)
+    app.add_middleware(SecurityHeadersMiddleware)
     app.router.routes.extend(HOT_ROUTES)  # before the routers, so they match first
     for router in ROUTERS:
         app.include_router(router)

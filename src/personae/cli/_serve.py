@@ -51,4 +51,16 @@ def serve(
         highlight=False,
         soft_wrap=True,
     )
-    uvicorn.run(APP_FACTORY, factory=True, host=bind_host, port=bind_port, reload=reload)
+    # X-Forwarded-For only from PERSONAE_TRUSTED_PROXIES (none by default): uvicorn would
+    # otherwise believe it from 127.0.0.1, and a client could choose the address its
+    # sign-in rate limit counts against.
+    proxies = settings.trusted_proxies.strip()
+    uvicorn.run(
+        APP_FACTORY,
+        factory=True,
+        host=bind_host,
+        port=bind_port,
+        reload=reload,
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies or "",
+    )

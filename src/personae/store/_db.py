@@ -8,6 +8,7 @@ so a request or a command is one transaction.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,6 +24,8 @@ from personae.config import get_settings
 from personae.errors import InputError, StoreError
 
 __all__ = ["Database", "session_scope"]
+
+logger = logging.getLogger("personae.store")
 
 try:  # pysqlite3 (a recent SQLite that can load extensions) when installed
     import pysqlite3.dbapi2 as _sqlite_module
@@ -175,7 +178,9 @@ def session_scope(database: Database) -> Iterator[Session]:
         session.commit()
     except OperationalError as exc:
         session.rollback()
-        raise StoreError(f"database error: {exc.orig or exc}") from exc
+        # The detail (host, port, database, file) is for the operator's log only.
+        logger.warning("database error: %s", exc.orig or exc)
+        raise StoreError("the database is unavailable right now; retry later") from exc
     except DataError as exc:
         session.rollback()
         reason = str(exc.orig or exc).strip().splitlines()[0]

@@ -31,6 +31,7 @@ from starlette.requests import HTTPConnection
 
 from personae.api._envelope import Envelope, error_responses, ok
 from personae.api._errors import status_for
+from personae.api._schemas import RequestLLMSpec
 from personae.api._state import AppState
 from personae.api.deps import (
     CurrentUserDep,
@@ -478,7 +479,7 @@ class ChatRequest(BaseModel):
     message: Annotated[str, StringConstraints(min_length=1, max_length=8_000)]
     persona_id: int | None = Field(default=None, alias="personaId", ge=1, le=MAX_INT)
     session_id: int | None = Field(default=None, alias="sessionId", ge=1, le=MAX_INT)
-    llm: Annotated[str, StringConstraints(min_length=1, max_length=300)] | None = None
+    llm: RequestLLMSpec | None = None
 
 
 @router.post(

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from functools import partial
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
@@ -27,7 +28,7 @@ from starlette.concurrency import run_in_threadpool
 
 from personae.api._cache import persona_prefix
 from personae.api._envelope import Envelope, error_responses, ok
-from personae.api._schemas import PLATFORM_PATTERN
+from personae.api._schemas import PLATFORM_PATTERN, RequestLLMSpec
 from personae.api._state import AppState
 from personae.api.deps import (
     CurrentUserDep,
@@ -39,7 +40,7 @@ from personae.api.deps import (
 from personae.errors import PersonaeError
 from personae.jobs import submit_job
 from personae.llm import LLM
-from personae.persona import QualityReport, score_content
+from personae.persona import QualityReport, check_draft, score_content
 from personae.persona._content import MAX_BRIEF_CHARS
 from personae.persona._generate import (
     OnboardingData,
@@ -59,11 +60,7 @@ jobs_router = APIRouter(
     prefix="/api/jobs", tags=["jobs"], responses=error_responses(401, 422, 429, 503)
 )
 
-LLMSpec = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=300),
-    Field(description="Model to use instead of PERSONAE_LLM: 'local', 'openai:gpt-4o-mini' …"),
-]
+LLMSpec = RequestLLMSpec
 
 
 def _service(state: AppState, spec: str | None) -> PersonaService:
@@ -281,11 +278,36 @@ async def generate_content(
                 constraints=voice.rules,
                 rivals=rivals,
             )
+            checks = check_draft(
+                text, brief=body.brief, samples=voice.examples, known=voice.known_names
+            )
+            platform_ok = report.details.platform is None or report.details.platform.passed
+            passed = (
+                platform_ok and checks.passed and report.overall_quality_score >= body.threshold
+            )
             payload = report.model_dump(mode="json")
             await run_in_threadpool(
-                service.record_score, caller.id, voice, payload, source="stream"
+                partial(
+                    service.record_score,
+                    caller.id,
+                    voice,
+                    payload,
+                    source="stream",
+                    passed=passed,
+                    checks=checks.model_dump(mode="json"),
+                )
             )
-            yield _sse("done", {"text": text, "report": payload})
+            yield _sse(
+                "done",
+                {
+                    "text": text,
+                    "report": payload,
+                    "checks": checks.model_dump(mode="json"),
+                    "passed": passed,
+                    "truncated": tokens.truncated,
+                    "limit": tokens.limit,
+                },
+            )
         except PersonaeError as exc:
             yield _sse("error", {"code": exc.code, "message": exc.message})
 
