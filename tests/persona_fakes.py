@@ -33,20 +33,23 @@ POST = (
 )
 
 
-def _answer(request: GenerationRequest) -> str:
-    schema = request.json_schema
-    if schema is None:
-        return POST
-    props = set(schema.get("properties", {}))
-    if "persona_name" in props:
-        return json.dumps(IDENTITY)
-    if "permissible" in props:
-        return json.dumps(TONES)
-    if "go_to_words" in props:
-        return json.dumps(RULES)
-    raise AssertionError(f"unexpected schema {sorted(props)}")
+def persona_writer(
+    *, identity: dict[str, str] | None = None, tones: dict[str, object] | None = None
+) -> ScriptedLLM:
+    """A fresh scripted model answering every request like a cooperative writer (or with
+    the ``identity`` and ``tones`` given, to play a less cooperative one)."""
 
+    def answer(request: GenerationRequest) -> str:
+        schema = request.json_schema
+        if schema is None:
+            return POST
+        props = set(schema.get("properties", {}))
+        if "persona_name" in props:
+            return json.dumps(identity or IDENTITY)
+        if "permissible" in props:
+            return json.dumps(tones or TONES)
+        if "go_to_words" in props:
+            return json.dumps(RULES)
+        raise AssertionError(f"unexpected schema {sorted(props)}")
 
-def persona_writer() -> ScriptedLLM:
-    """A fresh scripted model answering every request like a cooperative writer."""
-    return ScriptedLLM(responder=_answer)
+    return ScriptedLLM(responder=answer)

@@ -249,3 +249,34 @@ def test_extraction_validates_or_skips() -> None:
     assert extract_traits(bad, persona_name="Ada", user_message="hi", reply="Hello") == []
     prose = ScriptedLLM(responder=lambda request: "She is kind and curious.")
     assert extract_traits(prose, persona_name="Ada", user_message="hi", reply="Hello") == []
+
+
+def test_extraction_files_nothing_implausible() -> None:
+    """The model echoing its schema, or naming what nobody showed, files nothing."""
+    echoed = json_reply(
+        {
+            "traits": [
+                {"name": "extractedtrait", "intensity": 1.0, "confidence": 1.0},
+                {
+                    "name": "curse",
+                    "description": "One or two words, e.g. 'curious'",
+                    "intensity": 1.0,
+                    "confidence": 1.0,
+                },
+                {"name": "blorptastic", "intensity": 0.9, "confidence": 0.9},
+                {"name": "warm", "intensity": 0.6, "confidence": 0.8},
+            ]
+        }
+    )
+    found = extract_traits(
+        ScriptedLLM([echoed]), persona_name="Ada", user_message="hi", reply="Lovely to see you!"
+    )
+    assert [trait.name for trait in found] == ["warm"]
+
+
+def test_a_trait_named_in_the_conversation_is_plausible() -> None:
+    named = json_reply({"traits": [{"name": "nerdy", "intensity": 0.5, "confidence": 0.7}]})
+    [trait] = extract_traits(
+        ScriptedLLM([named]), persona_name="Ada", user_message="You are so nerdy!", reply="Guilty."
+    )
+    assert trait.name == "nerdy"

@@ -72,7 +72,7 @@ def _without_extras(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
         f"sys.argv = ['personae', *{list(args)!r}]\n"
         "main()\n"
     )
-    env = {**os.environ, "PERSONAE_HOME": str(home), "COLUMNS": "200", "NO_COLOR": "1"}
+    env = {**os.environ, "PERSONAE_DATA_DIR": str(home), "COLUMNS": "200", "NO_COLOR": "1"}
     env.pop("PERSONAE_LLM", None)
     return subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120

@@ -54,7 +54,8 @@ def test_create_then_write(
     )
     created = _create(runner, sample_dir, founder, "--onboarding", str(onboarding))
     assert created.exit_code == 0, created.output
-    assert IDENTITY["persona_name"] in created.output
+    assert IDENTITY["archetype"] in created.output
+    assert IDENTITY["persona_name"] not in created.output  # a name the model made up
     with Database(store_url) as db, session_scope(db) as session:
         owner = crud.get_user_by_email(session=session, email=LOCAL_USER_EMAIL)
         assert owner is not None

@@ -41,8 +41,9 @@ def test_generation_stores_measured_numbers_and_the_models_words(founder: Sample
         _request(founder), persona_writer(), on_progress=lambda f, m: progress.append((f, m))
     )
     fields = generated.fields
-    # words from the model
-    assert fields["display_name"] == IDENTITY["persona_name"]
+    # words from the model, but never a name it made up: the persona is shown as named
+    assert fields["display_name"] == "founder"
+    assert IDENTITY["persona_name"] not in str(fields)
     assert fields["archetype"] == IDENTITY["archetype"]
     assert fields["core_belief"] == IDENTITY["core_belief"]
     # numbers from code: the stored fingerprint is the profile of the samples
@@ -118,3 +119,40 @@ def test_drafts_from_onboarding_answers() -> None:
     assert "bakery" in llm.requests[0].messages[-1].content
     with pytest.raises(InputError, match="no answers"):
         draft_samples(OnboardingData(), ScriptedLLM())
+
+
+def test_the_persona_is_shown_under_the_writers_own_name_and_brand(
+    founder: SampleWriter,
+) -> None:
+    onboarding = OnboardingData(writer_name="Dana Reyes", brand_name="Tallyline")
+    generated = generate_persona(_request(founder, onboarding=onboarding), persona_writer())
+    assert generated.fields["display_name"] == "Dana Reyes (Tallyline)"
+
+
+def test_labels_that_copy_the_answers_or_loop_are_not_kept(founder: SampleWriter) -> None:
+    """A 135M model answers "B2B SaaS startup" for every field, or loops on a name."""
+    copied = {
+        "persona_name": "Dana Reyes",
+        "archetype": "B2B SaaS startup",
+        "core_belief": "Dana Reyes is a leader in the B2B SaaS market. He is a leader in the",
+        "brand_voice_description": "B2B SaaS startup",
+    }
+    onboarding = OnboardingData(writer_name="Dana Reyes", business_type="B2B SaaS startup")
+    generated = generate_persona(
+        _request(founder, onboarding=onboarding),
+        persona_writer(identity=copied, tones={"default": "B2B SaaS startup"}),
+    )
+    fields = generated.fields
+    assert fields["archetype"] is None
+    assert fields["core_belief"] is None
+    assert fields["stylistic_constraints"]["brand_voice"] == ""
+    # the tone falls back to what the measurements say: the founder writes short sentences
+    assert fields["tonal_range"]["default"] == "direct"
+
+
+def test_examples_are_the_writers_own_sentences(founder: SampleWriter) -> None:
+    generated = generate_persona(_request(founder), persona_writer())
+    examples = generated.fields["stylistic_constraints"]["examples"]
+    assert 3 <= len(examples) <= 12
+    joined = " ".join(founder.training)
+    assert all(sentence in " ".join(joined.split()) for sentence in examples)

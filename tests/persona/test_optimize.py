@@ -15,6 +15,7 @@ from personae.persona import (
     Platform,
     RuleResult,
     apply_voice_fixes,
+    check_draft,
     get_platform,
     register_platform,
     score_content,
@@ -244,7 +245,9 @@ def test_near_ties_go_to_the_more_authentic_candidate(essayist: StyleProfile) ->
         text: score_content(text, profile=essayist, platform="facebook") for text in (plain, essay)
     }
     candidates = [
-        _Candidate(text, report, (), _objective(report, judged=True))
+        _Candidate(
+            text, report, (), _objective(report, judged=True), check_draft(text, brief="notes")
+        )
         for text, report in reports.items()
     ]
     by_authenticity = max(candidates, key=lambda c: c.authenticity)

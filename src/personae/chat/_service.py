@@ -25,12 +25,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from personae.chat._context import PromptParts, build_prompt
+from personae.chat._identity import UserFacts, answer_from_facts, guard_reply, user_facts
 from personae.chat._memory import MemoryStore, summarize_conversation
 from personae.chat._traits import (
     TraitView,
@@ -82,6 +83,7 @@ class TurnPlan:
     temperature: float
     reference: str
     replies_so_far: int
+    user_facts: UserFacts = field(default_factory=UserFacts)
 
 
 def persona_reference(persona: Persona, traits: list[TraitView]) -> str:
@@ -99,7 +101,9 @@ def persona_reference(persona: Persona, traits: list[TraitView]) -> str:
     return "\n".join(part for part in parts if part and part.strip())
 
 
-def _system_prompt(persona: Persona, traits: list[TraitView], others: list[str]) -> str:
+def _system_prompt(
+    persona: Persona, traits: list[TraitView], others: list[str], facts: UserFacts | None = None
+) -> str:
     name = persona.display_name or persona.name
     parts = [f"You are {name}."]
     if persona.role:
@@ -118,6 +122,12 @@ def _system_prompt(persona: Persona, traits: list[TraitView], others: list[str])
             f"Also in this conversation: {', '.join(others)}. Their lines appear as "
             "'[Name]: …'. Speak only as yourself."
         )
+    about_user = facts.prompt_lines() if facts is not None else []
+    if about_user:
+        parts.append("What the user told you about themselves: " + " ".join(about_user))
+    parts.append(
+        f"You are {name}, not the user: never use the user's name or business as your own."
+    )
     parts.append(f"Respond in character as {name}, in a few sentences.")
     return "\n".join(parts)
 
@@ -302,8 +312,9 @@ class ChatService:
                     label = (other.display_name or other.name) if other else "Someone"
                     turns.append(Message.user(f"[{label}]: {line.content}"))
             others = [p.display_name or p.name for pid, p in members.items() if pid != speaker_id]
+            facts = user_facts([line.content for line in history if line.role == "user"] + [text])
             prompt = build_prompt(
-                system=_system_prompt(persona, traits, others),
+                system=_system_prompt(persona, traits, others, facts),
                 memories=[(memory.id, memory.text) for memory in recalled],
                 history=turns,
                 user_message=text,
@@ -332,11 +343,32 @@ class ChatService:
                 temperature=temperature_for(traits),
                 reference=persona_reference(persona, traits),
                 replies_so_far=replies,
+                user_facts=facts,
             )
 
     def finish(self, plan: TurnPlan, reply: str) -> ChatResponse:
-        """Step 3 of a turn: store the reply, learn traits, maybe write memories."""
-        text = reply.strip() or "…"
+        """Step 3 of a turn: store the reply, learn traits, maybe write memories.
+
+        The reply is stored without sentences in which the persona claims the user's
+        name, and cut where it starts looping (:func:`guard_reply`); facts the user stated
+        in this message are remembered for later sessions.
+        """
+        text = guard_reply(reply, plan.user_facts, plan.persona_name)
+        direct = answer_from_facts(plan.user_message, plan.user_facts)
+        if direct is not None and not text.startswith(direct):
+            text = f"{direct} {text}".strip()
+        text = text or "…"
+        stated = user_facts([plan.user_message]).prompt_lines()
+        if stated and self.memory.enabled:
+            self.memory.remember(
+                owner_id=plan.owner_id,
+                persona_id=plan.persona_id,
+                texts=stated,
+                source="user",
+                reference=plan.reference,
+                persona_name=plan.persona_name,
+                chat_session_id=plan.session_id,
+            )
         extracted = []
         if self.extract:
             extracted = extract_traits(
@@ -437,13 +469,32 @@ class ChatService:
         return self.finish(plan, completion.text)
 
     async def stream(self, plan: TurnPlan) -> AsyncIterator[str]:
-        """Step 2 as tokens arrive (call :meth:`finish` with their concatenation)."""
+        """Step 2 as it is written, a sentence at a time, each through :func:`guard_reply`
+        (so a claim of the user's identity or a loop never reaches the screen); call
+        :meth:`finish` with their concatenation."""
+        direct = answer_from_facts(plan.user_message, plan.user_facts)
+        if direct is not None:
+            yield direct
+        written = ""
+        shown = ""
         async for token in self.llm_for(plan.owner_id, "chat.reply").stream(
             plan.prompt.messages,
             max_tokens=self.max_reply_tokens,
             temperature=plan.temperature,
         ):
-            yield token
+            written += token
+            end = max(written.rfind(". "), written.rfind("! "), written.rfind("? "))
+            if end < 0:
+                continue
+            safe = guard_reply(written[: end + 1], plan.user_facts, plan.persona_name)
+            if not safe.startswith(shown):
+                return  # the guard cut a loop short: nothing more is worth showing
+            if len(safe) > len(shown):
+                yield (" " if shown or direct else "") + safe[len(shown) :].lstrip()
+                shown = safe
+        final = guard_reply(written, plan.user_facts, plan.persona_name)
+        if final.startswith(shown) and len(final) > len(shown):
+            yield (" " if shown or direct else "") + final[len(shown) :].lstrip()
 
 
 def _suggestions(name: str, traits: list[TraitView], proposals: list[str]) -> list[str]:

@@ -48,6 +48,7 @@ __all__ = [
     "INTENSITY_RATE",
     "LOOSENING",
     "TIGHTENING",
+    "TRAIT_VOCABULARY",
     "ExtractedTrait",
     "TraitAction",
     "TraitExtraction",
@@ -60,6 +61,7 @@ __all__ = [
     "normalize_trait_name",
     "parse_trait_id",
     "persona_traits",
+    "plausible_trait",
     "seen_again",
     "temperature_for",
     "traits_prompt",
@@ -416,10 +418,209 @@ def extract_traits(
         )
     except LLMError:
         return []
+    conversation = f"{user_message} {reply}".lower()
     seen: dict[str, ExtractedTrait] = {}
     for trait in result.traits:
-        seen.setdefault(trait.name, trait)
+        if plausible_trait(trait, conversation):
+            seen.setdefault(trait.name, trait)
     return list(seen.values())
+
+
+TRAIT_VOCABULARY = frozenset(
+    [
+        "adventurous",
+        "affectionate",
+        "ambitious",
+        "analytical",
+        "anxious",
+        "apologetic",
+        "assertive",
+        "attentive",
+        "blunt",
+        "bold",
+        "brief",
+        "calm",
+        "candid",
+        "careful",
+        "caring",
+        "casual",
+        "cautious",
+        "cheerful",
+        "clear",
+        "compassionate",
+        "concise",
+        "confident",
+        "considerate",
+        "constructive",
+        "courteous",
+        "creative",
+        "critical",
+        "curious",
+        "cynical",
+        "decisive",
+        "defensive",
+        "delighted",
+        "detailed",
+        "diplomatic",
+        "direct",
+        "dismissive",
+        "dramatic",
+        "dry",
+        "eager",
+        "earnest",
+        "empathetic",
+        "encouraging",
+        "energetic",
+        "enthusiastic",
+        "evasive",
+        "excited",
+        "expressive",
+        "factual",
+        "formal",
+        "frank",
+        "friendly",
+        "funny",
+        "generous",
+        "gentle",
+        "genuine",
+        "grateful",
+        "grumpy",
+        "helpful",
+        "honest",
+        "hopeful",
+        "humble",
+        "humorous",
+        "impatient",
+        "informal",
+        "informative",
+        "inquisitive",
+        "insightful",
+        "inspiring",
+        "intense",
+        "ironic",
+        "irritable",
+        "joyful",
+        "kind",
+        "knowledgeable",
+        "laconic",
+        "lively",
+        "logical",
+        "loyal",
+        "melancholic",
+        "methodical",
+        "meticulous",
+        "modest",
+        "motivating",
+        "nervous",
+        "nostalgic",
+        "objective",
+        "observant",
+        "open",
+        "optimistic",
+        "organised",
+        "organized",
+        "outspoken",
+        "passionate",
+        "patient",
+        "pensive",
+        "persuasive",
+        "pessimistic",
+        "philosophical",
+        "playful",
+        "poetic",
+        "polite",
+        "practical",
+        "pragmatic",
+        "precise",
+        "proud",
+        "provocative",
+        "punchy",
+        "quirky",
+        "rational",
+        "reassuring",
+        "reflective",
+        "relaxed",
+        "reserved",
+        "respectful",
+        "sarcastic",
+        "sceptical",
+        "skeptical",
+        "self-deprecating",
+        "sensitive",
+        "serious",
+        "sincere",
+        "skeptical",
+        "snarky",
+        "socratic",
+        "sociable",
+        "solemn",
+        "straightforward",
+        "stubborn",
+        "supportive",
+        "sympathetic",
+        "tactful",
+        "talkative",
+        "technical",
+        "tender",
+        "terse",
+        "thoughtful",
+        "tough",
+        "upbeat",
+        "vivid",
+        "warm",
+        "whimsical",
+        "wistful",
+        "witty",
+        "wry",
+    ]
+)
+"""Words that name behaviour: an extracted trait must be one of these or be said in the
+conversation itself, so a model echoing its schema ("extractedtrait", "one or two words")
+files nothing."""
+
+_SCHEMA_WORDS = frozenset(
+    [
+        "trait",
+        "traits",
+        "extractedtrait",
+        "name",
+        "description",
+        "intensity",
+        "confidence",
+        "one",
+        "two",
+        "words",
+        "word",
+        "e.g",
+        "eg",
+        "example",
+        "string",
+        "value",
+        "null",
+        "none",
+        "curse",
+        "character",
+        "behaviour",
+        "behavior",
+    ]
+)
+
+
+def plausible_trait(trait: ExtractedTrait, conversation: str) -> bool:
+    """Whether an extracted trait is a real trait with evidence, not an echo of the
+    request: one or two words of letters, none of them words of the schema, each in
+    :data:`TRAIT_VOCABULARY` or in the conversation, and a description that does not
+    repeat the schema's own example text."""
+    parts = trait.name.replace("-", " ").split()
+    if not 1 <= len(parts) <= 2 or "trait" in trait.name:
+        return False
+    for part in parts:
+        if not part.isalpha() or not 3 <= len(part) <= 20 or part in _SCHEMA_WORDS:
+            return False
+        if part not in TRAIT_VOCABULARY and part not in conversation:
+            return False
+    described = trait.description.lower()
+    return not ("one or two words" in described or "e.g." in described)
 
 
 def learn_traits(

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -24,6 +25,7 @@ from personae.cli._store import _local_session, local_database
 from personae.config import get_settings
 from personae.errors import InputError
 from personae.llm import LLM, build_recorded_llm
+from personae.persona import check_draft
 from personae.persona._generate import OnboardingData, PersonaGenerationRequest
 from personae.persona._service import PersonaService
 from personae.store import crud
@@ -162,13 +164,26 @@ def write_command(
         voice = service.voice(owner_id, persona_id, platform)
         if stream:
 
-            async def show() -> None:
+            async def show() -> str:
                 tokens = service.stream(owner_id, voice, brief, max_tokens=max_tokens)
+                parts = []
                 async for token in tokens:
+                    parts.append(token)
                     out().print(token, end="", highlight=False, soft_wrap=True)
                 out().print()
+                if tokens.truncated:
+                    err().print(
+                        f"[yellow]stopped at {voice.platform.display_name}'s limit of "
+                        f"{tokens.limit:,} characters[/]"
+                    )
+                return "".join(parts)
 
-            asyncio.run(show())
+            written = asyncio.run(show())
+            checks = check_draft(
+                written, brief=brief, samples=voice.examples, known=voice.known_names
+            )
+            for reason in checks.reasons:
+                err().print(f"[yellow]not usable as is: {escape(reason)}[/]")
             return
         with fraction_bar("writing") as update:
             result = service.write(
@@ -183,6 +198,10 @@ def write_command(
             )
     out().print(result.text, highlight=False)
     report = result.report
+    verdict = "[green]passed[/]" if result.passed else "[yellow]failed[/]"
+    err().print(f"checks: {verdict}")
+    for reason in result.failures:
+        err().print(f"[yellow]- {escape(reason)}[/]")
     table = Table(title=f"scores ({result.rounds} round(s), stopped: {result.stopped})")
     table.add_column("metric")
     table.add_column("score", justify="right")

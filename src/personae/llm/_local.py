@@ -6,7 +6,7 @@ The default model is SmolLM2-135M-Instruct, shipped as a GGUF file inside the
 (``PERSONAE_LLM_MODEL_PATH``); its chat template comes from the file's metadata through
 llama-cpp's ``create_chat_completion``.
 
-llama.cpp runs in a child process (:mod:`personae.llm._local_worker`), one per (file,
+llama.cpp runs in a child process (``python -m personae.llm._local_worker``), one per (file,
 context size, threads), shared by every :class:`LocalLLM` of this process. A native crash
 there ends one call with :class:`~personae.errors.LLMUnavailableError` (``llm_unavailable``)
 instead of ending the server; the next call starts a fresh process. Calls to one worker
@@ -20,20 +20,24 @@ import atexit
 import contextlib
 import importlib.util
 import json
-import multiprocessing
+import os
 import random
+import secrets
+import select
+import shutil
 import signal
+import subprocess
+import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
+from multiprocessing.connection import Client, Connection
 from pathlib import Path
 
 from personae._types import Sleep
 from personae.errors import LLMError, LLMRequestError, LLMTimeoutError, LLMUnavailableError
 from personae.llm._base import DEFAULT_TIMEOUT, GenerationRequest, LLMBase, StreamStats
-from personae.llm._local_worker import serve
 from personae.llm._protocol import Completion
 from personae.llm._retry import RetryPolicy
 
@@ -54,6 +58,9 @@ _CANCEL_GRACE = 10.0
 """Seconds a stopped call waits for the worker to acknowledge before it is killed."""
 
 _SEEDS = random.SystemRandom()
+
+_PROSE_SAMPLING = {"repeat_penalty": 1.15, "top_p": 0.9, "min_p": 0.05, "top_k": 40}
+"""llama.cpp sampling for free text: what keeps a 135M model out of loops."""
 
 
 def bundled_model_path() -> Path:
@@ -118,47 +125,65 @@ class _Worker:
         self.n_ctx = n_ctx
         self.n_threads = n_threads
         self.lock = threading.Lock()
-        self._process: BaseProcess | None = None
+        self._process: subprocess.Popen[str] | None = None
         self._conn: Connection | None = None
+        self._folder: str | None = None
 
     @property
     def pid(self) -> int | None:
         """The worker's process id while it runs."""
         process = self._process
-        return process.pid if process is not None and process.is_alive() else None
+        return process.pid if process is not None and process.poll() is None else None
 
     def connection(self) -> Connection:
         """The pipe to a live worker, starting one (and loading the model) if needed."""
-        if self._conn is not None and self._process is not None and self._process.is_alive():
+        if self._conn is not None and self._process is not None and self._process.poll() is None:
             return self._conn
         self.stop()
-        context = multiprocessing.get_context("spawn")
-        parent, child = context.Pipe()
-        process = context.Process(
-            target=serve,
-            args=(child, str(self.path), self.n_ctx, self.n_threads),
-            name="personae-local-model",
-            daemon=True,
+        self._folder = tempfile.mkdtemp(prefix="personae-llm-")
+        address = os.path.join(self._folder, "socket")
+        key = secrets.token_bytes(32)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "personae.llm._local_worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
         )
-        process.start()
-        child.close()
-        self._process, self._conn = process, parent
+        self._process = process
+        config = {
+            "address": address,
+            "key": key.hex(),
+            "model_path": str(self.path),
+            "n_ctx": self.n_ctx,
+            "n_threads": self.n_threads,
+        }
+        message = None
         try:
-            message = parent.recv() if parent.poll(_LOAD_TIMEOUT) else None
+            if process.stdin is None or process.stdout is None:  # pragma: no cover
+                raise OSError("the worker's pipes were not opened")
+            process.stdin.write(json.dumps(config) + "\n")
+            process.stdin.close()
+            ready, _, _ = select.select([process.stdout], [], [], _LOAD_TIMEOUT)
+            if ready and process.stdout.readline().strip() == "listening":
+                self._conn = Client(address, family="AF_UNIX", authkey=key)
+                if self._conn.poll(_LOAD_TIMEOUT):
+                    message = self._conn.recv()
         except (EOFError, OSError):
             message = None
         if message is None or message[0] != "ready":
             reason = message[1] if message is not None else self.failure("loading the model")
             self.stop()
             raise LLMUnavailableError(reason, provider="local", model=self.path.stem)
-        return parent
+        assert self._conn is not None
+        return self._conn
 
     def failure(self, during: str) -> str:
         """Why the worker is gone, and what to do, once it has stopped answering."""
         process = self._process
+        exitcode = None
         if process is not None:
-            process.join(timeout=5)
-        exitcode = process.exitcode if process is not None else None
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                exitcode = process.wait(timeout=5)
         self.stop()
         message = f"the local model's process failed while {during}: {_ended(exitcode)}"
         if exitcode == -signal.SIGILL:
@@ -174,17 +199,22 @@ class _Worker:
 
     def stop(self) -> None:
         """End the worker (politely, then by force) and forget it."""
-        conn, process = self._conn, self._process
-        self._conn = self._process = None
+        conn, process, folder = self._conn, self._process, self._folder
+        self._conn = self._process = self._folder = None
         if conn is not None:
             with contextlib.suppress(OSError, ValueError):
                 conn.send(("close",))
             conn.close()
         if process is not None:
-            process.join(timeout=2)
-            if process.is_alive():
+            try:
+                process.wait(timeout=2)
+            except subprocess.TimeoutExpired:
                 process.kill()
-                process.join(timeout=5)
+                process.wait(timeout=5)
+            if process.stdout is not None:
+                process.stdout.close()
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 _WORKERS: dict[tuple[str, int, int | None], _Worker] = {}
@@ -295,6 +325,10 @@ class LocalLLM(LLMBase):
         schema = None
         if request.json_schema is not None:
             schema = json.dumps(request.json_schema, sort_keys=True)
+        else:
+            # Small models loop ("AI-powered AI-powered …"): penalise recent repeats and
+            # cut the unlikely tail. Not under a JSON grammar, whose quotes and braces repeat.
+            kwargs.update(_PROSE_SAMPLING)
         return ("generate", kwargs, schema, request.max_tokens)
 
     def _run(self, request: GenerationRequest, stats: StreamStats) -> Iterator[str]:

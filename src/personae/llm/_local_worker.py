@@ -2,14 +2,17 @@
 
 llama.cpp is native code. A fault in it (a build for another CPU, a kernel bug such as
 the AMX one on Q4_0 weights) ends the process it runs in with a signal, and Python cannot
-catch that. So the model never runs in the server's process: :class:`personae.llm.LocalLLM`
-starts this module in a child process (``multiprocessing``'s ``spawn`` start method, so
-nothing of the parent's threads or locks is inherited) and talks to it over a pipe. A
-crash here ends one call with a clear error; the parent starts a fresh child on the next.
+catch that. So the model never runs in the caller's process: :class:`personae.llm.LocalLLM`
+starts ``python -m personae.llm._local_worker`` (a fresh interpreter: nothing of the
+caller's threads, locks or ``__main__`` is inherited, unlike ``multiprocessing``'s spawn,
+which re-runs the caller's script) and talks to it over a Unix socket with a random key.
+A crash here ends one call with a clear error; the caller starts a fresh worker next time.
 
-Messages, parent → child: ``("generate", kwargs, schema_json, max_tokens)``,
-``("cancel",)`` while generating, ``("close",)``. Child → parent: ``("ready", info)`` or
-``("load_error", message)`` once; then per call ``("chunk", text)`` …, and one of
+Start-up: the caller writes one JSON line on stdin (socket path, key, model, context,
+threads); the worker listens, prints ``listening`` on stdout, and accepts one connection.
+Messages, caller → worker: ``("generate", kwargs, schema_json, max_tokens)``,
+``("cancel",)`` while generating, ``("close",)``. Worker → caller: ``("ready", info)``
+or ``("load_error", message)`` once; then per call ``("chunk", text)`` …, and one of
 ``("done", prompt_tokens, completion_tokens, finish_reason)`` or
 ``("error", kind, message)`` (kind ``refused``: the request does not fit; ``failed``).
 """
@@ -17,12 +20,14 @@ Messages, parent → child: ``("generate", kwargs, schema_json, max_tokens)``,
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
-from multiprocessing.connection import Connection
+import sys
+from multiprocessing.connection import Connection, Listener
 from typing import Any
 
-__all__ = ["TEMPLATE_TOKENS_PER_MESSAGE", "serve", "wider_than_portable"]
+__all__ = ["TEMPLATE_TOKENS_PER_MESSAGE", "main", "serve", "wider_than_portable"]
 
 TEMPLATE_TOKENS_PER_MESSAGE = 8
 """Tokens a chat template adds around each message (role markers, separators), at most."""
@@ -163,3 +168,17 @@ def _serve(conn: Connection, model_path: str, n_ctx: int, n_threads: int | None)
             # a "cancel" that arrives after its call ended has nothing left to stop
     finally:
         llama.close()
+
+
+def main() -> None:
+    """Entry point of ``python -m personae.llm._local_worker`` (see the module docstring)."""
+    config = json.loads(sys.stdin.readline())
+    listener = Listener(config["address"], family="AF_UNIX", authkey=bytes.fromhex(config["key"]))
+    print("listening", flush=True)
+    conn = listener.accept()
+    listener.close()
+    serve(conn, config["model_path"], int(config["n_ctx"]), config["n_threads"])
+
+
+if __name__ == "__main__":
+    main()

@@ -11,6 +11,7 @@ rules, the persona's stated go-to and avoid words); no LLM is used for scoring.
 
 from __future__ import annotations
 
+from personae.persona._draft_checks import DraftCheck, check_draft
 from personae.persona._quality import (
     DIMENSION_WEIGHTS,
     AuthenticityDetails,
@@ -44,6 +45,7 @@ __all__ = [
     "AuthenticityDetails",
     "Category",
     "DimensionScore",
+    "DraftCheck",
     "Platform",
     "PlatformInfo",
     "PlatformReport",
@@ -60,6 +62,7 @@ __all__ = [
     "VoiceRules",
     "apply_voice_fixes",
     "available_platforms",
+    "check_draft",
     "get_platform",
     "register_platform",
     "revision_instructions",

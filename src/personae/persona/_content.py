@@ -1,9 +1,14 @@
 """Writing in a persona's voice for a platform: the prompt, one draft, or a token stream.
 
-The prompt carries three kinds of guidance, each from its owner: who the persona is
-(its stored fields, written by a person or the LLM), how it *measurably* writes (the
-fingerprint, in words, from :func:`~personae.persona._voice.describe_voice`) and what
-the platform takes (the plugin's :meth:`~personae.persona.Platform.prompt_guidance`).
+The prompt is built for small models (the embedded default has 135M parameters): short,
+concrete, and showing rather than describing. It carries who the persona is (its stored
+fields), a few of the writer's **own sentences** (stored at creation as
+``stylistic_constraints["examples"]``, chosen by closeness to the brief), the measured
+rhythm in plain words (sentence length from the fingerprint), hard rules against what
+small models get wrong (inventing dates, numbers and names; writing notes about the
+writing) and what the platform takes (the plugin's
+:meth:`~personae.persona.Platform.prompt_guidance`). Stop sequences end a draft where a
+model starts commenting on it, and the answer's length is capped by the platform's.
 """
 
 from __future__ import annotations
@@ -14,13 +19,21 @@ from dataclasses import dataclass
 
 from personae.errors import InputError
 from personae.llm import LLM, Completion, Message
-from personae.persona._voice import describe_voice
 from personae.persona._voice_rules import VoiceRules
 from personae.persona.platforms import Platform, get_platform
 from personae.store import PersonaPublic
 from personae.style import StyleProfile
 
-__all__ = ["MAX_BRIEF_CHARS", "VoiceBrief", "draft", "stream_draft", "writing_messages"]
+__all__ = [
+    "MAX_BRIEF_CHARS",
+    "STOP_SEQUENCES",
+    "LimitedStream",
+    "VoiceBrief",
+    "answer_tokens",
+    "draft",
+    "stream_draft",
+    "writing_messages",
+]
 
 MAX_BRIEF_CHARS = 4_000
 """Longest brief accepted: a brief says what to write, it is not the text itself."""
@@ -34,6 +47,26 @@ class VoiceBrief:
     platform: Platform
     profile: StyleProfile | None
     rules: VoiceRules
+
+    @property
+    def examples(self) -> list[str]:
+        """Sentences from the writer's own samples, stored when the persona was made."""
+        stored = self.persona.stylistic_constraints.get("examples")
+        return [str(s) for s in stored if isinstance(s, str)] if isinstance(stored, list) else []
+
+    @property
+    def known_names(self) -> list[str]:
+        """Names and facts the persona may use without the brief giving them."""
+        persona = self.persona
+        return [
+            persona.name,
+            persona.display_name,
+            persona.role,
+            persona.context,
+            persona.core_belief or "",
+            " ".join(persona.expertise),
+            self.platform.display_name,
+        ]
 
     @classmethod
     def of(cls, persona: PersonaPublic, platform: Platform | str) -> VoiceBrief:
@@ -58,45 +91,104 @@ def _check_brief(brief: str) -> str:
     return text
 
 
-def _system_prompt(voice: VoiceBrief) -> str:
-    persona = voice.persona
-    parts = [f"You are {persona.display_name}."]
-    if persona.role:
-        parts.append(f"Role: {persona.role}.")
-    if persona.archetype:
-        parts.append(f"Archetype: {persona.archetype}.")
-    if persona.core_belief:
-        parts.append(f"Core belief: {persona.core_belief}")
-    if persona.system_prompt:
-        parts.append(persona.system_prompt)
+def _closest(examples: list[str], brief: str, count: int = 3) -> list[str]:
+    """The examples sharing most words with the brief (ties: the shorter first)."""
+    wanted = {w.lower().strip(".,!?;:") for w in brief.split() if len(w) > 3}
+
+    def overlap(sentence: str) -> tuple[int, int]:
+        words = {w.lower().strip(".,!?;:") for w in sentence.split()}
+        return (-len(words & wanted), len(sentence))
+
+    return sorted(examples, key=overlap)[:count]
+
+
+def _rhythm(voice: VoiceBrief) -> list[str]:
+    """The measured habits a small model can follow, in plain words."""
+    lines = []
+    profile = voice.profile
+    if profile is not None:
+        dims = {d.key: d for d in profile.describe()}
+        length = dims.get("sentence_length.average")
+        if length is not None and length.value:
+            words = round(float(length.value))
+            size = "Very short" if words <= 8 else "Short" if words <= 14 else "Full"
+            lines.append(f"{size} sentences: about {words} words each.")
     rules = voice.rules
     if rules.default_tone:
-        parts.append(f"Tone: {rules.default_tone}.")
-    if rules.forbidden_tones:
-        parts.append(f"Never sound {', '.join(rules.forbidden_tones)}.")
-    if rules.go_to:
-        parts.append(f"Words you use: {', '.join(rules.go_to[:10])}.")
+        lines.append(f"Tone: {rules.default_tone}.")
     if rules.avoid:
-        parts.append(f"Never use: {', '.join(rules.avoid[:10])}.")
-    if rules.sentence_length is not None:
-        low, high = rules.sentence_length
-        parts.append(f"Write sentences of {low:.0f} to {high:.0f} words on average.")
-    written = voice.persona.stylistic_constraints.get("rules")
-    if isinstance(written, list):
-        parts.extend(str(rule) for rule in written[:6])
-    if voice.profile is not None:
-        parts.append("Your measured style:\n" + describe_voice(voice.profile))
-    parts.append(f"You write for {voice.platform.display_name}:")
-    parts.extend(f"- {line}" for line in voice.platform.prompt_guidance())
+        lines.append(f"Never use: {', '.join(rules.avoid[:6])}.")
+    return lines
+
+
+def _system_prompt(voice: VoiceBrief, brief: str = "") -> str:
+    persona = voice.persona
+    who = persona.display_name + (f", {persona.role}" if persona.role else "")
+    parts = [f"You are {who}. You write {voice.platform.display_name} posts in your own voice."]
+    if persona.system_prompt:
+        parts.append(persona.system_prompt)
+    parts.extend(_rhythm(voice))
+    examples = _closest(voice.examples, brief)
+    if examples:
+        parts.append("Sentences you wrote before (match their style, do not copy them):")
+        parts.extend(f'- "{sentence}"' for sentence in examples)
+    parts.append(
+        "Rules: write only about the topic you are given. Use only facts from the topic: "
+        "no dates, numbers, names or brands it does not give. Answer with the post only: "
+        "no title, no notes, no comments about the post."
+    )
+    parts.extend(_platform_lines(voice.platform))
     return "\n".join(parts)
+
+
+def _sentences_wanted(platform: Platform) -> int:
+    """A short post: what a small model can keep on topic (the loop checks the length)."""
+    limit = platform.constraints.length.max_chars
+    return 3 if limit is not None and limit <= 500 else 6
+
+
+def _platform_lines(platform: Platform) -> list[str]:
+    """The platform's guidance a short post needs: a hard limit only when it binds, and
+    no word targets (a small model asked for 300 words rambles to reach them)."""
+    lines = []
+    for line in platform.prompt_guidance():
+        if line.startswith("Aim for"):
+            continue
+        if line.startswith("Write at most") and _sentences_wanted(platform) > 3:
+            continue
+        lines.append(line)
+    return lines[:3]
 
 
 def writing_messages(voice: VoiceBrief, brief: str) -> list[Message]:
     """The conversation that asks for one text: system (persona, voice, platform), brief."""
+    topic = _check_brief(brief)
     return [
-        Message.system(_system_prompt(voice)),
-        Message.user(f"Write a {voice.platform.display_name} post: {_check_brief(brief)}"),
+        Message.system(_system_prompt(voice, topic)),
+        Message.user(
+            f"Topic: {topic}\nWrite the {voice.platform.display_name} post in about "
+            f"{_sentences_wanted(voice.platform)} sentences."
+        ),
     ]
+
+
+STOP_SEQUENCES = ("\nNote:", "\n(Note", "\nNotes:", "\nRevised", "\n---", "\nWord count")
+"""Where a model starts writing about the post instead of the post."""
+
+
+def answer_tokens(platform: Platform, max_tokens: int) -> int:
+    """``max_tokens`` capped by the platform's length: about 3.5 characters a token, with
+    room to finish the last sentence (the platform's fixes cut what is over)."""
+    length = platform.constraints.length
+    chars = length.recommended_chars.max if length.recommended_chars is not None else None
+    if chars is None and length.recommended_words is not None:
+        words = length.recommended_words.max
+        chars = words * 6 if words is not None else None
+    if chars is None:
+        chars = length.max_chars
+    if chars is None:
+        return max_tokens
+    return max(32, min(max_tokens, int(chars / 3.5) + 24))
 
 
 def draft(
@@ -112,10 +204,44 @@ def draft(
     """One text in the persona's voice (``messages`` to continue a revision conversation)."""
     return llm.complete(
         messages if messages is not None else writing_messages(voice, brief),
-        max_tokens=max_tokens,
+        max_tokens=answer_tokens(voice.platform, max_tokens),
         temperature=temperature,
         seed=seed,
+        stop=list(STOP_SEQUENCES),
     )
+
+
+class LimitedStream:
+    """A draft's tokens as they arrive, stopped at the platform's hard limit.
+
+    Iterate it; afterwards :attr:`truncated` says whether the text reached the limit and
+    was cut there (the caller tells the person), and :attr:`limit` is that limit.
+    """
+
+    def __init__(self, tokens: AsyncIterator[str], limit: int | None) -> None:
+        self._tokens = tokens
+        self.limit = limit
+        self.truncated = False
+
+    def __aiter__(self) -> AsyncIterator[str]:
+        return self._run()
+
+    async def _run(self) -> AsyncIterator[str]:
+        written = 0
+        try:
+            async for token in self._tokens:
+                if self.limit is not None and written + len(token) > self.limit:
+                    room = self.limit - written
+                    if room > 0:
+                        yield token[:room]
+                    self.truncated = True
+                    return
+                written += len(token)
+                yield token
+        finally:
+            close = getattr(self._tokens, "aclose", None)
+            if close is not None:
+                await close()
 
 
 def stream_draft(
@@ -126,8 +252,14 @@ def stream_draft(
     max_tokens: int = 400,
     temperature: float = 0.7,
     seed: int | None = None,
-) -> AsyncIterator[str]:
-    """:func:`draft` as tokens arrive (for SSE and the terminal)."""
-    return llm.stream(
-        writing_messages(voice, brief), max_tokens=max_tokens, temperature=temperature, seed=seed
+) -> LimitedStream:
+    """:func:`draft` as tokens arrive (for SSE and the terminal), never past the
+    platform's hard character limit (see :attr:`LimitedStream.truncated`)."""
+    tokens = llm.stream(
+        writing_messages(voice, brief),
+        max_tokens=answer_tokens(voice.platform, max_tokens),
+        temperature=temperature,
+        seed=seed,
+        stop=list(STOP_SEQUENCES),
     )
+    return LimitedStream(tokens, voice.platform.constraints.length.max_chars)

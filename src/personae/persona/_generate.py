@@ -64,15 +64,25 @@ class OnboardingData(BaseModel):
     website_text: Annotated[str, StringConstraints(max_length=20_000)] = Field(
         default="", description="Text of the writer's website or about page, pasted in."
     )
+    writer_name: _Short = Field(
+        default="", description="The writer's own name: the persona is shown under it."
+    )
+    brand_name: _Short = Field(default="", description="The brand or company they write for.")
     business_type: _Short = ""
     target_audience: _Short = ""
     content_preferences: dict[str, _Short] = Field(
         default_factory=dict, description="E.g. {'tone': 'professional', 'length': 'medium'}."
     )
 
-    def summary(self) -> str:
-        """The answers as prompt lines (only the ones given)."""
+    def summary(self, *, names: bool = True) -> str:
+        """The answers as prompt lines (only the ones given). ``names=False`` leaves out
+        the writer's and brand's names: a small model asked to describe a voice copies a
+        name it is shown into every field."""
         lines = []
+        if names and self.writer_name:
+            lines.append(f"Writer: {self.writer_name}")
+        if names and self.brand_name:
+            lines.append(f"Brand: {self.brand_name}")
         if self.business_type:
             lines.append(f"Business type: {self.business_type}")
         if self.target_audience:
@@ -192,7 +202,8 @@ def data_confidence(profile: StyleProfile, fingerprints: Sequence[Any]) -> dict[
     Three terms, multiplied: ``words`` saturates at about 2,000 words (1 − e^(−w/700)),
     ``samples`` at about five texts (1 − e^(−n/2)), and ``agreement`` is the mean
     typicality of each sample against the voice of the *other* samples (1.0 with a
-    single sample would be a lie, so one sample counts as 0.5).
+    single sample would be a lie, so one sample counts as 0.5; samples too short to be
+    judged alone are left out of the mean).
     """
     words = 1.0 - math.exp(-profile.word_count / 700.0)
     samples = 1.0 - math.exp(-profile.sample_count / 2.0)
@@ -201,8 +212,11 @@ def data_confidence(profile: StyleProfile, fingerprints: Sequence[Any]) -> dict[
         for index, fp in enumerate(fingerprints):
             others = [other for j, other in enumerate(fingerprints) if j != index]
             rest = StyleProfile.from_fingerprints(others, name="rest")
-            scores.append(rest.match_fingerprint(fp).score)
-        agreement = sum(scores) / len(scores)
+            try:
+                scores.append(rest.match_fingerprint(fp).score)
+            except TextTooShortError:
+                continue  # a 20-word post is a fine sample, but too short to judge alone
+        agreement = sum(scores) / len(scores) if scores else 0.5
     else:
         agreement = 0.5
     score = words * samples * (0.5 + 0.5 * agreement)
@@ -217,14 +231,37 @@ def data_confidence(profile: StyleProfile, fingerprints: Sequence[Any]) -> dict[
 # -- the pipeline ---------------------------------------------------------------------------
 
 
-def _grounding(profile: StyleProfile, onboarding: OnboardingData) -> str:
-    about = onboarding.summary()
+def _grounding(profile: StyleProfile, onboarding: OnboardingData, samples: Sequence[str]) -> str:
+    """What the model is shown: short, since a 135M model copies long context verbatim."""
+    about = onboarding.summary(names=False)
+    examples = example_sentences(samples, limit=3)
+    lines = describe_voice(profile).splitlines()[:4]
     return (
-        "Measured voice of the writer (from their own texts):\n"
-        f"{describe_voice(profile)}\n"
-        f"Words they use most: {', '.join(profile.key_words[:12])}\n"
-        + (f"\nWhat they told us:\n{about}\n" if about else "")
+        "How the writer writes (measured):\n"
+        + "\n".join(lines)
+        + "\nSentences they wrote:\n"
+        + "\n".join(f'- "{sentence}"' for sentence in examples)
+        + (f"\nAbout them:\n{about}\n" if about else "\n")
     )
+
+
+def measured_tones(profile: StyleProfile) -> list[str]:
+    """Tones read off the measurements, for when the model names none that can be used:
+    short sentences read as direct, long ones as reflective, and so on."""
+    dims = {d.key: d.value for d in profile.describe()}
+    tones = []
+    length = dims.get("sentence_length.average") or 0.0
+    if length and length <= 10:
+        tones.append("direct")
+    elif length >= 22:
+        tones.append("reflective")
+    if (dims.get("sentence_type.exclamation") or 0.0) > 0.1:
+        tones.append("enthusiastic")
+    if (dims.get("sentence_type.question") or 0.0) > 0.1:
+        tones.append("inquisitive")
+    contractions = dims.get("contractions.per_100_words") or 0.0
+    tones.append("conversational" if contractions > 2 else "plain")
+    return tones
 
 
 def _ask(llm: LLM, system: str, task: str, schema: type[Any], max_tokens: int) -> Any:
@@ -267,6 +304,82 @@ def require_samples(samples: list[str]) -> list[str]:
             field="writing_samples",
         )
     return samples
+
+
+def display_name(request: PersonaGenerationRequest) -> str:
+    """Who the persona is shown as: the name the person gave, never one the model made up
+    (a small model invents people: "Alejandro Hernandez" for a founder who gave none)."""
+    if request.display_name:
+        return request.display_name
+    onboarding = request.onboarding
+    if onboarding.writer_name and onboarding.brand_name:
+        return f"{onboarding.writer_name} ({onboarding.brand_name})"
+    return onboarding.writer_name or onboarding.brand_name or request.name
+
+
+def _belief(text: str, request: PersonaGenerationRequest) -> str | None:
+    """The model's core belief when it is one: its first sentence, 5 to 30 words, not the
+    business type repeated ("B2B SaaS startup" is not a belief) and not about a named
+    person (a small model writes "Dana Reyes is a leader in …" and loops)."""
+    first = _SENTENCE.search(" ".join(text.split()))
+    belief = first.group(0).strip() if first else ""
+    if not 5 <= len(belief.split()) <= 30:
+        return None
+    lowered = belief.lower()
+    if lowered.startswith(("i am a ", "we are a ", "this persona")):
+        return None
+    if any(name and name.lower() in lowered for name in _names(request)):
+        return None
+    return belief
+
+
+def _names(request: PersonaGenerationRequest) -> list[str]:
+    onboarding = request.onboarding
+    # Not request.name: a handle such as "founder" is an ordinary word an archetype may use.
+    return [
+        request.display_name or "",
+        onboarding.writer_name,
+        onboarding.brand_name,
+        onboarding.business_type,
+    ]
+
+
+def _phrase(text: str, request: PersonaGenerationRequest, *, words: int = 4) -> str | None:
+    """A short label from the model (an archetype, a tone) when it is one: letters and
+    spaces, at most ``words`` words, and not a name it was given."""
+    label = " ".join(text.split()).strip(" .")
+    if not label or len(label.split()) > words or not re.fullmatch(r"[A-Za-z][A-Za-z' -]*", label):
+        return None
+    lowered = label.lower()
+    if any(
+        name and (lowered in name.lower() or name.lower() in lowered) for name in _names(request)
+    ):
+        return None
+    return label
+
+
+_SENTENCE = re.compile(r"[^.!?…\n]+[.!?…]+[\"”’)]*|[^.!?…\n]+$", re.MULTILINE)
+MAX_EXAMPLES = 12
+"""Sentences kept from the samples: enough to pick three close to any brief, small to store."""
+
+
+def example_sentences(samples: Sequence[str], limit: int = MAX_EXAMPLES) -> list[str]:
+    """Sentences of the writer's own, taken in turn from each sample (openers first),
+    4 to 30 words long, without repeats: the few-shot material for writing prompts."""
+    per_sample = []
+    for text in samples:
+        found = [" ".join(m.group(0).split()) for m in _SENTENCE.finditer(text)]
+        per_sample.append(
+            [s for s in found if 4 <= len(s.split()) <= 30 and len(s.split()[-1].strip(".!?…")) > 1]
+        )
+    chosen: list[str] = []
+    for row in range(max((len(s) for s in per_sample), default=0)):
+        for sentences in per_sample:
+            if row < len(sentences) and sentences[row] not in chosen:
+                chosen.append(sentences[row])
+                if len(chosen) == limit:
+                    return chosen
+    return chosen
 
 
 def generate_persona(
@@ -318,7 +431,7 @@ def generate_persona(
     confidence = data_confidence(profile, fingerprints)
     measured = measured_constraints(profile)
     timings["measure"] = (time.perf_counter() - started) * 1000
-    grounding = _grounding(profile, request.onboarding)
+    grounding = _grounding(profile, request.onboarding, samples)
 
     progress(0.25, "naming the voice")
     started = time.perf_counter()
@@ -369,23 +482,32 @@ def generate_persona(
         "rules": list(rules.rules),
         "go_to_words": go_to[:15],
         "avoid_words": avoid[:15],
-        "brand_voice": identity.brand_voice_description,
+        "brand_voice": _belief(identity.brand_voice_description, request) or "",
+        "examples": example_sentences(samples),
     }
-    default_tone = tones.default.lower()
-    permissible = [t for t in _clean_terms(tones.permissible) if t != default_tone]
+    measured_tone = measured_tones(profile)
+    default_tone = (_phrase(tones.default, request, words=2) or measured_tone[0]).lower()
+    permissible = [
+        t
+        for t in _clean_terms(tones.permissible)
+        if t != default_tone and _phrase(t, request, words=2)
+    ]
+    if not permissible:
+        permissible = [t for t in measured_tone if t != default_tone]
     tonal_range = {
         "default": default_tone,
         "permissible": permissible,
         "forbidden": [
-            t for t in _clean_terms(tones.forbidden) if t != default_tone and t not in permissible
+            t
+            for t in _clean_terms(tones.forbidden)
+            if t != default_tone and t not in permissible and _phrase(t, request, words=2)
         ],
     }
-    display = request.display_name or identity.persona_name or request.name
     fields: dict[str, Any] = {
         "name": request.name,
-        "display_name": display[:200],
-        "archetype": identity.archetype[:100] or None,
-        "core_belief": identity.core_belief or None,
+        "display_name": display_name(request)[:200],
+        "archetype": _phrase(identity.archetype, request),
+        "core_belief": _belief(identity.core_belief, request),
         "persona_type": "generated",
         "tonal_range": tonal_range,
         "stylistic_constraints": stylistic_constraints,
@@ -397,7 +519,7 @@ def generate_persona(
     progress(1.0, "persona ready")
     return GeneratedPersona(
         fields=fields,
-        brand_voice_description=identity.brand_voice_description,
+        brand_voice_description=_belief(identity.brand_voice_description, request) or "",
         confidence=confidence,
         timings_ms={key: round(value, 1) for key, value in timings.items()},
     )

@@ -43,6 +43,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from personae.errors import InputError, LLMOutputError
 from personae.llm import LLM, Message
 from personae.persona._content import VoiceBrief, draft, writing_messages
+from personae.persona._draft_checks import (
+    DraftCheck,
+    check_draft,
+    drop_unrelated_hashtags,
+    strip_notes,
+)
 from personae.persona._quality import (
     DIMENSION_WEIGHTS,
     QualityReport,
@@ -72,6 +78,9 @@ class TraceStep(BaseModel):
     consistency_score: float | None = None
     linguistic_quality: float | None = None
     platform_passed: bool | None = None
+    junk: list[str] = Field(
+        default_factory=list, description="Why the candidate is not a usable text, if it is not."
+    )
     fixes_applied: bool = Field(
         default=False, description="The platform's fixes changed the candidate."
     )
@@ -101,6 +110,17 @@ class OptimizeResult(BaseModel):
     platform_passed: bool | None = Field(
         default=None, description="The platform accepts the returned text (None: no rules)."
     )
+    checks: DraftCheck = Field(
+        description="The junk checks of the returned text: on topic, no notes about the "
+        "writing, no loops, no invented specifics, no copying from the samples."
+    )
+    passed: bool = Field(
+        description="The returned text passed the junk checks and the platform's rules and "
+        "reached the threshold: only then is it stored as passed."
+    )
+    failures: list[str] = Field(
+        default_factory=list, description="Why the returned text did not pass, in words."
+    )
     llm_calls: int = Field(default=0, description="Completions asked of the model.")
     llm_ms: float = Field(description="Milliseconds spent waiting for the model.")
     pipeline_ms: float = Field(description="Milliseconds of everything else (scoring, fixes).")
@@ -113,9 +133,17 @@ class _Candidate:
     report: QualityReport
     fixes: tuple[VoiceFix, ...]
     objective: float
+    check: DraftCheck
 
     @property
     def passed(self) -> bool:
+        """The platform accepts it and it is a usable text (not junk)."""
+        platform = self.report.details.platform
+        accepted = platform.passed if platform is not None else True
+        return accepted and self.check.passed
+
+    @property
+    def platform_passed(self) -> bool:
         platform = self.report.details.platform
         return platform.passed if platform is not None else True
 
@@ -135,12 +163,31 @@ def _objective(report: QualityReport, *, judged: bool) -> float:
     return sum(DIMENSION_WEIGHTS[name] * score for name, score in scores.items()) / total
 
 
+def _tier(candidate: _Candidate) -> tuple[bool, bool, bool, int]:
+    """How usable a candidate is, before any score: the platform accepts it, it passes
+    the junk checks, it is on topic, and the fewer reasons against it the better."""
+    check = candidate.check
+    return (candidate.platform_passed, check.passed, check.on_topic, -len(check.reasons))
+
+
 def _pick(candidates: Sequence[_Candidate], tie_margin: float) -> _Candidate:
-    """Accepted first; then the best objective, ties (within the margin) by authenticity."""
-    pool = [c for c in candidates if c.passed] or list(candidates)
+    """The most usable first (:func:`_tier`); among those the best objective, ties
+    (within the margin) by authenticity."""
+    tier = max(_tier(c) for c in candidates)
+    pool = [c for c in candidates if _tier(c) == tier]
     top = max(c.objective for c in pool)
     near = [c for c in pool if c.objective >= top - tie_margin]
     return max(near, key=lambda c: (c.authenticity, c.objective))
+
+
+def _failures(best: _Candidate, threshold: float) -> list[str]:
+    reasons = list(best.check.reasons)
+    if not best.platform_passed:
+        reasons.append("the platform would refuse it (see the platform report)")
+    overall = best.report.overall_quality_score
+    if overall < threshold:
+        reasons.append(f"overall quality {overall:.2f} is under the threshold {threshold:.2f}")
+    return reasons
 
 
 def _temperatures(temperature: float, count: int, *, spread: bool) -> list[float]:
@@ -235,6 +282,8 @@ def optimize_content(
     formatting = platform.constraints.formatting
     preview = platform.constraints.length.preview_chars
     judged = voice.profile is not None
+    samples = voice.examples
+    known = voice.known_names
     trace: list[TraceStep] = []
     instructions: list[list[str]] = []
     scored: list[_Candidate] = []
@@ -273,7 +322,7 @@ def optimize_content(
             llm_seconds += time.perf_counter() - asked
             calls += 1
             tokens += completion.completion_tokens
-            raw = completion.text.strip()
+            raw = drop_unrelated_hashtags(strip_notes(completion.text), brief, known)
             # (text before platform fixes, voice fixes applied): the repaired draft, and
             # the draft with the voice moves too when they changed anything.
             variants: list[tuple[str, tuple[VoiceFix, ...]]] = [(raw, ())]
@@ -310,7 +359,10 @@ def optimize_content(
                 except InputError as exc:
                     error = exc.message
                     continue
-                candidate = _Candidate(final, report, fixes, _objective(report, judged=judged))
+                check = check_draft(final, brief=brief, samples=samples, known=known)
+                candidate = _Candidate(
+                    final, report, fixes, _objective(report, judged=judged), check
+                )
                 options.append((candidate, text))
             if not options:
                 trace.append(
@@ -335,7 +387,8 @@ def optimize_content(
                     platform_optimization_quality=report.platform_optimization_quality,
                     consistency_score=report.consistency_score,
                     linguistic_quality=report.linguistic_quality,
-                    platform_passed=chosen.passed if report.details.platform else None,
+                    platform_passed=chosen.platform_passed if report.details.platform else None,
+                    junk=chosen.check.reasons,
                     fixes_applied=chosen.text != before_platform,
                     voice_fixes=[fix.name for fix in chosen.fixes],
                     temperature=temperatures[index],
@@ -362,7 +415,10 @@ def optimize_content(
         stopped=stopped,
         instructions=instructions,
         voice_fixes=list(best.fixes),
-        platform_passed=best.passed if best.report.details.platform is not None else None,
+        platform_passed=best.platform_passed if best.report.details.platform is not None else None,
+        checks=best.check,
+        passed=best.passed and best.report.overall_quality_score >= threshold,
+        failures=_failures(best, threshold),
         llm_calls=calls,
         llm_ms=round(llm_seconds * 1000, 2),
         pipeline_ms=round((total - llm_seconds) * 1000, 2),

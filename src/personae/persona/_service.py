@@ -8,14 +8,14 @@ builds the model for an owner), so tests pass a real SQLite store and a scripted
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from personae.errors import DuplicateNameError, PersonaNotFoundError
 from personae.llm import LLM
-from personae.persona._content import VoiceBrief, stream_draft
+from personae.persona._content import LimitedStream, VoiceBrief, stream_draft
 from personae.persona._generate import (
     GeneratedPersona,
     OnboardingData,
@@ -162,22 +162,42 @@ class PersonaService:
             rivals=rivals,
             on_progress=on_progress,
         )
-        self.record_score(owner_id, voice, result.report.model_dump(mode="json"), source="write")
+        self.record_score(
+            owner_id,
+            voice,
+            result.report.model_dump(mode="json"),
+            source="write",
+            passed=result.passed,
+            checks=result.checks.model_dump(mode="json"),
+        )
         return result
 
     def stream(
         self, owner_id: int, voice: VoiceBrief, brief: str, *, max_tokens: int = 400
-    ) -> AsyncIterator[str]:
-        """One draft's tokens as they are written (no loop; score the joined text after)."""
+    ) -> LimitedStream:
+        """One draft's tokens as they are written (no loop; score and check the joined
+        text after), stopped at the platform's hard limit."""
         llm = self._llm_for(owner_id, "content.stream")
         return stream_draft(voice, brief, llm, max_tokens=max_tokens)
 
     def record_score(
-        self, owner_id: int, voice: VoiceBrief, report: dict[str, Any], *, source: str
+        self,
+        owner_id: int,
+        voice: VoiceBrief,
+        report: dict[str, Any],
+        *,
+        source: str,
+        passed: bool | None = None,
+        checks: dict[str, Any] | None = None,
     ) -> None:
-        """Keep a computed quality report as a ``persona_validation_results`` row."""
+        """Keep a computed quality report as a ``persona_validation_results`` row.
+
+        ``passed`` is the caller's verdict for a text the model wrote (junk checks,
+        platform rules and threshold); without it, the platform's rules decide.
+        """
         platform = (report.get("details") or {}).get("platform")
-        passed = platform is None or bool(platform.get("passed"))
+        if passed is None:
+            passed = platform is None or bool(platform.get("passed"))
         with session_scope(self._database) as session:
             crud.add_validation_result(
                 session=session,
@@ -198,6 +218,7 @@ class PersonaService:
                             "platform_optimization_quality",
                         )
                     },
+                    **({"checks": checks} if checks is not None else {}),
                 },
                 actor_id=owner_id,
             )

@@ -154,5 +154,7 @@ def test_yaml_values_json_cannot_hold_are_reported_not_a_500(
     response = _sync(client, alice, text, **{"content-type": "application/yaml"})
     assert response.status_code == 200
     report = response.json()["data"]
-    assert report["created"] == []
+    # The bad field is left out and reported; the rest of the persona is synced.
+    assert report["created"] == ["dated"]
     assert report["invalid"][0]["path"].startswith("personas[0].tonal_range")
+    assert report["invalid"][0]["message"].startswith("field ignored")

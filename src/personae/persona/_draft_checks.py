@@ -1,0 +1,270 @@
+"""Checks a draft must pass before anyone sees it as a result: is it junk?
+
+A small model writes fluent text that is often not the text asked for: off topic, with
+its own editing notes ("Here's a revised version … I removed 2 sentences"), looping,
+full of dates, numbers and names nobody gave it, or copied from the writer's samples.
+The quality scores measure *how* a text is written; these checks decide whether it is a
+usable text at all. Everything here is deterministic and fast (a few hundred
+microseconds per draft), so every candidate of the optimize loop is checked.
+
+A draft that fails is never reported as passed: the loop prefers clean candidates, and
+what it returns carries the reasons (:class:`DraftCheck`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from personae.style import FUNCTION_WORDS as STOPWORDS
+
+__all__ = [
+    "COPY_RUN_WORDS",
+    "DraftCheck",
+    "brief_terms",
+    "check_draft",
+    "copied_run",
+    "drop_unrelated_hashtags",
+    "strip_notes",
+]
+
+COPY_RUN_WORDS = 8
+"""A run of this many words taken verbatim from the samples makes a collage, not a post."""
+
+_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ0-9][A-Za-zÀ-ÖØ-öø-ÿ0-9'’-]*")
+
+_META = re.compile(
+    r"(?:\bhere(?:'s| is) (?:a|an|the|my|your) (?:revised|rewritten|updated|new|improved|"
+    r"shorter|longer|final|edited|polished|possible|sample|draft|version|post|linkedin|"
+    r"facebook|instagram|blog|tweet|x)\b"
+    r"|\b(?:revised|rewritten|updated|edited) (?:version|post|text|draft)\b"
+    r"|\bi (?:have |'ve )?(?:removed|added|changed|replaced|rewrote|revised|shortened|"
+    r"expanded|kept|made) (?:the|a|an|some|\d+|two|three|several|all|it|this)\b"
+    r"|\b(?:word|character) count\b|\(\d+ (?:words|characters)\)"
+    r"|\bas an ai\b|\blanguage model\b|\bthe (?:original|above) (?:post|text|prompt)\b"
+    r"|\bthis (?:version|revision|draft)\b|\bfeel free to (?:adjust|modify|edit|change)\b"
+    r"|\bi hope this (?:helps|meets|works)\b|^\s*(?:note|notes|revision)\s*:)",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+_DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+_SPECIFIC = re.compile(
+    rf"\b(?:1[89]\d\d|20\d\d)\b|\b\d+(?:[.,]\d+)*\s*%|[$€£]\s?\d|\b\d{{2,}}(?:[.,]\d+)*\b"
+    rf"|\b(?:{_MONTHS})\s+\d{{1,2}}\b|\b(?:{_DAYS})\b",
+    re.IGNORECASE,
+)
+_SENTENCE_START = re.compile(r"(?:^|[.!?…:\n]\s*|[\"“(]\s*)$")
+
+
+class DraftCheck(BaseModel):
+    """What was wrong with a draft, if anything. ``passed`` means nothing was."""
+
+    model_config = ConfigDict(frozen=True)
+
+    passed: bool
+    reasons: list[str] = Field(default_factory=list, description="Why it failed, in words.")
+    on_topic: bool = True
+    brief_terms_found: list[str] = Field(default_factory=list)
+    meta_text: list[str] = Field(default_factory=list)
+    repetition: float = Field(
+        default=0.0, description="Share of the text's word 4-grams that repeat an earlier one."
+    )
+    invented: list[str] = Field(
+        default_factory=list,
+        description="Dates, numbers and names the brief, the samples and the persona never gave.",
+    )
+    longest_copied_run: int = Field(
+        default=0, description="Longest run of words taken verbatim from the samples."
+    )
+    copied_8gram_share: float = Field(
+        default=0.0, description="Share of the text's word 8-grams found in the samples."
+    )
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
+
+
+def _stem(word: str) -> str:
+    """A crude stem, enough to match 'soups' to 'soup' and 'learned' to 'learning'."""
+    word = word.lower().strip("'")
+    for suffix in ("ing", "ed", "es", "s", "ly"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)][:6]
+    return word[:6]
+
+
+def brief_terms(brief: str) -> list[str]:
+    """The brief's content words: what the text must be about."""
+    seen: dict[str, None] = {}
+    for word in _words(brief):
+        if len(word) > 2 and word not in STOPWORDS and not word.isdigit():
+            seen.setdefault(word, None)
+    return list(seen)
+
+
+def _repetition(words: Sequence[str], n: int = 4) -> float:
+    grams = [tuple(words[i : i + n]) for i in range(len(words) - n + 1)]
+    if not grams:
+        return 0.0
+    counts = Counter(grams)
+    repeated = sum(count - 1 for count in counts.values() if count > 1)
+    return repeated / len(grams)
+
+
+def copied_run(words: Sequence[str], source_words: Sequence[str]) -> int:
+    """The longest run of ``words`` that appears verbatim in ``source_words``."""
+    if not words or not source_words:
+        return 0
+    positions: dict[str, list[int]] = {}
+    for index, word in enumerate(source_words):
+        positions.setdefault(word, []).append(index)
+    best = 0
+    previous: dict[int, int] = {}
+    for word in words:
+        current: dict[int, int] = {}
+        for index in positions.get(word, ()):
+            length = previous.get(index - 1, 0) + 1
+            current[index] = length
+            best = max(best, length)
+        previous = current
+    return best
+
+
+def _ngrams(words: Sequence[str], n: int) -> set[tuple[str, ...]]:
+    return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
+
+
+def _invented(text: str, given: str) -> list[str]:
+    """Specifics in ``text`` that ``given`` (brief, samples, persona) does not contain."""
+    known = given.lower()
+    found: dict[str, None] = {}
+    for match in _SPECIFIC.finditer(text):
+        token = match.group(0).strip()
+        if token.lower() not in known:
+            found.setdefault(token, None)
+    # Proper names: capitalised words inside a sentence that nothing given mentions.
+    known_words = set(_words(given))
+    for match in re.finditer(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*\b", text):
+        if _SENTENCE_START.search(text[max(0, match.start() - 3) : match.start()]):
+            continue
+        name = match.group(0)
+        unknown = any(part.lower() not in known_words for part in name.split())
+        if unknown and name.lower() not in STOPWORDS:
+            found.setdefault(name, None)
+    return list(found)
+
+
+def check_draft(
+    text: str,
+    *,
+    brief: str,
+    samples: Iterable[str] = (),
+    known: Iterable[str] = (),
+    max_repetition: float = 0.15,
+    min_topic_share: float = 0.34,
+) -> DraftCheck:
+    """Check a draft against the brief and the writer's samples.
+
+    Parameters
+    ----------
+    brief
+        What the text was asked to be about; its content words must appear (at least a
+        third of them, at least one), and any specific it gives may be used.
+    samples
+        The writer's own texts (or sentences from them): specifics found there are not
+        invented, and no run of :data:`COPY_RUN_WORDS` words may be copied from them
+        (a quotation the brief itself gives is allowed).
+    known
+        Other words that may appear as specifics: the persona's and the brand's names,
+        the platform's name.
+    """
+    reasons: list[str] = []
+    words = _words(text)
+    sample_text = "\n".join(samples)
+    terms = brief_terms(brief)
+    stems = {_stem(w) for w in words}
+    found = [term for term in terms if _stem(term) in stems]
+    on_topic = not terms or (len(found) >= 1 and len(found) >= min_topic_share * min(len(terms), 6))
+    if not on_topic:
+        reasons.append(f"off topic: none of the brief's key words ({', '.join(terms[:6])})")
+    meta = [m.group(0).strip() for m in _META.finditer(text)]
+    if meta:
+        reasons.append(f"notes about the writing, not the post: {meta[0]!r}")
+    repetition = _repetition(words)
+    if repetition > max_repetition or _stuck(words):
+        reasons.append(f"repeats itself ({repetition:.0%} of its 4-word runs are repeats)")
+    invented = _invented(text, "\n".join([brief, sample_text, *known]))
+    if invented:
+        reasons.append(f"specifics nobody gave: {', '.join(invented[:5])}")
+    source = _words(sample_text)
+    brief_words = set(_ngrams(_words(brief), COPY_RUN_WORDS))
+    run = copied_run(words, source)
+    grams = _ngrams(words, COPY_RUN_WORDS)
+    shared = (grams & _ngrams(source, COPY_RUN_WORDS)) - brief_words
+    share = len(shared) / len(grams) if grams else 0.0
+    if shared:
+        reasons.append(f"copies the samples ({run} words in a row)")
+    return DraftCheck(
+        passed=not reasons,
+        reasons=reasons,
+        on_topic=on_topic,
+        brief_terms_found=found,
+        meta_text=meta,
+        repetition=round(repetition, 4),
+        invented=invented,
+        longest_copied_run=run,
+        copied_8gram_share=round(share, 4),
+    )
+
+
+def _stuck(words: Sequence[str]) -> bool:
+    """The same word three times in a row, or one word over a quarter of a long text."""
+    for i in range(len(words) - 2):
+        if words[i] == words[i + 1] == words[i + 2]:
+            return True
+    content = [w for w in words if w not in STOPWORDS]
+    if len(content) >= 20:
+        _, top = Counter(content).most_common(1)[0]
+        return top > 0.25 * len(content)
+    return False
+
+
+_NOTE_LINE = re.compile(
+    r"^\s*(?:\(?(?:note|notes|revision|revised version|explanation|changes)\b.*"
+    r"|(?:sure|certainly|of course)[!,.].*"
+    r"|here(?:'s| is) (?:a|an|the|my|your)\b[^\n]{0,80}:\s*"
+    r"|i (?:have |'ve )?(?:removed|added|changed|replaced|rewrote|revised|shortened|expanded|"
+    r"kept|made)\b.*|\(?\d+ (?:words|characters)\)?\s*"
+    r"|(?:tweet|likes|dislikes|user|assistant|comment|comments|reply|title|post|hashtags)\s*:.*)$",
+    re.IGNORECASE,
+)
+
+
+def strip_notes(text: str) -> str:
+    """Drop the lines a model writes *about* the post ("Here's a revised version:",
+    "Note: I removed 2 sentences", "(58 words)"): a repair, since the post itself is
+    usually intact around them. The checks still judge what is left."""
+    kept = [line for line in text.splitlines() if not _NOTE_LINE.match(line)]
+    return "\n".join(kept).strip().strip('"“”').strip()
+
+
+_HASHTAG = re.compile(r"(?<!\w)#(\w+)")
+
+
+def drop_unrelated_hashtags(text: str, brief: str, known: Iterable[str] = ()) -> str:
+    """Remove hashtags that share no word with the brief or the persona's own words
+    (a small model tags a pricing-page post #MakesNoFrauds). A repair: the rest stays."""
+    stems = {_stem(word) for word in brief_terms(" ".join([brief, *known]))}
+
+    def related(tag: str) -> bool:
+        parts = re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+", tag) or [tag]
+        return any(_stem(part) in stems for part in parts if len(part) > 2)
+
+    kept = _HASHTAG.sub(lambda m: m.group(0) if related(m.group(1)) else "", text)
+    lines = [" ".join(line.split()) if "#" in line else line for line in kept.splitlines()]
+    return "\n".join(lines).strip()

@@ -1,0 +1,66 @@
+"""The junk checks: what a new user was shown as a finished post, refused by code."""
+
+from __future__ import annotations
+
+from personae.persona import check_draft
+from personae.persona._draft_checks import copied_run, strip_notes
+
+BRIEF = "what we learned from losing our biggest customer"
+
+
+def test_a_clean_on_topic_post_passes() -> None:
+    text = (
+        "We lost our biggest customer. It hurt. We learned to listen earlier, and to say "
+        "no to work that pulls us off course."
+    )
+    check = check_draft(text, brief=BRIEF)
+    assert check.passed, check.reasons
+    assert set(check.brief_terms_found) >= {"learned", "biggest", "customer"}
+
+
+def test_off_topic_text_fails() -> None:
+    text = "To keep up with all that is going on, we all know how critical it is to innovate."
+    check = check_draft(text, brief=BRIEF)
+    assert not check.on_topic
+    assert any("off topic" in reason for reason in check.reasons)
+
+
+def test_notes_about_the_writing_fail_and_can_be_stripped() -> None:
+    text = (
+        "Here's a revised version with the added focus on clarity:\n\nWe lost our biggest "
+        "customer, and we learned to listen.\n\nNote: I removed 2 sentences."
+    )
+    assert check_draft(text, brief=BRIEF).meta_text
+    stripped = strip_notes(text)
+    assert stripped == "We lost our biggest customer, and we learned to listen."
+    assert check_draft(stripped, brief=BRIEF).passed
+
+
+def test_loops_fail() -> None:
+    text = "Our biggest customer left. " + "AI-powered " * 30
+    check = check_draft(text, brief=BRIEF)
+    assert any("repeats" in reason for reason in check.reasons)
+
+
+def test_invented_specifics_fail_unless_given() -> None:
+    text = "On Monday, March 15, 2023 we lost our biggest customer, Netflix, and learned a lot."
+    check = check_draft(text, brief=BRIEF)
+    assert {"Monday", "2023", "Netflix"} <= set(check.invented)
+    given = check_draft(text, brief=BRIEF + " (Netflix, Monday, March 15, 2023)")
+    assert given.invented == []
+
+
+def test_copying_a_run_of_eight_words_from_the_samples_fails() -> None:
+    sample = "I almost shut the company down last March because payroll was eleven days away."
+    text = (
+        "We learned from losing our biggest customer: I almost shut the company down last "
+        "March because of it."
+    )
+    check = check_draft(text, brief=BRIEF + " March", samples=[sample])
+    assert check.longest_copied_run >= 8
+    assert any("copies" in reason for reason in check.reasons)
+
+
+def test_copied_run_counts_the_longest_shared_run() -> None:
+    assert copied_run(["a", "b", "c", "d", "e"], ["x", "a", "b", "c", "y"]) == 3
+    assert copied_run([], ["a"]) == 0
