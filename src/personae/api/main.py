@@ -24,6 +24,7 @@ from personae import __version__
 from personae.api._errors import install_error_handlers
 from personae.api._headers import SecurityHeadersMiddleware
 from personae.api._limits import BodySizeLimitMiddleware
+from personae.api._redact import install_log_redaction
 from personae.api._state import AppState, ModelFactory, open_state
 from personae.api.routes import HOT_ROUTES, ROUTERS
 from personae.config import Settings, get_settings
@@ -88,6 +89,7 @@ def create_app(settings: Settings | None = None, *, llm_for: ModelFactory | None
         openapi_url="/openapi.json",
     )
     install_error_handlers(app)
+    install_log_redaction()
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=resolved.max_request_bytes)
     app.add_middleware(SecurityHeadersMiddleware)
     app.router.routes.extend(HOT_ROUTES)  # before the routers, so they match first
