@@ -49,3 +49,12 @@ def test_the_persona_does_not_take_the_users_work() -> None:
     facts = user_facts(["I run a small bakery."])
     reply = "My name is Alex and I run a small bakery called Sassy Delights. Tell me more!"
     assert guard_reply(reply, facts, "Jordan") == "Tell me more!"
+
+
+def test_facts_come_back_from_memories_and_the_latest_wins() -> None:
+    from personae.chat._identity import answer_from_facts
+
+    remembered = user_facts(["My name is Sam.", "I love sourdough."]).prompt_lines()
+    facts = user_facts([*remembered, "Actually, my name is Samantha.", "What do I love?"])
+    assert facts.name == "Samantha"
+    assert answer_from_facts("What do I love?", facts) == "You love sourdough."

@@ -54,7 +54,7 @@ _NOT_NAMES = frozenset(
 )
 _NAME = r"([A-Z][a-zà-ÿ'’-]{1,30}(?:\s+[A-Z][a-zà-ÿ'’-]{1,30})?)"
 _NAME_PATTERNS = [
-    re.compile(rf"\b(?i:my name(?:'s| is))\s+{_NAME}"),
+    re.compile(rf"\b(?i:my name(?:'s| is)|the user's name is)\s+{_NAME}"),
     re.compile(rf"\b(?i:call me)\s+{_NAME}"),
     re.compile(rf"\b(?:I'm|I am|I’m)\s+{_NAME}\b(?!\s+(?:and|who)\s+(?:am|is))"),
 ]
@@ -64,7 +64,8 @@ _JOB = re.compile(
     re.IGNORECASE,
 )
 _LIKE = re.compile(
-    r"\bI (?:really )?(?:love|like|prefer|enjoy|hate|can't stand)\s+([^.!?\n]{3,80})",
+    r"(?:\bI|\bthe user said they) (?:really )?(love|like|prefer|enjoy|hate|can't stand)"
+    r"\s+([^.!?\n]{3,80})",
     re.IGNORECASE,
 )
 
@@ -90,7 +91,8 @@ class UserFacts:
 
 
 def user_facts(messages: Iterable[str]) -> UserFacts:
-    """Facts from the user's own messages, oldest first; a later statement wins."""
+    """Facts from the user's own messages (and from memories written by
+    :meth:`UserFacts.prompt_lines`), oldest first; a later statement wins."""
     facts = UserFacts()
     for message in messages:
         for pattern in _NAME_PATTERNS:
@@ -103,7 +105,9 @@ def user_facts(messages: Iterable[str]) -> UserFacts:
             verb = job.group(0)[2:].split()[0]
             facts.work = f"{verb} {job.group(1).strip()}".replace("'m ", "am ")
         for like in _LIKE.finditer(message):
-            facts.likes.append(like.group(0)[2:].strip())
+            stated = f"{like.group(1).lower()} {like.group(2).strip()}"
+            if stated not in facts.likes:
+                facts.likes.append(stated)
     return facts
 
 
@@ -157,6 +161,9 @@ _ASKS_NAME = re.compile(
     r"\b(?:what(?:'s| is) my name|who am i|do you (?:know|remember) (?:my name|who i am))\b",
     re.IGNORECASE,
 )
+_ASKS_LIKE = re.compile(
+    r"\bwhat (?:do i (?:love|like|enjoy)|did i say i (?:love|like))\b", re.IGNORECASE
+)
 _ASKS_WORK = re.compile(
     r"\bwhat (?:do i do|is my (?:job|work|business)|did i say i do)\b", re.IGNORECASE
 )
@@ -175,4 +182,6 @@ def answer_from_facts(message: str, facts: UserFacts) -> str | None:
     if facts.work and _ASKS_WORK.search(message):
         work = re.sub(r"\bmy\b", "your", facts.work)
         parts.append(f"You {work}.")
+    if facts.likes and _ASKS_LIKE.search(message):
+        parts.append(f"You {facts.likes[-1]}.")
     return " ".join(parts) or None

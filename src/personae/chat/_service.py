@@ -312,7 +312,10 @@ class ChatService:
                     label = (other.display_name or other.name) if other else "Someone"
                     turns.append(Message.user(f"[{label}]: {line.content}"))
             others = [p.display_name or p.name for pid, p in members.items() if pid != speaker_id]
-            facts = user_facts([line.content for line in history if line.role == "user"] + [text])
+            # Remembered facts first (oldest first), then this session's: the latest wins.
+            remembered = [m.text for m in sorted(recalled, key=lambda m: m.created_at)]
+            said = [line.content for line in history if line.role == "user"]
+            facts = user_facts([*remembered, *said, text])
             prompt = build_prompt(
                 system=_system_prompt(persona, traits, others, facts),
                 memories=[(memory.id, memory.text) for memory in recalled],
