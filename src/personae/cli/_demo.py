@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
@@ -127,6 +128,13 @@ def _write_in_a_voice(writer: SampleWriter) -> None:
                 on_progress=update,
             )
     console.print(result.text, highlight=False)
+    if result.passed:
+        console.print("checks: passed (on topic, no notes, no loops, nothing invented)")
+    else:
+        console.print(
+            "checks: [yellow]not passed[/] — " + "; ".join(escape(r) for r in result.failures),
+            highlight=False,
+        )
     report = result.report
     console.print(
         f"authenticity {fmt(report.authenticity_score)} · platform "
