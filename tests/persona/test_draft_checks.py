@@ -64,3 +64,26 @@ def test_copying_a_run_of_eight_words_from_the_samples_fails() -> None:
 def test_copied_run_counts_the_longest_shared_run() -> None:
     assert copied_run(["a", "b", "c", "d", "e"], ["x", "a", "b", "c", "y"]) == 3
     assert copied_run([], ["a"]) == 0
+
+
+def test_a_stream_stops_at_the_platforms_hard_limit_and_says_so() -> None:
+    import asyncio
+    from collections.abc import AsyncIterator
+
+    from personae.persona._content import LimitedStream
+
+    async def tokens() -> AsyncIterator[str]:
+        for _ in range(200):
+            yield "word "
+
+    async def collect(limit: int | None) -> tuple[str, bool]:
+        stream = LimitedStream(tokens(), limit)
+        text = "".join([token async for token in stream])
+        return text, stream.truncated
+
+    text, truncated = asyncio.run(collect(280))
+    assert len(text) == 280
+    assert truncated
+    text, truncated = asyncio.run(collect(None))
+    assert len(text) == 1000
+    assert not truncated
