@@ -31,7 +31,7 @@ from personae.errors import InputError, TextTooShortError
 from personae.llm import LLM, Message
 from personae.persona._voice import describe_voice
 from personae.store import NAME_PATTERN
-from personae.style import StyleProfile, analyze
+from personae.style import StyleProfile, analyze, text_evidence
 
 __all__ = [
     "MIN_SAMPLE_WORDS",
@@ -423,7 +423,11 @@ def generate_persona(
         except InputError as exc:
             exc.details.setdefault("field", f"writing_samples[{index}]")
             raise
-    profile = StyleProfile.from_fingerprints(fingerprints, name=request.name)
+    # With each sample's character and word evidence: what attribution reads at short
+    # lengths (a profile of fingerprints alone would fall back to function words).
+    profile = StyleProfile(name=request.name)
+    for text, fp in zip(samples, fingerprints, strict=True):
+        profile.add_fingerprint(fp, evidence=text_evidence(text))
     if profile.word_count < MIN_SAMPLE_WORDS:
         raise TextTooShortError(
             words=profile.word_count, needed=MIN_SAMPLE_WORDS, what="build a persona"

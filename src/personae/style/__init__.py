@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from personae.style._analyze import MAX_CHARS, analyze
 from personae.style._attribution import attribute
+from personae.style._evidence import text_evidence
 from personae.style._fingerprint import Fingerprint
 from personae.style._lexicon import FUNCTION_WORDS
 from personae.style._profile import MIN_WORDS_TO_JUDGE, Dimension, StyleProfile
@@ -30,5 +31,6 @@ __all__ = [
     "VerificationResult",
     "analyze",
     "attribute",
+    "text_evidence",
     "verify",
 ]

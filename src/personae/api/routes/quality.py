@@ -39,7 +39,7 @@ from personae.api.deps import (
 )
 from personae.errors import TextTooLargeError, VersionConflictError
 from personae.store import Persona, PersonaMetric, PersonaPublic, PersonaUpdate, crud
-from personae.style import MIN_WORDS_TO_JUDGE, StyleProfile, analyze
+from personae.style import MIN_WORDS_TO_JUDGE, StyleProfile, analyze, text_evidence
 
 __all__ = ["EDIT_MATCH_METRIC", "FEEDBACK_ANALYSIS", "RATING_METRIC", "router"]
 
@@ -146,11 +146,11 @@ def feedback(
         edited_words = measured.word_count
         profile = _profile(persona)
         if profile is None:
-            profile = StyleProfile.from_fingerprints([measured], name=persona.display_name)
-        else:
-            if measured.word_count >= MIN_WORDS_TO_JUDGE:
-                edit_match = profile.match_fingerprint(measured).score
-            profile.add_fingerprint(measured)
+            profile = StyleProfile(name=persona.display_name)
+        elif measured.word_count >= MIN_WORDS_TO_JUDGE:
+            edit_match = profile.match_fingerprint(measured).score
+        # With its character and word evidence, as StyleProfile.update would add it.
+        profile.add_fingerprint(measured, evidence=text_evidence(text))
         persona = crud.update_persona(
             session=session,
             owner_id=caller.id,
