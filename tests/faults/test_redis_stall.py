@@ -10,7 +10,6 @@ every other worker has lapsed. The test starts its own Redis on a free port.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -63,44 +62,69 @@ def test_no_stale_read_after_a_write_returned_while_redis_stalls(
         pid = create_persona(a, alice)["id"]
         url, headers = f"/api/personas/{pid}", alice.headers
 
-        def stall() -> None:
-            time.sleep(0.5)
-            own_redis.pause()
-            time.sleep(2.0)
-            own_redis.resume()
-
-        # Worker a writes, worker b reads: b never fails an invalidation of its own, so
-        # only the heartbeat can tell it that it missed some.
-        staller = threading.Thread(target=stall)
         acknowledged, stale, errors, rounds = 1, 0, 0, 0
-        started = time.monotonic()
-        background_stale: list[int] = []
 
-        def hammer() -> None:
-            # Reads on b all along, so b's link goes down (and comes back) on its own clock.
-            while time.monotonic() - started < 6.0:
-                floor = acknowledged
-                seen = b.get(url, headers=headers)
-                if seen.status_code == 200 and seen.json()["data"]["version"] < floor:
-                    background_stale.append(seen.json()["data"]["version"])
-
-        reader = threading.Thread(target=hammer)
-        staller.start()
-        reader.start()
-        while time.monotonic() - started < 6.0:
-            rounds += 1
-            put = a.put(url, json={"version": acknowledged, "role": f"r{rounds}"}, headers=headers)
+        def write() -> None:
+            nonlocal acknowledged, errors
+            put = a.put(url, json={"version": acknowledged, "role": "x"}, headers=headers)
             errors += put.status_code >= 500
             if put.status_code == 200:
                 acknowledged = put.json()["data"]["version"]
-            for _ in range(5):  # the other worker, right after the write returned
-                seen = b.get(url, headers=headers)
-                errors += seen.status_code >= 500
-                if seen.status_code == 200 and seen.json()["data"]["version"] < acknowledged:
-                    stale += 1
-        staller.join()
-        reader.join()
-    stale += len(background_stale)
+
+        def read() -> None:
+            nonlocal stale, errors
+            seen = b.get(url, headers=headers)
+            errors += seen.status_code >= 500
+            if seen.status_code == 200 and seen.json()["data"]["version"] < acknowledged:
+                stale += 1
+
+        # Worker a writes, worker b reads: b never fails an invalidation of its own, so
+        # only its heartbeat can tell it that it missed some.
+        for _ in range(5):  # b holds the current version in its cache
+            write()
+            read()
+        own_redis.pause()
+        stalled = time.monotonic()
+        while time.monotonic() - stalled < 1.5:  # writes acknowledged while Redis is frozen
+            rounds += 1
+            write()
+            read()
+        own_redis.resume()
+        resumed = time.monotonic()
+        while time.monotonic() - resumed < 4.0:  # a is quiet; b must not serve old copies
+            rounds += 1
+            read()
+            time.sleep(0.01)
     assert rounds > 10
     assert errors == 0
     assert stale == 0, f"{stale} stale reads in {rounds} rounds"
+
+
+def test_a_writer_in_back_off_still_invalidates_once_redis_is_back(
+    own_redis: RedisServer,
+) -> None:
+    """The deterministic core of the stall finding, two caches and no HTTP: after a stall
+    the writer's circuit breaker stays open for seconds while the reader is back; an
+    invalidation then must still reach Redis (or the reader must not trust its copy)."""
+    rows = {"persona:1:1:doc": b"v1"}
+    writer = RedisCache(own_redis.url, namespace="backoff", retry_interval=5.0)
+    reader = RedisCache(own_redis.url, namespace="backoff", retry_interval=0.05)
+    try:
+        key = "persona:1:1:doc"
+        assert reader.get_or_load(key, lambda: rows[key]) == b"v1"
+        own_redis.pause()
+        rows[key] = b"v2"
+        writer.invalidate(key)  # times out: the writer's breaker opens for 5 s
+        own_redis.resume()
+        deadline = time.monotonic() + 10
+        while reader.get_or_load(key, lambda: rows[key]) != b"v2":
+            assert time.monotonic() < deadline, "the reader kept serving the replaced value"
+            time.sleep(0.05)
+        time.sleep(0.2)
+        assert reader.get_or_load(key, lambda: rows[key]) == b"v2"  # cached again
+        rows[key] = b"v3"
+        writer.invalidate(key)  # the writer's breaker is still open
+        assert reader.get_or_load(key, lambda: rows[key]) == b"v3"
+    finally:
+        writer.close()
+        reader.close()

@@ -20,9 +20,12 @@ from tests.api.helpers import User, create_persona, error_of, make_settings
 
 
 def test_settings_errors_never_echo_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    # As a production start reads them: all from the environment.
+    monkeypatch.setenv("PERSONAE_ENVIRONMENT", "production")
+    monkeypatch.setenv("PERSONAE_SECRET_KEY", "short")
     monkeypatch.setenv("PERSONAE_OPENAI_API_KEY", "sk-live-VERYSECRET123")
     with pytest.raises(ValidationError) as caught:
-        Settings(_env_file=None, environment="production", secret_key="short")
+        Settings(_env_file=None)
     assert "VERYSECRET" not in str(caught.value)
     assert "PERSONAE_SECRET_KEY" in str(caught.value)
 
