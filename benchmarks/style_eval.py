@@ -23,8 +23,9 @@ writer would give). The baselines run on the same splits in the same run:
   readable dimensions).
 
 Also printed: a reliability table (top share against observed accuracy, per length),
-open-set verification AUC at 150 words (:func:`personae.style.verify`, impostors from
-the bundled background set less the held-out corpus), and the Federalist and Brontë
+open-set verification AUC at 150 words (:func:`personae.style.verify`: the voice's
+log-likelihood ratio against the bundled background writers, less the held-out corpus,
+centred on the voice's own expected ratio; per corpus too), and the Federalist and Brontë
 figures of the previous benchmark (leave-one-out, disputed papers, held-out chapters).
 
 ``--quick`` runs six corpora and three lengths. ``--fit`` prints the fusion weights and
@@ -56,12 +57,11 @@ from personae.style._attribution import attribute_fingerprint
 from personae.style._evidence import TextEvidence, text_evidence
 from personae.style._fusion import FEATURES, Panel, length_term
 from personae.style._verification import (
-    BACKGROUND_GRAMS,
-    BACKGROUND_WORDS,
-    IMPOSTORS,
     VERIFY_CALIBRATION,
+    Background,
     background_profiles,
-    impostor_margin,
+    calibrated,
+    verification_score,
 )
 
 LENGTHS: tuple[int | None, ...] = (None, 600, 300, 150, 100, 50)
@@ -212,7 +212,8 @@ class Group:
     truth: int
     baselines: dict[str, bool]
     previous: bool
-    verification: list[tuple[bool, np.ndarray, float]] = field(default_factory=list)
+    verification: list[tuple[bool, float, float]] = field(default_factory=list)
+    """(same author, verification score, ``match`` typicality) per voice, at VERIFY_LENGTH."""
 
 
 def test_documents(corpus: str) -> tuple[list[Document], list[Document]]:
@@ -254,7 +255,7 @@ def corpus_groups(
 ) -> list[Group]:
     known, tests = test_documents(corpus)
     measured_known = [measure(d.text) for d in known]
-    impostors = [p for c, ps in background.items() if c != corpus for p in ps]
+    impostors = Background([p for c, ps in background.items() if c != corpus for p in ps])
     groups = []
     for mode in MODES:
         samples: dict[str, list[Measured]] = defaultdict(list)
@@ -304,12 +305,9 @@ def corpus_groups(
                 )
                 if length == VERIFY_LENGTH:
                     for profile in profiles:
-                        voice = profile.compact(grams=BACKGROUND_GRAMS, words=BACKGROUND_WORDS)
-                        vpanel = Panel([voice, *impostors])
                         typical = profile.match_fingerprint(m.fp).typicality
-                        group.verification.append(
-                            (profile.name == doc.author, vpanel.features(m.fp, m.ev), typical)
-                        )
+                        score = verification_score(profile, m.ev, impostors)
+                        group.verification.append((profile.name == doc.author, score, typical))
                 groups.append(group)
     return groups
 
@@ -358,27 +356,26 @@ def shares(group: Group, w: np.ndarray) -> np.ndarray:
     return result
 
 
-def fit_verification(margins: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
-    """Class-balanced logistic regression of same-author on the impostor margin."""
+def fit_verification(margins: np.ndarray, labels: np.ndarray) -> tuple[float, float, float]:
+    """Class-balanced logistic regression of same-author on the verification scores
+    (character 3-grams, words)."""
     x = np.column_stack([np.ones(len(margins)), margins])
     y = labels.astype(float)
     sw = np.where(y == 1, 0.5 / max(y.mean(), 1e-9), 0.5 / max(1 - y.mean(), 1e-9))
-    w = np.zeros(2)
+    w = np.zeros(x.shape[1])
     for _ in range(50):
         p = 1 / (1 + np.exp(-(x @ w)))
         grad = x.T @ (sw * (y - p)) - 1e-3 * w
-        hess = x.T @ (x * (sw * p * (1 - p))[:, None]) + 1e-3 * np.eye(2)
+        hess = x.T @ (x * (sw * p * (1 - p))[:, None]) + 1e-3 * np.eye(len(w))
         w += np.linalg.solve(hess, grad)
     return float(w[0]), float(w[1])
 
 
-def verification_pairs(
-    groups: Sequence[Group], weights: dict[str, tuple[float, float]]
-) -> tuple[np.ndarray, np.ndarray]:
+def verification_pairs(groups: Sequence[Group]) -> tuple[np.ndarray, np.ndarray]:
     margins, labels = [], []
     for g in groups:
-        for same, feats, _typical in g.verification:
-            margins.append(impostor_margin(feats, g.words, weights=weights))
+        for same, score, _typical in g.verification:
+            margins.append(score)
             labels.append(same)
     return np.asarray(margins), np.asarray(labels, dtype=bool)
 
@@ -469,7 +466,7 @@ def main() -> None:
     calibration_by_corpus = {}
     for c in corpora:
         rest = [g for g in groups if g.corpus != c]
-        margins, labels = verification_pairs(rest, weights_by_corpus[c])
+        margins, labels = verification_pairs(rest)
         calibration_by_corpus[c] = fit_verification(margins, labels)
 
     top_share: dict[int, float] = {}
@@ -564,13 +561,11 @@ def main() -> None:
     print()
     v_probs, v_labels, v_corpus = [], [], []
     for c in corpora:
-        a, b = calibration_by_corpus[c]
         for g in groups:
             if g.corpus != c:
                 continue
-            for same, feats, _typical in g.verification:
-                margin = impostor_margin(feats, g.words, weights=weights_by_corpus[c])
-                v_probs.append(1 / (1 + math.exp(-(a + b * margin))))
+            for same, score, _typical in g.verification:
+                v_probs.append(calibrated(score, calibration_by_corpus[c]))
                 v_labels.append(same)
                 v_corpus.append(c)
     if v_labels:
@@ -591,6 +586,14 @@ def main() -> None:
             f"({int(labs.sum())} same-author); full-text profiles {by_mode['full']:.3f}, "
             f"short-sample profiles {by_mode['short']:.3f}"
         )
+        corpus_arr = np.asarray(v_corpus)
+        within = {
+            c: auc(labs[corpus_arr == c], probs[corpus_arr == c]) for c in dict.fromkeys(v_corpus)
+        }
+        print(
+            "  within each corpus: "
+            + ", ".join(f"{c.replace('aaac_problem_', 'aaac_')} {v:.2f}" for c, v in within.items())
+        )
         for lo, hi in ((0.0, 0.2), (0.2, 0.5), (0.5, 0.8), (0.8, 1.01)):
             sel = (probs >= lo) & (probs < hi)
             if sel.any():
@@ -601,6 +604,7 @@ def main() -> None:
         results["verification"] = {
             "auc_150": round(pooled_auc, 4),
             "auc_by_profiles": {k: round(v, 4) for k, v in by_mode.items()},
+            "auc_by_corpus": {k: round(v, 4) for k, v in within.items()},
             "pairs": len(labs),
         }
 
@@ -613,17 +617,16 @@ def main() -> None:
 
     if args.fit:
         weights = fit_fusion(groups)
-        margins, labels = verification_pairs(groups, weights)
+        margins, labels = verification_pairs(groups)
         calibration = fit_verification(margins, labels)
         print()
         print("FUSION_WEIGHTS = {")
         for f, (a, b) in weights.items():
             print(f'    "{f}": ({a:.4f}, {b:.4f}),')
         print("}")
-        print(f"VERIFY_CALIBRATION = ({calibration[0]:.4f}, {calibration[1]:.4f})")
+        print("VERIFY_CALIBRATION = (" + ", ".join(f"{v:.4f}" for v in calibration) + ")")
         results["fit"] = {"fusion": weights, "verification": calibration}
     results["met"] = met
-    results["impostors"] = IMPOSTORS
     results["shipped_verify_calibration"] = VERIFY_CALIBRATION
     results["seconds"] = round(time.perf_counter() - started, 1)
     out = Path(__file__).resolve().parent / "results"

@@ -69,3 +69,24 @@ def test_cli_attribute_with_one_voice_answers_the_open_set_question(tmp_path) ->
     assert data["profile"] == writer.key
     assert 0.0 <= data["probability"] <= 1.0
     assert "cannot be attributed among" in data["note"]
+
+
+def test_score_is_centred_on_the_voices_own_writing(profiles: dict[str, StyleProfile]) -> None:
+    """A text drawn from the voice's own gram distribution scores about 0, whatever the
+    voice: the score is measured against how the voice's own writing would score."""
+    from collections import Counter
+
+    from personae.style._evidence import TextEvidence
+    from personae.style._verification import Background
+
+    background = Background([p for ps in background_profiles().values() for p in ps])
+    for profile in profiles.values():
+        own = TextEvidence(grams=Counter(profile.char_grams.counts), words=Counter(), word_count=1)
+        assert abs(background.score(profile, own)) < 0.5
+    french = (
+        "Il était une fois, dans un petit village au bord de la mer, une vieille femme qui "
+        "vendait du pain chaque matin. Les pêcheurs venaient la voir avant de partir, et "
+        "elle leur racontait les histoires de son enfance, quand la mer était plus calme."
+    )
+    cook = profiles["cook"]
+    assert verify(cook, french).margin < verify(cook, WRITERS[2].held_out).margin
