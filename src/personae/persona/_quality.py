@@ -46,6 +46,7 @@ from personae.style import (
     Deviation,
     Fingerprint,
     StyleProfile,
+    text_evidence,
 )
 
 __all__ = [
@@ -453,7 +454,10 @@ def score_content(
                 f"{fp.word_count}, so it is left out of the overall score"
             )
         else:
-            match = profile.match_fingerprint(fp, against=rivals)
+            # Against rivals, the share is the fused attribution, which reads the text's
+            # character and word evidence (without it, function words alone).
+            evidence = text_evidence(text) if rivals else None
+            match = profile.match_fingerprint(fp, against=rivals, evidence=evidence)
             authenticity = AuthenticityDetails(
                 profile=profile.name,
                 score=match.score,
