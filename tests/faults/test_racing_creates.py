@@ -7,12 +7,19 @@ transaction goes on.
 
 from __future__ import annotations
 
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from personae.store import Database, PersonaCreate, UserCreate, crud, session_scope
 from personae.store._models import Trait
 from personae.store.crud import _insert_or_existing
+from tests.api.helpers import User, create_persona
 
 
 def test_losing_the_insert_race_returns_the_winners_row(db: Database) -> None:
@@ -43,3 +50,31 @@ def test_losing_the_insert_race_returns_the_winners_row(db: Database) -> None:
 def _still_usable(session: Session) -> None:
     session.flush()
     assert session.scalar(select(Trait.id).limit(1)) is not None
+
+
+@pytest.mark.parametrize("names", ["same", "distinct"])
+def test_fifty_concurrent_trait_creates_give_no_server_error(
+    client: TestClient, alice: User, names: str
+) -> None:
+    """50 at once through the API: 0 × 5xx and no pool or busy-timeout wait."""
+    pid = create_persona(client, alice)["id"]
+
+    def create(i: int) -> int:
+        name = "warm" if names == "same" else f"warm{i}"
+        response = client.post(
+            f"/api/personas/{pid}/traits",
+            json={"name": name, "intensity": (i % 10) / 10, "description": f"take {i}"},
+            headers=alice.headers,
+        )
+        return response.status_code
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=50) as pool:
+        statuses = Counter(pool.map(create, range(50)))
+    assert statuses == {201: 50}, statuses
+    assert time.monotonic() - started < 8  # nobody waited for a timeout
+    listed = client.get(f"/api/personas/{pid}/traits", headers=alice.headers).json()["data"][
+        "traits"
+    ]
+    names_seen = {trait["name"] for trait in listed}
+    assert len([n for n in names_seen if n.startswith("warm")]) == (1 if names == "same" else 50)

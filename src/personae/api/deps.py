@@ -24,12 +24,14 @@ Routes ask for what they need by type::
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Annotated
 
+import anyio
+import anyio.to_thread
 from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.security.utils import get_authorization_scheme_param
@@ -125,11 +127,44 @@ AfterCommitDep = Annotated[AfterCommit, Depends(_after_commit)]
 """Where a route schedules cache invalidations; they run after its commit (one per request)."""
 
 
-def get_session(state: StateDep, after_commit: AfterCommitDep) -> Iterator[Session]:
-    """One unit of work per request; invalidate the cache once it has committed."""
-    with session_scope(state.database) as session:
-        yield session
-    after_commit.run(state.cache)
+_UNITS_OF_WORK = 12
+"""Most request units of work open at once per app, below the database pool (5 + 10
+connections) and the thread pool (40): a request waits for a slot *before* it takes a
+connection or a thread. Without the bound, 50 racing writes filled every thread with
+requests waiting for a connection or a lock while the lock's holder waited for a thread
+to serialise its response, and all of them gave up after the 10 s SQLite busy timeout or
+the 30 s pool timeout (issue 13)."""
+
+
+async def get_session(
+    request: Request, state: StateDep, after_commit: AfterCommitDep
+) -> AsyncIterator[Session]:
+    """One unit of work per request; invalidate the cache once it has committed.
+
+    Waits (without holding a thread) for one of :data:`_UNITS_OF_WORK` slots; opening
+    the session does no I/O; the commit (or rollback) and the invalidations run in a
+    worker thread, and the slot is given back after them.
+    """
+    slots: anyio.CapacityLimiter | None = getattr(request.app.state, "personae_units", None)
+    if slots is None:
+        slots = request.app.state.personae_units = anyio.CapacityLimiter(_UNITS_OF_WORK)
+    async with slots:
+        scope = session_scope(state.database)
+        session = scope.__enter__()
+        try:
+            yield session
+        except BaseException as exc:
+            # The scope rolls back and translates database errors (StoreError, InputError).
+            ended = partial(scope.__exit__, type(exc), exc, exc.__traceback__)
+            if not await anyio.to_thread.run_sync(ended):
+                raise
+            raise  # pragma: no cover - session_scope never swallows an exception
+
+        def finish() -> None:
+            scope.__exit__(None, None, None)
+            after_commit.run(state.cache)
+
+        await anyio.to_thread.run_sync(finish)
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]

@@ -34,8 +34,22 @@ every read.
   result with a script that writes only if the token is still current, so a load that
   raced a write is returned to its caller but never cached.
 
-The pub/sub subscriber (one daemon thread per instance, channel ``<ns>:invalidate``) only
-frees memory: it drops local copies that the token check would refuse anyway.
+The pub/sub subscriber (one daemon thread per instance, channel ``<ns>:invalidate``) drops
+local copies that the token check would refuse anyway, and pings Redis every 50 ms on its
+subscribed connection (see *When Redis stalls*).
+
+When Redis stalls
+-----------------
+A frozen Redis (``SIGSTOP``, a paused VM) raises nothing: commands just wait. A writer's
+invalidation then times out and its write is acknowledged, while the generations in Redis
+still vouch for the old value once Redis answers again. So a read is served from the
+cache (local or Redis copy) only while this instance's last confirmed ping was sent less
+than ``heartbeat_timeout`` ago; a pong proves that every invalidation published before it
+was applied here. After a lapse the instance reads through to the loader until a pong
+returns, then ends the namespace epoch before it trusts the cache again (a new instance
+does so at its first pong). A writer whose invalidation timed out retries once past the
+circuit breaker and, if that times out too, waits ``heartbeat_timeout`` before answering,
+so by then every other instance has lapsed.
 
 When Redis is down
 ------------------
@@ -162,8 +176,15 @@ class RedisCache(Cache):
         Seconds to wait for Redis before serving from the loader instead.
     retry_interval, max_retry_interval
         Back-off, in seconds, between attempts to reach Redis while it is down.
+    heartbeat_interval
+        Seconds between the subscriber's pings (the proof that no invalidation was missed).
+    heartbeat_timeout
+        Seconds after the last confirmed ping beyond which this instance stops serving
+        from the cache (1 s by default); also how long a writer whose invalidation timed
+        out waits before it answers. A lapse costs a namespace flush, never a stale read.
     clock
-        Monotonic seconds, for the local layer's expiry and the back-off; tests inject one.
+        Monotonic seconds, for the local layer's expiry and the back-off; tests inject one
+        (the heartbeat always uses real time).
 
     Examples
     --------
@@ -224,7 +245,7 @@ class RedisCache(Cache):
         # heartbeat_timeout ago. A writer whose invalidation timed out (Redis stalled)
         # waits heartbeat_timeout more before it answers its client, so by then every
         # other instance has stopped trusting its cache (see _invalidate).
-        self._stale_after = heartbeat_timeout if heartbeat_timeout is not None else 0.5
+        self._stale_after = heartbeat_timeout if heartbeat_timeout is not None else 1.0
         self._socket_timeout = socket_timeout
         self._now = time.monotonic  # real time: the heartbeat measures a real Redis
         self._trust_lock = threading.Lock()
