@@ -82,4 +82,4 @@ def test_bad_input_is_a_clear_error_and_changes_nothing(runner: CliRunner, store
         app, ["users", "create", "a@example.org", "--password-stdin"], input="pw pw pw pw\n"
     )
     assert duplicate.exit_code == USER_ERROR_EXIT_CODE
-    assert "already exists" in duplicate.output
+    assert "cannot be registered" in duplicate.output  # the same words as the API (issue 13)
