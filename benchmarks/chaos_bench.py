@@ -339,8 +339,10 @@ def main() -> None:
         if pg_name is not None:
             _drop(args.postgres_url, pg_name)
     line = json.dumps(result)
-    if tally.server_errors:  # where the workers said why
+    (ROOT / "results").mkdir(exist_ok=True)
+    if tally.server_errors:  # where the workers said why (logs kept in results/)
         for log in sorted(workdir.glob("worker*.log")):
+            shutil.copy(log, ROOT / "results" / f"chaos_{log.name}")
             lines = log.read_text(errors="replace").splitlines()
             errors = [n for n, text in enumerate(lines) if "Traceback" in text or "rror:" in text]
             for n in errors[-3:]:

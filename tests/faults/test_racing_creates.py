@@ -78,3 +78,20 @@ def test_fifty_concurrent_trait_creates_give_no_server_error(
     ]
     names_seen = {trait["name"] for trait in listed}
     assert len([n for n in names_seen if n.startswith("warm")]) == (1 if names == "same" else 50)
+
+
+def test_a_failed_rollback_does_not_hide_the_first_error(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A route's 409 while PostgreSQL terminates the backend: the rollback fails too, and
+    that must not turn the answer into a 500 (seen in benchmarks/chaos_bench.py)."""
+    from sqlalchemy.exc import OperationalError
+
+    from personae.errors import VersionConflictError
+
+    def broken_rollback(self: Session) -> None:
+        raise OperationalError("ROLLBACK", {}, Exception("terminating connection"))
+
+    monkeypatch.setattr(Session, "rollback", broken_rollback)
+    with pytest.raises(VersionConflictError), session_scope(db):
+        raise VersionConflictError(persona_id=1, expected=1, actual=2)

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import ArgumentError, DataError, OperationalError
+from sqlalchemy.exc import ArgumentError, DataError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from personae.config import get_settings
@@ -177,16 +177,26 @@ def session_scope(database: Database) -> Iterator[Session]:
         yield session
         session.commit()
     except OperationalError as exc:
-        session.rollback()
+        _rollback(session)
         # The detail (host, port, database, file) is for the operator's log only.
         logger.warning("database error: %s", exc.orig or exc)
         raise StoreError("the database is unavailable right now; retry later") from exc
     except DataError as exc:
-        session.rollback()
+        _rollback(session)
         reason = str(exc.orig or exc).strip().splitlines()[0]
         raise InputError(f"a value does not fit the database: {reason}") from exc
     except BaseException:
-        session.rollback()
+        _rollback(session)
         raise
     finally:
         session.close()
+
+
+def _rollback(session: Session) -> None:
+    """Roll back after a failure without hiding it: when the connection itself is gone
+    (a terminated backend), the rollback fails too, and the error the caller must see
+    (a 409 conflict, a 503) is the first one, not a 500 about the rollback."""
+    try:
+        session.rollback()
+    except DBAPIError as exc:
+        logger.warning("rollback failed (the connection is discarded): %s", exc.orig or exc)
