@@ -156,5 +156,7 @@ def test_a_yaml_definitions_file_with_a_date_is_reported_not_crashed(
 
     data = load_definitions("personas:\n  - name: dated\n    tonal_range: {since: 2024-01-01}\n")
     report = sync_definitions(session=session, owner_id=owner_ids[0], data=data)
-    assert report.created == []
+    # The field that JSON cannot hold is reported and left out; the persona is kept.
+    assert report.created == ["dated"]
     assert report.invalid[0].path.startswith("personas[0].tonal_range")
+    assert report.invalid[0].message.startswith("field ignored")
