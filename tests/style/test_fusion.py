@@ -9,7 +9,13 @@ import pytest
 
 from personae.style import StyleProfile, analyze, attribute
 from personae.style._evidence import text_evidence
-from personae.style._fusion import FEATURES, FUSION_WEIGHTS, Panel, feature_weights
+from personae.style._fusion import (
+    FEATURES,
+    FUSION_WEIGHTS,
+    Panel,
+    feature_weights,
+    word_fade,
+)
 
 
 def _writer(seed: int, words: list[str], mark: str, n: int = 6) -> list[str]:
@@ -73,7 +79,7 @@ def test_character_evidence_is_used_for_text_that_is_not_english(
     text = _writer(5, _A, "; donc.", n=1)[0]
     features = Panel(french).features(analyze(text), text_evidence(text))
     assert features[:, FEATURES.index("function_words")].tolist() == [0.0, 0.0]
-    for family in ("char_grams", "char_angle", "cosine_delta"):
+    for family in ("char_grams", "char_angle", "cosine_delta", "word_likelihood"):
         column = features[:, FEATURES.index(family)]
         assert column[0] > column[1], family
 
@@ -100,3 +106,18 @@ def test_profiles_without_evidence_still_attribute() -> None:
     ]
     ranking = attribute(_writer(9, _B, " !", n=1)[0], profiles)
     assert ranking[0].name == "1"
+
+
+def test_word_likelihood_counts_for_short_texts_only() -> None:
+    """Content words carry topic: they count in short texts, fade out by 600 words."""
+    assert word_fade(60) == word_fade(150) == 1.0
+    assert 0.0 < word_fade(300) < 1.0
+    assert word_fade(600) == word_fade(5000) == 0.0
+    text = " ".join(_writer(10, _A, ".", n=8))
+    profiles = [
+        StyleProfile.from_texts(_writer(11, _A, "."), name="a"),
+        StyleProfile.from_texts(_writer(12, _B, " !"), name="b"),
+    ]
+    features = Panel(profiles).features(analyze(text), text_evidence(text))
+    assert analyze(text).word_count >= 600
+    assert features[:, FEATURES.index("word_likelihood")].tolist() == [0.0, 0.0]
