@@ -225,10 +225,11 @@ def main() -> None:
     )
     for condition, row in table.items():
         junk = row.get("junk_trait_rate")
+        stored = row.get("traits_stored", 0)
+        junk_text = "" if junk is None else f"{junk:.2f} of {stored}"
         print(
             f"{condition:<10} {row['identity_kept']:>9.2f} {row['fact_recall']:>6.2f} "
-            f"{row['corrected_recall']:>10.2f} {row['loop_rate']:>6.2f} "
-            f"{'' if junk is None else f'{junk:.2f} of {row['traits_stored']}':>12}"
+            f"{row['corrected_recall']:>10.2f} {row['loop_rate']:>6.2f} {junk_text:>12}"
         )
     p = table["personae"]
     print(f"\n{'met' if p['identity_kept'] >= 0.95 else 'NOT MET'}: identity kept >= 0.95")
