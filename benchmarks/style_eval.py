@@ -212,8 +212,8 @@ class Group:
     truth: int
     baselines: dict[str, bool]
     previous: bool
-    verification: list[tuple[bool, float, float]] = field(default_factory=list)
-    """(same author, verification score, ``match`` typicality) per voice, at VERIFY_LENGTH."""
+    verification: list[tuple[bool, tuple[float, float], float]] = field(default_factory=list)
+    """(same author, verification evidence, ``match`` typicality) per voice, at VERIFY_LENGTH."""
 
 
 def test_documents(corpus: str) -> tuple[list[Document], list[Document]]:
@@ -368,7 +368,7 @@ def fit_verification(margins: np.ndarray, labels: np.ndarray) -> tuple[float, fl
         grad = x.T @ (sw * (y - p)) - 1e-3 * w
         hess = x.T @ (x * (sw * p * (1 - p))[:, None]) + 1e-3 * np.eye(len(w))
         w += np.linalg.solve(hess, grad)
-    return float(w[0]), float(w[1])
+    return float(w[0]), float(w[1]), float(w[2])
 
 
 def verification_pairs(groups: Sequence[Group]) -> tuple[np.ndarray, np.ndarray]:

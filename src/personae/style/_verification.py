@@ -12,8 +12,11 @@ on the writer. So the text is judged against how the voice's *own* writing would
   the voice from the background (the expected ratio of a text drawn from the voice);
   that is subtracted. The score is 0 for a text as typical of the voice as its own
   writing, below 0 for a text the voice explains less well than its own, whatever the
-  language, and it no longer grows with how unlike the background the genre is;
-* a logistic calibration, fitted under the leave-one-corpus-out protocol of
+  language, and it no longer grows with how unlike the background the genre is. A voice
+  measured on few samples overstates its divergence (the plug-in bias, about its
+  distinct grams over its grams seen: :func:`small_sample_bias`), and the calibration
+  gives a fitted share of that back;
+* a logistic calibration of the two, fitted under the leave-one-corpus-out protocol of
   ``benchmarks/style_eval.py``, makes it a probability.
 
 This is the "per-profile normalisation" of speaker verification (the voice's score is
@@ -54,6 +57,8 @@ __all__ = [
     "VerificationResult",
     "background_profiles",
     "calibrated",
+    "margin",
+    "small_sample_bias",
     "verification_score",
     "verify",
 ]
@@ -61,13 +66,13 @@ __all__ = [
 BACKGROUND_GRAMS = 800
 BACKGROUND_WORDS = 150
 """Vocabulary sizes of the bundled background profiles."""
-PRIOR = 1000.0
+PRIOR = 100.0
 """Pseudo-grams of the background distribution added to a voice's counts, so a gram the
 voice was never seen to use is as likely as in writing in general, not impossible."""
 
-# Logistic calibration of the score, fitted with `python benchmarks/style_eval.py --fit`
-# (leave-one-corpus-out in its report).
-VERIFY_CALIBRATION = (0.7962, 1.7581)
+# Logistic calibration (intercept, centred log-ratio, small-sample bias), fitted with
+# `python benchmarks/style_eval.py --fit` (leave-one-corpus-out in its report).
+VERIFY_CALIBRATION = (0.6087, 2.2339, 7.0946)
 
 FloatArray = NDArray[np.float64]
 
@@ -154,10 +159,12 @@ class Background:
         self.profiles = [p for p in profiles if p.char_grams.total > 0]
         self.grams = _Reference([(p.char_grams.counts, p.char_grams.floor) for p in self.profiles])
 
-    def score(self, profile: StyleProfile, evidence: TextEvidence) -> float:
-        """The uncalibrated score of ``verify`` (its ``margin``)."""
-        voice = self.grams.voice(profile.char_grams.counts, profile.char_grams.floor)
-        return voice.score(evidence.grams)
+    def score(self, profile: StyleProfile, evidence: TextEvidence) -> tuple[float, float]:
+        """The uncalibrated evidence of ``verify``: the text's log-ratio per gram less
+        the voice's expected one, and the voice's small-sample bias term."""
+        stats = profile.char_grams
+        voice = self.grams.voice(stats.counts, stats.floor)
+        return voice.score(evidence.grams), small_sample_bias(profile)
 
 
 class _Voice:
@@ -187,17 +194,42 @@ def _vector(
     return np.asarray(cols, dtype=np.int64), np.asarray(values, dtype=np.float64)
 
 
+def small_sample_bias(profile: StyleProfile) -> float:
+    """Distinct grams over grams seen (plus the prior): how much a voice's divergence
+    from the background is inflated by having been measured on few samples.
+
+    A divergence measured on the voice's own counts overstates what a new text of the
+    voice will score, by about the number of distinct grams over the sample size
+    (Miller 1955, the bias of plug-in entropy estimates). Voices built from a few short
+    samples would otherwise expect too much of every text; the calibration fits how much
+    of this to give back.
+    """
+    stats = profile.char_grams
+    return len(stats.counts) / (stats.total + PRIOR)
+
+
 def verification_score(
     profile: StyleProfile, evidence: TextEvidence, background: Background
-) -> float:
-    """The uncalibrated score of ``verify`` (its ``margin``)."""
+) -> tuple[float, float]:
+    """The uncalibrated evidence of ``verify``: (centred log-ratio, small-sample bias)."""
     return background.score(profile, evidence)
 
 
-def calibrated(score: float, calibration: tuple[float, float] = VERIFY_CALIBRATION) -> float:
-    """The probability a score stands for, by the fitted logistic calibration."""
-    a, b = calibration
-    z = a + b * score
+def margin(
+    evidence: tuple[float, float], calibration: tuple[float, float, float] = VERIFY_CALIBRATION
+) -> float:
+    """The centred log-ratio with the fitted share of the small-sample bias given back
+    (``verify``'s ``margin``)."""
+    _, b, c = calibration
+    return evidence[0] + (c / b if b > 0 else 0.0) * evidence[1]
+
+
+def calibrated(
+    evidence: tuple[float, float], calibration: tuple[float, float, float] = VERIFY_CALIBRATION
+) -> float:
+    """The probability the evidence stands for, by the fitted logistic calibration."""
+    a, b, c = calibration
+    z = a + b * evidence[0] + c * evidence[1]
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 
@@ -265,14 +297,14 @@ def verify(
     else:
         background = Background([p for p in impostors if p.name != profile.name])
     evidence = text_evidence(text)
-    score = verification_score(profile, evidence, background)
+    found = verification_score(profile, evidence, background)
     rivals = background.grams.rival_scores(evidence.grams)
     named = [i for i, p in enumerate(background.profiles) if p.name != profile.name]
     order = sorted(named, key=lambda i: -rivals[i])[:3]
     return VerificationResult(
         profile=profile.name,
-        probability=round(calibrated(score), 4),
-        margin=round(score, 4),
+        probability=round(calibrated(found), 4),
+        margin=round(margin(found), 4),
         word_count=words,
         nearest_impostors=[background.profiles[i].name for i in order],
     )
