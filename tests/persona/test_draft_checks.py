@@ -87,3 +87,17 @@ def test_a_stream_stops_at_the_platforms_hard_limit_and_says_so() -> None:
     text, truncated = asyncio.run(collect(None))
     assert len(text) == 1000
     assert not truncated
+
+
+def test_assistant_talk_and_invented_handles_fail() -> None:
+    brief = "why we still answer every support email ourselves"
+    for text in (
+        "The following is the X post in about 3 sentences. We still answer every email.",
+        "We answer every support email ourselves. This text provides advice and is written "
+        "by an AI assistant.",
+        "I'll be happy to help you with your request. How about this? We answer email.",
+        "We answer every support email ourselves.\n#### 6 sentences with an image",
+    ):
+        assert check_draft(text, brief=brief).meta_text, text
+    handle = check_draft("We answer every support email ourselves. @MintGames", brief=brief)
+    assert "@MintGames" in handle.invented

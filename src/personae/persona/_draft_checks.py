@@ -46,7 +46,10 @@ _META = re.compile(
     r"|\b(?:word|character) count\b|\(\d+ (?:words|characters)\)"
     r"|\bas an ai\b|\blanguage model\b|\bthe (?:original|above) (?:post|text|prompt)\b"
     r"|\bthis (?:version|revision|draft)\b|\bfeel free to (?:adjust|modify|edit|change)\b"
-    r"|\bi hope this (?:helps|meets|works)\b|^\s*(?:note|notes|revision)\s*:)",
+    r"|\bi hope this (?:helps|meets|works)\b|^\s*(?:note|notes|revision)\s*:"
+    r"|\bthe following is\b|\bai assistant\b|\bhappy to help(?: you)? with your request\b"
+    r"|\bhow about this\b|\bthis (?:text|post) (?:provides|was inspired|is written|ends)\b"
+    r"|\bin about \d+ sentences\b|^#{1,6}\s.*\bsentences?\b|\byou can share this post\b)",
     re.IGNORECASE | re.MULTILINE,
 )
 
@@ -147,6 +150,10 @@ def _invented(text: str, given: str) -> list[str]:
         token = match.group(0).strip()
         if token.lower() not in known:
             found.setdefault(token, None)
+    # Handles: an @name nobody gave is an invented account.
+    for match in re.finditer(r"(?<!\w)@\w{2,}", text):
+        if match.group(0)[1:].lower() not in known:
+            found.setdefault(match.group(0), None)
     # Proper names: capitalised words inside a sentence that nothing given mentions.
     known_words = set(_words(given))
     for match in re.finditer(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*\b", text):
