@@ -79,6 +79,9 @@ bench: $(STAMP_DEV)  ## Run the benchmarks (tables on stdout, JSON in benchmarks
 	$(BIN)/python benchmarks/strategy_bench.py
 	$(BIN)/python benchmarks/llm_speed.py
 	$(BIN)/python benchmarks/writing_eval.py
+	$(BIN)/python benchmarks/writing_quality.py
+	$(BIN)/python benchmarks/chat_eval.py
+	eval "$$(scripts/test-services.sh)" && $(BIN)/python benchmarks/chaos_bench.py
 
 clean:  ## Remove caches and build output (keeps .venv).
 	rm -rf build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis
