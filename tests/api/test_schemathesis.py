@@ -100,3 +100,30 @@ def _send(client: TestClient, case: Any, headers: dict[str, str]) -> Any:
         data = kwargs["data"]
         options["content"] = data.encode() if isinstance(data, str) else data
     return client.request(kwargs["method"], kwargs["url"], **options)
+
+
+def test_no_sequence_of_operations_fails(client: TestClient, seed: Seed) -> None:
+    """The stateful phase: schemathesis chains operations by the links it infers (a
+    created persona's id into the routes that take one) and checks every step."""
+    base = schema.as_state_machine()
+    headers = seed.user.headers
+
+    class Workflow(base):  # type: ignore[misc,valid-type]
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return {"headers": headers}
+
+        def call(self, case: Any, **kwargs: Any) -> Any:
+            return schemathesis.Response.from_any(_send(client, case, headers))
+
+        def validate_response(self, response: Any, case: Any, **kwargs: Any) -> None:
+            case.validate_response(response, checks=CHECKS, headers=headers)
+
+    Workflow.run(
+        settings=settings(
+            max_examples=20,
+            stateful_step_count=5,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            derandomize=True,
+        )
+    )
