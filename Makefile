@@ -22,25 +22,24 @@ $(BIN)/python:
 # clone gets exactly what CI tested. llama-cpp-python is built first, portably, by
 # scripts/build-local-model.sh (once per machine; the wheel stays in pip's cache) and then
 # counts as installed when pip reads the lock.
-LOCK_CHECK := $(PYTHON) scripts/lock.py check
-INSTALL_LOCAL_MODEL = $(BIN)/python -m pip install --quiet --no-deps "$$(scripts/build-local-model.sh $(BIN)/python)"
-CHECK_LOCAL_MODEL := $(BIN)/python scripts/check_llama_build.py
+# One install recipe for both locks: check the lock is current, build/install the portable
+# llama-cpp-python, install the lock with hashes, then personae itself, then check the
+# llama.cpp build. $(1): the lock file.
+define install_from_lock
+	@$(PYTHON) scripts/lock.py check
+	$(BIN)/python -m pip install --quiet --no-deps "$$(scripts/build-local-model.sh $(BIN)/python)"
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(1)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python scripts/check_llama_build.py
+endef
 
 $(STAMP_RUN): pyproject.toml requirements/demo.lock | $(BIN)/python
-	@$(LOCK_CHECK)
-	$(INSTALL_LOCAL_MODEL)
-	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/demo.lock
-	$(BIN)/python -m pip install --quiet --no-deps -e .
-	$(CHECK_LOCAL_MODEL)
+	$(call install_from_lock,requirements/demo.lock)
 	touch $@
 
 # The development install also satisfies the runtime one.
 $(STAMP_DEV): pyproject.toml requirements/dev.lock | $(BIN)/python
-	@$(LOCK_CHECK)
-	$(INSTALL_LOCAL_MODEL)
-	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/dev.lock
-	$(BIN)/python -m pip install --quiet --no-deps -e .
-	$(CHECK_LOCAL_MODEL)
+	$(call install_from_lock,requirements/dev.lock)
 	touch $@ $(STAMP_RUN)
 
 # Recompile the locks from pyproject.toml (+ requirements/constraints.txt), then record what
