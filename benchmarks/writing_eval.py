@@ -47,18 +47,17 @@ import statistics
 import sys
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from _corpora import load
 from _llm_speed import measure_speed
+from _personas import benchmark_persona
 from personae.config import Settings
 from personae.errors import InputError
 from personae.llm import LLM, Completion, Message, build_llm
 from personae.persona import apply_voice_fixes, get_platform
 from personae.persona._content import VoiceBrief
-from personae.persona._generate import measured_constraints
 from personae.persona._optimize import OptimizeResult, optimize_content
 from personae.store import PersonaPublic
 from personae.style import StyleProfile
@@ -182,32 +181,15 @@ def build_profiles(
 
 
 def persona_of(spec: PersonaSpec, profile: StyleProfile, index: int) -> PersonaPublic:
-    now = datetime.now(UTC)
-    return PersonaPublic(
-        id=index,
-        owner_id=1,
-        name=spec.key,
-        display_name=spec.display_name,
+    return benchmark_persona(
+        index,
+        spec.key,
+        spec.display_name,
+        profile,
         role=spec.role,
         archetype=spec.archetype,
         core_belief=spec.core_belief,
-        system_prompt="",
-        context="",
-        expertise=[],
-        response_format="",
-        persona_type="writer",
         tonal_range={"default": spec.tone},
-        stylistic_constraints=measured_constraints(profile),
-        linguistic_fingerprint=json.loads(profile.to_json()),
-        confidence_score=None,
-        scenario="",
-        greeting="",
-        example_dialogue="",
-        card_extensions=None,
-        version=1,
-        is_active=True,
-        created_at=now,
-        updated_at=now,
     )
 
 

@@ -37,7 +37,6 @@ import statistics
 import sys
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -45,11 +44,12 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from _corpora import load
+from _personas import benchmark_persona
 from personae.config import Settings
 from personae.llm import LLM, Message, build_llm
 from personae.persona import check_draft, get_platform
 from personae.persona._content import VoiceBrief, stream_draft
-from personae.persona._generate import example_sentences, measured_constraints
+from personae.persona._generate import example_sentences
 from personae.persona._optimize import optimize_content
 from personae.samples import sample_writers
 from personae.store import PersonaPublic
@@ -94,34 +94,8 @@ def writers(quick: bool) -> list[Writer]:
 
 
 def persona_of(writer: Writer, profile: StyleProfile, index: int) -> PersonaPublic:
-    now = datetime.now(UTC)
-    constraints = {**measured_constraints(profile), "examples": example_sentences(writer.samples)}
-    return PersonaPublic(
-        id=index,
-        owner_id=1,
-        name=writer.key,
-        display_name=writer.name,
-        role="",
-        archetype=None,
-        core_belief=None,
-        system_prompt="",
-        context="",
-        expertise=[],
-        response_format="",
-        persona_type="writer",
-        tonal_range={},
-        stylistic_constraints=constraints,
-        linguistic_fingerprint=json.loads(profile.to_json()),
-        confidence_score=None,
-        scenario="",
-        greeting="",
-        example_dialogue="",
-        card_extensions=None,
-        version=1,
-        is_active=True,
-        created_at=now,
-        updated_at=now,
-    )
+    examples = example_sentences(writer.samples)
+    return benchmark_persona(index, writer.key, writer.name, profile, examples=examples)
 
 
 def judge(writers_: list[Writer]) -> tuple[TfidfVectorizer, LogisticRegression]:
