@@ -29,7 +29,14 @@ REDIS_SERVER = shutil.which("redis-server") or (
     "/usr/bin/redis-server" if Path("/usr/bin/redis-server").exists() else None
 )
 
-__all__ = ["RedisServer", "free_port", "redis_namespace", "redis_url", "throwaway_redis"]
+__all__ = [
+    "RedisServer",
+    "free_port",
+    "private_redis",
+    "redis_namespace",
+    "redis_url",
+    "throwaway_redis",
+]
 
 
 def free_port() -> int:
@@ -100,6 +107,8 @@ class RedisServer:
     def stop(self) -> None:
         if self._process is None:
             return
+        # A paused server would hold SIGTERM until the 10 s kill: let it go on first.
+        self._process.send_signal(signal.SIGCONT)
         self._process.terminate()
         try:
             self._process.wait(timeout=10)
@@ -128,8 +137,9 @@ class RedisServer:
 
 
 @pytest.fixture
-def throwaway_redis(redis_url: str, tmp_path: Path) -> Iterator[RedisServer]:
-    """A private, running ``redis-server`` the test may stop and restart."""
+def private_redis(tmp_path: Path) -> Iterator[RedisServer]:
+    """A private, running ``redis-server`` on a free port, which the test may stop,
+    restart, pause and resume; needs only the ``redis-server`` program."""
     if REDIS_SERVER is None:
         pytest.skip("redis-server is not installed")
     server = RedisServer(tmp_path)
@@ -138,3 +148,9 @@ def throwaway_redis(redis_url: str, tmp_path: Path) -> Iterator[RedisServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def throwaway_redis(redis_url: str, private_redis: RedisServer) -> RedisServer:
+    """:func:`private_redis`, in the suites that run only when Redis tests are enabled."""
+    return private_redis

@@ -22,9 +22,9 @@ from personae.config import Settings
 from personae.samples import SampleWriter, sample_writers
 from personae.store import Database, UserCreate, crud, session_scope
 from tests.api.helpers import PASSWORD, User, make_settings, signed_in_token
-from tests.redis_support import redis_namespace, redis_url, throwaway_redis
+from tests.redis_support import private_redis, redis_namespace, redis_url, throwaway_redis
 
-__all__ = ["redis_namespace", "redis_url", "throwaway_redis"]
+__all__ = ["private_redis", "redis_namespace", "redis_url", "throwaway_redis"]
 
 
 @pytest.fixture

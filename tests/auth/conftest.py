@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tests.redis_support import redis_namespace, redis_url, throwaway_redis
+from tests.redis_support import private_redis, redis_namespace, redis_url, throwaway_redis
 
-__all__ = ["redis_namespace", "redis_url", "throwaway_redis"]
+__all__ = ["private_redis", "redis_namespace", "redis_url", "throwaway_redis"]

@@ -11,7 +11,6 @@ every other worker has lapsed. The test starts its own Redis on a free port.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -21,24 +20,13 @@ from fastapi.testclient import TestClient
 from personae.api import create_app
 from personae.cache import RedisCache
 from tests.api.helpers import User, create_persona, make_settings
-from tests.redis_support import REDIS_SERVER, RedisServer
+from tests.redis_support import RedisServer, private_redis
 
-
-@pytest.fixture
-def own_redis(tmp_path: Path) -> Iterator[RedisServer]:
-    if REDIS_SERVER is None:
-        pytest.skip("redis-server is not installed")
-    server = RedisServer(tmp_path)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.resume()
-        server.stop()
+__all__ = ["private_redis"]
 
 
 def test_no_stale_read_after_a_write_returned_while_redis_stalls(
-    own_redis: RedisServer, database_url: str, tmp_path: Path, alice: User
+    private_redis: RedisServer, database_url: str, tmp_path: Path, alice: User
 ) -> None:
     if "postgresql" in database_url:
         pytest.skip("the cache is what is under test; SQLite is enough")
@@ -50,7 +38,7 @@ def test_no_stale_read_after_a_write_returned_while_redis_stalls(
                         make_settings(
                             database_url,
                             tmp_path,
-                            redis_url=own_redis.url,
+                            redis_url=private_redis.url,
                             redis_namespace="stall",
                         )
                     )
@@ -83,13 +71,13 @@ def test_no_stale_read_after_a_write_returned_while_redis_stalls(
         for _ in range(5):  # b holds the current version in its cache
             write()
             read()
-        own_redis.pause()
+        private_redis.pause()
         stalled = time.monotonic()
         while time.monotonic() - stalled < 1.5:  # writes acknowledged while Redis is frozen
             rounds += 1
             write()
             read()
-        own_redis.resume()
+        private_redis.resume()
         resumed = time.monotonic()
         while time.monotonic() - resumed < 4.0:  # a is quiet; b must not serve old copies
             rounds += 1
@@ -101,21 +89,21 @@ def test_no_stale_read_after_a_write_returned_while_redis_stalls(
 
 
 def test_a_writer_in_back_off_still_invalidates_once_redis_is_back(
-    own_redis: RedisServer,
+    private_redis: RedisServer,
 ) -> None:
     """The deterministic core of the stall finding, two caches and no HTTP: after a stall
     the writer's circuit breaker stays open for seconds while the reader is back; an
     invalidation then must still reach Redis (or the reader must not trust its copy)."""
     rows = {"persona:1:1:doc": b"v1"}
-    writer = RedisCache(own_redis.url, namespace="backoff", retry_interval=5.0)
-    reader = RedisCache(own_redis.url, namespace="backoff", retry_interval=0.05)
+    writer = RedisCache(private_redis.url, namespace="backoff", retry_interval=5.0)
+    reader = RedisCache(private_redis.url, namespace="backoff", retry_interval=0.05)
     try:
         key = "persona:1:1:doc"
         assert reader.get_or_load(key, lambda: rows[key]) == b"v1"
-        own_redis.pause()
+        private_redis.pause()
         rows[key] = b"v2"
         writer.invalidate(key)  # times out: the writer's breaker opens for 5 s
-        own_redis.resume()
+        private_redis.resume()
         deadline = time.monotonic() + 10
         while reader.get_or_load(key, lambda: rows[key]) != b"v2":
             assert time.monotonic() < deadline, "the reader kept serving the replaced value"
