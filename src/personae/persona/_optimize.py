@@ -58,7 +58,7 @@ from personae.persona._quality import (
 from personae.persona._voice_fixes import VoiceFix, apply_voice_fixes
 from personae.style import StyleProfile
 
-__all__ = ["OptimizeResult", "TraceStep", "optimize_content"]
+__all__ = ["OptimizeResult", "TraceStep", "failures", "optimize_content"]
 
 _TEMPERATURE_SPREAD = 0.25
 """Round one's temperatures run from (1 − spread) to (1 + spread) times ``temperature``."""
@@ -180,11 +180,14 @@ def _pick(candidates: Sequence[_Candidate], tie_margin: float) -> _Candidate:
     return max(near, key=lambda c: (c.authenticity, c.objective))
 
 
-def _failures(best: _Candidate, threshold: float) -> list[str]:
-    reasons = list(best.check.reasons)
-    if not best.platform_passed:
+def failures(report: QualityReport, check: DraftCheck, threshold: float) -> list[str]:
+    """Why a text a model wrote may not be stored as passed, in words (empty: it passed):
+    the junk checks, the platform's rules and the overall threshold. The one verdict of
+    the optimize loop and of a streamed draft."""
+    reasons = list(check.reasons)
+    if report.details.platform is not None and not report.details.platform.passed:
         reasons.append("the platform would refuse it (see the platform report)")
-    overall = best.report.overall_quality_score
+    overall = report.overall_quality_score
     if overall < threshold:
         reasons.append(f"overall quality {overall:.2f} is under the threshold {threshold:.2f}")
     return reasons
@@ -407,6 +410,7 @@ def optimize_content(
             model=llm.model,
         )
     total = time.perf_counter() - started
+    failed = failures(best.report, best.check, threshold)
     return OptimizeResult(
         text=best.text,
         report=best.report,
@@ -417,8 +421,8 @@ def optimize_content(
         voice_fixes=list(best.fixes),
         platform_passed=best.platform_passed if best.report.details.platform is not None else None,
         checks=best.check,
-        passed=best.passed and best.report.overall_quality_score >= threshold,
-        failures=_failures(best, threshold),
+        passed=not failed,
+        failures=failed,
         llm_calls=calls,
         llm_ms=round(llm_seconds * 1000, 2),
         pipeline_ms=round((total - llm_seconds) * 1000, 2),

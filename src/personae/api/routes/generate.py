@@ -48,7 +48,7 @@ from personae.persona._generate import (
     SampleDrafts,
     require_samples,
 )
-from personae.persona._optimize import OptimizeResult
+from personae.persona._optimize import OptimizeResult, failures
 from personae.persona._service import PersonaService
 from personae.store import MAX_INT, crud, session_scope
 from personae.style import StyleProfile
@@ -281,10 +281,7 @@ async def generate_content(
             checks = check_draft(
                 text, brief=body.brief, samples=voice.examples, known=voice.known_names
             )
-            platform_ok = report.details.platform is None or report.details.platform.passed
-            passed = (
-                platform_ok and checks.passed and report.overall_quality_score >= body.threshold
-            )
+            passed = not failures(report, checks, body.threshold)
             payload = report.model_dump(mode="json")
             await run_in_threadpool(
                 partial(
