@@ -24,8 +24,8 @@ traits when none were) and ``suggestedActions``.
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -42,7 +42,7 @@ from personae.chat._traits import (
     traits_prompt,
 )
 from personae.errors import InputError
-from personae.llm import LLM, Message
+from personae.llm import LLM, Completion, Message
 from personae.store import ChatMessage, Database, Persona, crud, session_scope
 from personae.store._models import utcnow
 
@@ -84,6 +84,10 @@ class TurnPlan:
     reference: str
     replies_so_far: int
     user_facts: UserFacts = field(default_factory=UserFacts)
+    max_tokens: int | None = None
+    """The reply's token limit; ``None``: the service's ``max_reply_tokens``."""
+    stop: tuple[str, ...] = ()
+    seed: int | None = None
 
 
 def persona_reference(persona: Persona, traits: list[TraitView]) -> str:
@@ -240,8 +244,19 @@ class ChatService:
         message: str,
         persona_id: int | None = None,
         session_id: int | None = None,
+        transcript: Sequence[Message] | None = None,
+        max_tokens: int | None = None,
+        temperature: float | None = None,
+        stop: Sequence[str] = (),
+        seed: int | None = None,
     ) -> TurnPlan:
         """Step 1 of a turn (see the module docstring).
+
+        ``transcript`` is a conversation the *client* keeps (the OpenAI-compatible
+        endpoint: every message it sent, ``message`` among them): the prompt is then the
+        persona's system prompt and memories followed by that transcript verbatim,
+        instead of the stored history. ``max_tokens``, ``temperature`` (else the
+        traits'), ``stop`` and ``seed`` shape this turn's reply.
 
         Raises
         ------
@@ -315,14 +330,18 @@ class ChatService:
             # Remembered facts first (oldest first), then this session's: the latest wins.
             remembered = [m.text for m in sorted(recalled, key=lambda m: m.created_at)]
             said = [line.content for line in history if line.role == "user"]
+            if transcript is not None:
+                said = [line.content for line in transcript if line.role == "user"]
             facts = user_facts([*remembered, *said, text])
             prompt = build_prompt(
                 system=_system_prompt(persona, traits, others, facts),
                 memories=[(memory.id, memory.text) for memory in recalled],
-                history=turns,
+                history=turns if transcript is None else [],
                 user_message=text,
                 budget=self.prompt_budget,
             )
+            if transcript is not None:
+                prompt = replace(prompt, messages=[prompt.messages[0], *transcript])
             crud.add_chat_message(
                 session=session,
                 owner_id=owner_id,
@@ -343,10 +362,13 @@ class ChatService:
                 persona_name=name,
                 user_message=text,
                 prompt=prompt,
-                temperature=temperature_for(traits),
+                temperature=temperature_for(traits) if temperature is None else temperature,
                 reference=persona_reference(persona, traits),
                 replies_so_far=replies,
                 user_facts=facts,
+                max_tokens=max_tokens,
+                stop=tuple(stop),
+                seed=seed,
             )
 
     def finish(self, plan: TurnPlan, reply: str) -> ChatResponse:
@@ -464,12 +486,19 @@ class ChatService:
         plan = self.prepare(
             owner_id=owner_id, message=message, persona_id=persona_id, session_id=session_id
         )
-        completion = self.llm_for(owner_id, "chat.reply").complete(
+        return self.answer(plan)[0]
+
+    def answer(self, plan: TurnPlan) -> tuple[ChatResponse, Completion]:
+        """Steps 2 and 3, blocking: the turn's response and the model's completion
+        (its token counts, for callers that report usage)."""
+        completion = self.llm_for(plan.owner_id, "chat.reply").complete(
             plan.prompt.messages,
-            max_tokens=self.max_reply_tokens,
+            max_tokens=plan.max_tokens or self.max_reply_tokens,
             temperature=plan.temperature,
+            stop=plan.stop,
+            seed=plan.seed,
         )
-        return self.finish(plan, completion.text)
+        return self.finish(plan, completion.text), completion
 
     async def stream(self, plan: TurnPlan) -> AsyncIterator[str]:
         """Step 2 as it is written, a sentence at a time, each through :func:`guard_reply`
@@ -482,8 +511,10 @@ class ChatService:
         shown = ""
         async for token in self.llm_for(plan.owner_id, "chat.reply").stream(
             plan.prompt.messages,
-            max_tokens=self.max_reply_tokens,
+            max_tokens=plan.max_tokens or self.max_reply_tokens,
             temperature=plan.temperature,
+            stop=plan.stop,
+            seed=plan.seed,
         ):
             written += token
             end = max(written.rfind(". "), written.rfind("! "), written.rfind("? "))
