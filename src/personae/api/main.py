@@ -28,6 +28,7 @@ from personae.api._redact import install_log_redaction
 from personae.api._state import AppState, ModelFactory, open_state
 from personae.api.routes import HOT_ROUTES, ROUTERS
 from personae.config import Settings, get_settings
+from personae.web import install_studio
 
 __all__ = ["create_app"]
 
@@ -84,7 +85,7 @@ def create_app(settings: Settings | None = None, *, llm_for: ModelFactory | None
         summary="A self-hostable persona engine: measure a writer's voice, keep their personas.",
         description=_DESCRIPTION,
         lifespan=lifespan,
-        docs_url="/docs",
+        docs_url=None,  # served by the studio with its assets from the package (offline)
         redoc_url=None,
         openapi_url="/openapi.json",
     )
@@ -95,6 +96,7 @@ def create_app(settings: Settings | None = None, *, llm_for: ModelFactory | None
     app.router.routes.extend(HOT_ROUTES)  # before the routers, so they match first
     for router in ROUTERS:
         app.include_router(router)
+    install_studio(app)  # the web studio at /, offline /docs, gzip
     return app
 
 

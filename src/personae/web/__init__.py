@@ -1,0 +1,48 @@
+"""The web studio: personae in a browser, served by ``personae serve`` at ``/``.
+
+Shape, and why
+--------------
+The studio is a third shell beside the CLI and the JSON API, and like them it owns no use
+case. Its pages are **server-rendered Jinja2 shells** (layout, navigation, labelled forms,
+landmarks, phone-width CSS) with one small hand-written ES module per page that calls the
+API the page is about (``/api/...``) from the same origin. So every action in the studio
+is exactly the service call ``curl`` or the CLI would make, with the same validation,
+ownership checks, rate limits and error envelope; nothing is implemented twice.
+
+Why not a single-page app with a build step: the issue forbids Node.js at run time and in
+``make demo``, and a committed JS build would be a second toolchain to pin, audit and
+rebuild for a dozen forms and a few charts. Why not render the data on the server: the
+API's credentials are bearer tokens (not cookies), so the pages stay public shells and
+hold no user data; the browser keeps the token pair in ``sessionStorage`` (per tab, gone
+when the tab closes) and refreshes it through ``/api/auth/refresh`` (see
+``static/js/api.js``).
+
+Offline: nothing is fetched from another host. Charts are drawn by Chart.js and
+``/docs`` by Swagger UI, both vendored under ``static/vendor/`` with their version,
+source, sha256 and licence recorded in ``static/vendor/VENDORED.md``. Pages send a
+Content-Security-Policy that allows scripts, styles and connections from the same origin
+only.
+
+What the API lacked, the studio adds as thin JSON routes over existing services
+(:mod:`personae.web._api`, under ``/api/studio``): the measured voice in chart-ready form
+(``StyleProfile.describe`` and function-word rates) with the owner's other personas for
+comparison, an engagement *file* import (``parse_engagement_file`` +
+``StrategyService.import_engagement``, as ``personae engagement import`` does), and the
+2-D map of the owner's voices.
+
+Modules
+-------
+``_pages``
+    The HTML routes (one shell per page) and the Content-Security-Policy they send.
+``_api``
+    The studio's thin JSON routes.
+``_mount``
+    :func:`install_studio`: adds both routers, the static files, the offline ``/docs``
+    and gzip to an app.
+"""
+
+from __future__ import annotations
+
+from personae.web._mount import install_studio
+
+__all__ = ["install_studio"]
