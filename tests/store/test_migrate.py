@@ -41,6 +41,12 @@ TABLES = {
     "messages",
     "memories",
     "memory_hygiene",
+    "content_experiments",
+    "content_pieces",
+    "content_edits",
+    "publishers",
+    "publish_attempts",
+    "calendar_feeds",
 }
 
 # The seed's lookup indexes, adapted to our table names: (table, name, columns).
