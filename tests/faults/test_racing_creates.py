@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from personae.store import Database, PersonaCreate, UserCreate, crud, session_scope
 from personae.store._models import Trait
-from personae.store.crud import _insert_or_existing
+from personae.store.crud._traits import _insert_or_existing
 from tests.api.helpers import User, create_persona
 
 

@@ -350,7 +350,7 @@ def _fill_facets(session: Session, owner_id: int, persona_id: int) -> None:
     crud.add_validation_result(**ids, validation_status="passed", metrics={"score": 0.8})
     crud.record_metric(**ids, metric="engagement", value=0.4)
     crud.set_configuration(**ids, key="temperature", value=0.7)
-    crud.upsert_trait(**ids, name="curious", intensity=0.9)
+    crud.save_trait(**ids, name="curious", intensity=0.9)
 
 
 # -- history, diff, rollback, labels ----------------------------------------------------
@@ -447,7 +447,7 @@ def test_facets_are_written_and_upserts_replace(
     ids = {"session": session, "owner_id": alice, "persona_id": persona.id}
     crud.upsert_platform_persona(**ids, platform="linkedin", quality_metrics={"score": 0.5})
     crud.set_configuration(**ids, key="temperature", value=0.2)
-    crud.upsert_trait(**ids, name="curious", intensity=0.1, inherited=True)
+    crud.save_trait(**ids, name="curious", intensity=0.1)
     for model in FACET_MODELS:
         count = session.scalar(select(func.count()).select_from(model))
         assert count == 1, model.__tablename__
@@ -463,7 +463,7 @@ def test_trait_scores_are_bounded(
 ) -> None:
     persona = _persona(session, owner_ids[0])
     with pytest.raises(InputError):
-        crud.upsert_trait(
+        crud.save_trait(
             session=session,
             owner_id=owner_ids[0],
             persona_id=persona.id,
