@@ -6,7 +6,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["DEVELOPMENT_SECRET_KEY", "Settings", "get_settings"]
@@ -309,6 +316,51 @@ class Settings(BaseSettings):
         default=None,
         ge=1,
         description="Days a memory lives unless it is accessed again; unset keeps them.",
+    )
+
+    # -- operating it (issue 18): metrics, CORS, spend ----------------------------------
+    metrics: Literal["off", "on"] = Field(
+        default="on",
+        description=(
+            "Serve Prometheus metrics at /metrics. With PERSONAE_METRICS_TOKEN set, a "
+            "scraper must send it as 'Authorization: Bearer <token>'."
+        ),
+    )
+    metrics_token: SecretStr | None = Field(
+        default=None, description="The bearer token /metrics requires; unset: none."
+    )
+    prometheus_multiproc_dir: Path | None = Field(
+        default=None,
+        validation_alias=AliasChoices("PROMETHEUS_MULTIPROC_DIR", "prometheus_multiproc_dir"),
+        description=(
+            "prometheus-client's folder for several uvicorn workers (its own variable, "
+            "PROMETHEUS_MULTIPROC_DIR): /metrics then merges every worker's values."
+        ),
+    )
+    cors_origins: str = Field(
+        default="",
+        description=(
+            "Comma-separated origins (https://app.example.org) whose browser pages may call "
+            "the API; empty: none (same-origin only). '*' allows any origin, without "
+            "credentials."
+        ),
+    )
+    token_budget_monthly: int | None = Field(
+        default=None,
+        ge=1,
+        description=(
+            "Model tokens (prompt + completion) each user may spend per calendar month "
+            "(UTC); past it, model calls are refused with 429. Unset: no budget."
+        ),
+    )
+    llm_prices: str = Field(
+        default="",
+        description=(
+            "Price table for GET /api/usage's estimated cost, USD per million tokens: "
+            "'provider:model=input/output' entries separated by commas, e.g. "
+            "'openai:gpt-4o-mini=0.15/0.60'; a provider alone ('local=0/0') covers its "
+            "models. Unlisted models cost nothing in the estimate."
+        ),
     )
 
     @field_validator("database_url")

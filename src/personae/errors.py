@@ -43,6 +43,7 @@ once, so no caller ever needs to catch a third-party exception.
     │   └── InvalidTokenError       a forged, tampered, malformed or wrong-type token
     ├── PermissionDeniedError       signed in, but the role does not allow it (HTTP 403, exit 2)
     ├── RateLimitedError            too many requests; says when to retry (HTTP 429, exit 2)
+    │   └── TokenBudgetExceededError  the user's monthly model-token budget is spent
     ├── LLMError                    a language model call failed (HTTP 502, exit 2)
     │   ├── LLMSpecError            a model spec that is malformed or names no provider (HTTP 422)
     │   ├── LLMRequestError         the model refuses the request as sent, e.g. a prompt
@@ -101,6 +102,7 @@ __all__ = [
     "SyncError",
     "TextTooLargeError",
     "TextTooShortError",
+    "TokenBudgetExceededError",
     "TokenExpiredError",
     "TraitNotFoundError",
     "UnknownPlatformError",
@@ -430,6 +432,29 @@ class RateLimitedError(PersonaeError):
         )
         self.retry_after = retry_after
         self.limit = limit
+
+
+class TokenBudgetExceededError(RateLimitedError):
+    """The user spent this month's model-token budget (``PERSONAE_TOKEN_BUDGET_MONTHLY``).
+
+    ``retry_after`` is the seconds until the budget renews (the first of next month, UTC).
+    """
+
+    code = "token_budget_exceeded"
+
+    def __init__(self, *, spent: int, budget: int, retry_after: int, renews: str) -> None:
+        PersonaeError.__init__(
+            self,
+            f"this month's model budget is spent: {spent:,} of {budget:,} tokens used. "
+            f"No more model calls until it renews on {renews} (UTC); an operator can raise "
+            "PERSONAE_TOKEN_BUDGET_MONTHLY.",
+            spent=spent,
+            budget=budget,
+            renews=renews,
+            retry_after=retry_after,
+        )
+        self.retry_after = retry_after
+        self.limit = budget
 
 
 class LLMError(PersonaeError):

@@ -53,6 +53,7 @@ EXPECTED_STATUS = {
     "InvalidTokenError": 401,
     "PermissionDeniedError": 403,
     "RateLimitedError": 429,
+    "TokenBudgetExceededError": 429,
     "StoreError": 503,
     "LLMError": 502,
     "LLMSpecError": 422,
@@ -80,6 +81,9 @@ def _instance(cls: type[PersonaeError]) -> PersonaeError:
             persona_id=1, expected=1, actual=2
         ),
         errors.RateLimitedError: lambda: errors.RateLimitedError(retry_after=7, limit=3),
+        errors.TokenBudgetExceededError: lambda: errors.TokenBudgetExceededError(
+            spent=120, budget=100, retry_after=86_400, renews="2027-01-01"
+        ),
         errors.UnknownPlatformError: lambda: errors.UnknownPlatformError("myspace", known=["x"]),
     }
     return special[cls]() if cls in special else cls(f"a {cls.__name__}", hint="x")
@@ -215,7 +219,9 @@ def test_docs_and_schema_are_served(client: TestClient) -> None:
             assert errors_documented, where
             for code in errors_documented:
                 ref = responses[code]["content"]["application/json"]["schema"]["$ref"]
-                assert ref.endswith("/ErrorEnvelope"), where
+                # /v1 answers in OpenAI's error shape, for OpenAI clients (see api/v1).
+                shape = "/OpenAIError" if path.startswith("/v1/") else "/ErrorEnvelope"
+                assert ref.endswith(shape), where
             if (
                 path != "/api/health"
                 and not path.startswith("/api/auth/re")

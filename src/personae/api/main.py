@@ -23,6 +23,7 @@ from starlette.concurrency import run_in_threadpool
 from personae import __version__
 from personae.api._errors import install_error_handlers
 from personae.api._headers import SecurityHeadersMiddleware
+from personae.api._integrations import install_integrations
 from personae.api._limits import BodySizeLimitMiddleware
 from personae.api._redact import install_log_redaction
 from personae.api._state import AppState, ModelFactory, open_state
@@ -96,6 +97,7 @@ def create_app(settings: Settings | None = None, *, llm_for: ModelFactory | None
     app.router.routes.extend(HOT_ROUTES)  # before the routers, so they match first
     for router in ROUTERS:
         app.include_router(router)
+    install_integrations(app, resolved)  # /v1, /mcp, /metrics, /api/usage, CORS, request ids
     install_studio(app)  # the web studio at /, offline /docs, gzip
     return app
 
