@@ -30,7 +30,6 @@ from pydantic import BaseModel, Field
 from personae.config import Settings
 from personae.errors import InputError, TokenBudgetExceededError, UserNotFoundError
 from personae.store import Database, crud, session_scope
-from personae.store.crud._usage import llm_tokens_since, llm_usage_rows
 from personae.usage._prices import PriceTable, parse_prices
 
 __all__ = [
@@ -145,7 +144,7 @@ class UsageService:
         """Tokens spent this month and what the budget leaves."""
         start = month_start(self.clock())
         with session_scope(self.database) as session:
-            spent = llm_tokens_since(session=session, owner_id=owner_id, since=start)
+            spent = crud.llm_tokens_since(session=session, owner_id=owner_id, since=start)
         remaining = None if self.budget is None else max(0, self.budget - spent)
         return BudgetStatus(
             budget=self.budget, spent=spent, remaining=remaining, renews_at=_next_month(start)
@@ -186,7 +185,7 @@ class UsageService:
         first = (now - timedelta(days=days - 1)).date()
         since = datetime(first.year, first.month, first.day, tzinfo=UTC)
         with session_scope(self.database) as session:
-            rows = llm_usage_rows(session=session, owner_id=owner_id, since=since)
+            rows = crud.llm_usage_rows(session=session, owner_id=owner_id, since=since)
         totals: dict[tuple[date, str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
         for row in rows:
             at = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)

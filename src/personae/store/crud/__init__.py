@@ -128,6 +128,7 @@ from personae.store.crud._traits import (
     propose_trait,
     save_trait,
 )
+from personae.store.crud._usage import UsageRow, llm_tokens_since, llm_usage_rows
 from personae.store.crud._users import (
     auth_session_live,
     create_api_key,
@@ -151,6 +152,7 @@ __all__ = [
     "REWARD_WEIGHTS_KEY",
     "TRAIT_SOURCES",
     "EngagementWriteResult",
+    "UsageRow",
     "add_analysis_result",
     "add_chat_message",
     "add_learning_episode",
@@ -217,6 +219,8 @@ __all__ = [
     "list_strategy_edges",
     "list_trait_proposals",
     "list_validation_results",
+    "llm_tokens_since",
+    "llm_usage_rows",
     "llm_usage_summary",
     "merge_memory",
     "propose_trait",
