@@ -8,7 +8,7 @@ import typer
 from typer.core import TyperGroup, TyperOption
 
 from personae import __version__
-from personae.cli import _chat, _score, _store, _strategy, _style
+from personae.cli import _chat, _content, _score, _store, _strategy, _style
 from personae.cli._console import print_error
 from personae.cli._demo import demo
 from personae.cli._serve import serve
@@ -71,6 +71,7 @@ app.command("serve")(serve)
 app.command("worker")(worker)
 app.add_typer(persona_app, name="persona")
 app.command("write")(write_command)
+app.add_typer(_content.content_app, name="content")
 app.command("score")(_score.score_command)
 app.command("platforms")(_score.platforms_command)
 app.add_typer(_strategy.strategy_app, name="strategy")

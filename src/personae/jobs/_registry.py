@@ -22,6 +22,7 @@ TaskFunction = Callable[["JobContext"], dict[str, Any]]
 
 TASKS: dict[str, str] = {
     "persona.generate": "personae.persona._tasks:generate_persona_task",
+    "content.publish_due": "personae.content._tasks:publish_due_task",
 }
 """Every kind of job personae runs, and the function that runs it."""
 

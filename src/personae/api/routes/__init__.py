@@ -14,6 +14,7 @@ from personae.api.routes import (
     auth,
     cards,
     chat,
+    content,
     generate,
     health,
     personas,
@@ -40,6 +41,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     validate.router,  # /api/personas/{platform}/validate, before the {persona_id} routes
     generate.router,  # /api/personas/generate…, before the {persona_id} routes
     generate.jobs_router,
+    content.router,  # /api/content…, after POST /api/content/generate
     personas.router,
     versions.router,
     platforms.router,

@@ -1,8 +1,9 @@
 """The one write path of the store: every insert, update and delete goes through here.
 
 One private module per entity band (``_users``, ``_personas``, ``_facets``, ``_jobs``, ``_llm``,
-``_engagement``, ``_learning``, ``_traits``, ``_chat``; shared helpers in ``_common``), re-exported
-here in one sorted ``__all__`` so that ``crud.create_persona(...)`` reads the same everywhere.
+``_engagement``, ``_learning``, ``_traits``, ``_chat``, ``_content``; shared helpers in
+``_common``), re-exported here in one sorted ``__all__`` so that ``crud.create_persona(...)``
+reads the same everywhere.
 
 Each function takes a keyword-only ``session=`` and only *flushes*; the caller's unit of
 work (:func:`personae.store.session_scope`) commits or rolls back, so one API request or
@@ -45,6 +46,31 @@ from personae.store.crud._chat import (
 )
 from personae.store.crud._common import (
     MAX_PAGE_SIZE,
+)
+from personae.store.crud._content import (
+    CONTENT_STATUSES,
+    add_content_edit,
+    add_publish_attempt,
+    calendar_feed_owner,
+    claim_content_piece,
+    create_content_piece,
+    create_experiment,
+    due_content_pieces,
+    find_content_piece,
+    get_content_piece,
+    get_experiment,
+    get_publisher,
+    list_content_edits,
+    list_content_pieces,
+    list_experiments,
+    list_publish_attempts,
+    list_publishers,
+    mark_content_edit_fed_back,
+    save_publisher,
+    set_calendar_feed,
+    stop_experiment,
+    unsettled_content_pieces,
+    update_content_piece,
 )
 from personae.store.crud._engagement import (
     EngagementWriteResult,
@@ -147,6 +173,7 @@ from personae.store.crud._users import (
 )
 
 __all__ = [
+    "CONTENT_STATUSES",
     "JOB_STATUSES",
     "MAX_PAGE_SIZE",
     "REWARD_WEIGHTS_KEY",
@@ -155,10 +182,14 @@ __all__ = [
     "UsageRow",
     "add_analysis_result",
     "add_chat_message",
+    "add_content_edit",
     "add_learning_episode",
     "add_memory",
+    "add_publish_attempt",
     "add_validation_result",
     "auth_session_live",
+    "calendar_feed_owner",
+    "claim_content_piece",
     "clear_llm_responses",
     "complete_learning_episode",
     "count_audience_clusters",
@@ -170,6 +201,8 @@ __all__ = [
     "create_api_key",
     "create_auth_session",
     "create_chat_session",
+    "create_content_piece",
+    "create_experiment",
     "create_job",
     "create_persona",
     "create_user",
@@ -178,12 +211,16 @@ __all__ = [
     "delete_trait",
     "delete_user",
     "diff",
+    "due_content_pieces",
     "engagement_rows",
     "field_changes",
     "find_api_keys",
+    "find_content_piece",
     "get_audience_cluster",
     "get_chat_session",
+    "get_content_piece",
     "get_core_trait",
+    "get_experiment",
     "get_job",
     "get_label",
     "get_learning_episode",
@@ -196,6 +233,7 @@ __all__ = [
     "get_persona_trait",
     "get_platform_persona",
     "get_policy_state",
+    "get_publisher",
     "get_reward_weights",
     "get_strategy",
     "get_user",
@@ -206,7 +244,10 @@ __all__ = [
     "list_analysis_results",
     "list_api_keys",
     "list_audience_clusters",
+    "list_content_edits",
+    "list_content_pieces",
     "list_core_traits",
+    "list_experiments",
     "list_jobs",
     "list_labels",
     "list_learning_episodes",
@@ -215,6 +256,8 @@ __all__ = [
     "list_persona_traits",
     "list_personas",
     "list_platform_personas",
+    "list_publish_attempts",
+    "list_publishers",
     "list_strategies",
     "list_strategy_edges",
     "list_trait_proposals",
@@ -222,6 +265,7 @@ __all__ = [
     "llm_tokens_since",
     "llm_usage_rows",
     "llm_usage_summary",
+    "mark_content_edit_fed_back",
     "merge_memory",
     "propose_trait",
     "put_llm_response",
@@ -236,13 +280,18 @@ __all__ = [
     "rollback",
     "rotate_auth_session",
     "save_policy_state",
+    "save_publisher",
     "save_trait",
+    "set_calendar_feed",
     "set_chat_personas",
     "set_configuration",
     "set_label",
     "set_user_role",
+    "stop_experiment",
     "touch_api_key",
     "touch_memories",
+    "unsettled_content_pieces",
+    "update_content_piece",
     "update_job",
     "update_persona",
     "update_strategy",

@@ -1,0 +1,52 @@
+"""Wiring the content service from the settings: one way for the API, the CLI and jobs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from personae.config import Settings
+from personae.content._publishers import Transport, urllib_transport
+from personae.content._service import ContentService
+from personae.store import Database
+from personae.store._models import utcnow
+
+__all__ = ["build_content_service"]
+
+
+def build_content_service(
+    settings: Settings,
+    *,
+    database: Database,
+    transport: Transport | None = None,
+    sleep: Callable[[float], None] | None = None,
+    clock: Callable[[], datetime] = utcnow,
+) -> ContentService:
+    """The content service the settings describe.
+
+    Parameters
+    ----------
+    settings
+        ``max_text_chars``.
+    database
+        The store.
+    transport
+        How webhook publishers POST (default: the standard library's HTTP client).
+    sleep
+        Waits between publish retries (default: :func:`time.sleep`).
+    clock
+        Now, in UTC.
+
+    Examples
+    --------
+    >>> service = build_content_service(settings, database=db)  # doctest: +SKIP
+    >>> service.search(1, status=["draft"]).total  # doctest: +SKIP
+    3
+    """
+    return ContentService(
+        database,
+        clock=clock,
+        transport=transport if transport is not None else urllib_transport,
+        sleep=sleep,
+        max_text_chars=settings.max_text_chars,
+    )

@@ -1,0 +1,576 @@
+"""The content library's use cases, each one unit of work: keep drafts, find them, edit
+(history kept, optionally teaching the persona), approve, schedule, read the calendar.
+
+Publishing, engagement and experiments are in sibling modules and reached through the
+same :class:`ContentService` (built by :func:`~personae.content.build_content_service`),
+so the HTTP routes and the CLI only parse and render.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from personae.content._feedback import learn_from_edit
+from personae.content._ics import render_ics
+from personae.content._publishers import (
+    PublisherSettings,
+    Transport,
+    get_publisher_plugin,
+    urllib_transport,
+)
+from personae.content._publishing import DueResult, publish_due, publish_piece
+from personae.content._schemas import (
+    ContentPage,
+    ContentPieceDetail,
+    ContentPiecePublic,
+    DraftCreate,
+    EditPublic,
+    EditRequest,
+    PublishAttemptPublic,
+    PublisherCreate,
+    PublisherPublic,
+    PublishRequest,
+    ScheduleRequest,
+)
+from personae.errors import ConflictError, InputError, PersonaNotFoundError
+from personae.persona._optimize import OptimizeResult
+from personae.persona.platforms import get_platform
+from personae.store import Database, crud, session_scope
+from personae.store._models import ContentPiece, Publisher, utcnow
+
+__all__ = ["ContentService", "publisher_settings"]
+
+_EDITABLE = ("draft", "approved", "scheduled")
+_DEFAULT_HOUR = 9
+_SEARCH_DAYS_MAX = 366
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def publisher_settings(row: Publisher) -> PublisherSettings:
+    """A stored publisher as its plugin reads it."""
+    return PublisherSettings(
+        name=row.name,
+        kind=row.kind,
+        url=row.config.get("url"),
+        secret=row.secret,
+        max_attempts=int(row.config.get("max_attempts", 4)),
+    )
+
+
+def _publisher_public(row: Publisher) -> PublisherPublic:
+    settings = publisher_settings(row)
+    return PublisherPublic(
+        name=row.name,
+        kind=row.kind,
+        url=settings.url,
+        max_attempts=settings.max_attempts,
+        signed=bool(row.secret),
+    )
+
+
+class ContentService:
+    """The content library of every owner; each method names the owner it acts for.
+
+    Parameters
+    ----------
+    database
+        The store.
+    clock
+        Now, timezone-aware UTC (tests pass a fixed or stepping clock).
+    transport
+        How webhook publishers POST (tests pass one that records, or a local receiver).
+    sleep
+        Waits between publish retries (tests pass one that does not wait).
+    settle_after
+        How long after publishing a piece's engagement counts as settled.
+    retry_base_seconds
+        The first retry's wait; each further retry waits twice as long.
+    """
+
+    def __init__(
+        self,
+        database: Database,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+        transport: Transport = urllib_transport,
+        sleep: Callable[[float], None] | None = None,
+        settle_after: timedelta = timedelta(hours=48),
+        retry_base_seconds: float = 0.5,
+        max_text_chars: int = 100_000,
+    ) -> None:
+        import time
+
+        self._database = database
+        self.clock = clock
+        self.transport = transport
+        self.sleep = sleep if sleep is not None else time.sleep
+        self.settle_after = settle_after
+        self.retry_base_seconds = retry_base_seconds
+        self.max_text_chars = max_text_chars
+
+    @property
+    def database(self) -> Database:
+        """The store the service works on."""
+        return self._database
+
+    def persona_id(self, owner_id: int, name: str) -> int:
+        """The id of the owner's persona named ``name`` (or with that id).
+
+        Raises
+        ------
+        PersonaNotFoundError
+            The owner has no such persona.
+        """
+        with session_scope(self._database) as session:
+            try:
+                return crud.get_persona_by_name(session=session, owner_id=owner_id, name=name).id
+            except PersonaNotFoundError:
+                if not (name.isdigit() and 0 < int(name) < 2**31):
+                    raise
+                return crud.get_persona(session=session, owner_id=owner_id, persona_id=int(name)).id
+
+    # -- library ------------------------------------------------------------------------
+
+    def save_draft(
+        self,
+        owner_id: int,
+        draft: DraftCreate,
+        *,
+        source: str = "api",
+        quality: dict[str, Any] | None = None,
+        experiment: tuple[int, str, int] | None = None,
+    ) -> ContentPiecePublic:
+        """Keep a text as a draft piece of the owner's persona (its current version).
+
+        ``quality`` is the report the text got when written (its overall score and
+        authenticity are kept as columns); ``experiment`` is ``(id, variant, version)``
+        when an A/B test allocated the piece.
+
+        Raises
+        ------
+        PersonaNotFoundError
+            No such persona for this owner.
+        UnknownPlatformError
+            No such platform.
+        """
+        platform = get_platform(draft.platform).name
+        fields: dict[str, Any] = {
+            "platform": platform,
+            "brief": draft.brief,
+            "text": draft.text,
+            "source": source,
+            "strategy_id": draft.strategy_id,
+            "episode_id": draft.episode_id,
+        }
+        if quality is not None:
+            fields["quality"] = quality
+            fields["quality_score"] = quality.get("overall_quality_score")
+            fields["style_match"] = quality.get("authenticity_score")
+        if experiment is not None:
+            fields["experiment_id"], fields["variant"], fields["persona_version"] = experiment
+        with session_scope(self._database) as session:
+            fields["strategy_id"] = self._check_decision(session, owner_id, draft)
+            piece = crud.create_content_piece(
+                session=session, owner_id=owner_id, persona_id=draft.persona_id, fields=fields
+            )
+            return ContentPiecePublic.model_validate(piece)
+
+    def keep_written(
+        self,
+        owner_id: int,
+        persona_id: int,
+        platform: str,
+        brief: str,
+        result: OptimizeResult,
+        *,
+        source: str,
+        episode_id: int | None = None,
+    ) -> int:
+        """Keep what the optimize loop wrote as a draft, with its report; the piece id.
+
+        The one call generation makes (``POST /api/content/generate``, ``personae
+        write``, the studio), so nothing written is lost.
+        """
+        draft = DraftCreate(
+            persona_id=persona_id,
+            platform=platform,
+            text=result.text or "(empty)",
+            brief=brief[:4000],
+            episode_id=episode_id,
+        )
+        quality = result.report.model_dump(mode="json")
+        return self.save_draft(owner_id, draft, source=source, quality=quality).id
+
+    @staticmethod
+    def _check_decision(session: Session, owner_id: int, draft: DraftCreate) -> int | None:
+        """The strategy the draft follows; one named must be the owner's, of this persona
+        (a decision names its strategy)."""
+        strategy_id = draft.strategy_id
+        if draft.episode_id is not None:
+            episode = crud.get_learning_episode(
+                session=session, owner_id=owner_id, episode_id=draft.episode_id
+            )
+            if episode.persona_id != draft.persona_id:
+                raise InputError("the decision is another persona's", field="episode_id")
+            if draft.strategy_id is not None and draft.strategy_id != episode.strategy_id:
+                raise InputError("the decision is of another strategy", field="strategy_id")
+            strategy_id = episode.strategy_id
+        if strategy_id is not None:
+            node = crud.get_strategy(session=session, owner_id=owner_id, strategy_id=strategy_id)
+            if node.persona_id != draft.persona_id:
+                raise InputError("the strategy is another persona's", field="strategy_id")
+        return strategy_id
+
+    def get(self, owner_id: int, piece_id: int) -> ContentPieceDetail:
+        """A piece with its quality report, edit history and publish attempts.
+
+        Raises
+        ------
+        NotFoundError
+            No such piece for this owner.
+        """
+        with session_scope(self._database) as session:
+            piece = crud.get_content_piece(session=session, owner_id=owner_id, piece_id=piece_id)
+            edits = crud.list_content_edits(session=session, owner_id=owner_id, piece_id=piece.id)
+            attempts = crud.list_publish_attempts(
+                session=session, owner_id=owner_id, piece_id=piece.id
+            )
+            return ContentPieceDetail.model_validate(
+                {
+                    **ContentPiecePublic.model_validate(piece).model_dump(),
+                    "quality": piece.quality,
+                    "edits": [EditPublic.model_validate(e) for e in edits],
+                    "attempts": [PublishAttemptPublic.model_validate(a) for a in attempts],
+                }
+            )
+
+    def search(
+        self,
+        owner_id: int,
+        *,
+        persona_id: int | None = None,
+        platform: str | None = None,
+        status: Sequence[str] = (),
+        query: str | None = None,
+        date_field: str = "created",
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int = 50,
+        offset: int = 0,
+        oldest_first: bool = False,
+    ) -> ContentPage:
+        """A page of the owner's pieces matching every filter given (see
+        :func:`~personae.store.crud.list_content_pieces`)."""
+        if since is not None and until is not None and until <= since:
+            raise InputError("'until' must be after 'since'", field="until")
+        with session_scope(self._database) as session:
+            rows, total = crud.list_content_pieces(
+                session=session,
+                owner_id=owner_id,
+                persona_id=persona_id,
+                platform=platform,
+                status=status,
+                query=query,
+                date_field=date_field,
+                since=since,
+                until=until,
+                limit=limit,
+                offset=offset,
+                oldest_first=oldest_first,
+            )
+            items = [ContentPiecePublic.model_validate(row) for row in rows]
+        following = offset + len(items)
+        return ContentPage(
+            items=items,
+            total=total,
+            limit=limit,
+            offset=offset,
+            next_offset=following if following < total else None,
+        )
+
+    def edit(self, owner_id: int, piece_id: int, request: EditRequest) -> ContentPieceDetail:
+        """Change a piece's text; the text before is kept in its history. With
+        ``feedback``, the edited text is also added to the persona's voice (a new
+        persona version), in the same unit of work.
+
+        Raises
+        ------
+        ConflictError
+            The piece is published or archived (its text is what went out).
+        """
+        if len(request.text) > self.max_text_chars:
+            raise InputError(f"the text is longer than {self.max_text_chars} characters")
+        with session_scope(self._database) as session:
+            piece = crud.get_content_piece(session=session, owner_id=owner_id, piece_id=piece_id)
+            if piece.status not in _EDITABLE:
+                raise ConflictError(
+                    f"piece {piece_id} is {piece.status}: its text can no longer change",
+                    piece_id=piece_id,
+                    status=piece.status,
+                )
+            edit = crud.add_content_edit(
+                session=session,
+                owner_id=owner_id,
+                piece_id=piece.id,
+                before=piece.text,
+                after=request.text,
+                note=request.note,
+            )
+            crud.update_content_piece(
+                session=session,
+                owner_id=owner_id,
+                piece_id=piece.id,
+                changes={"text": request.text},
+                action="edit",
+            )
+            if request.feedback:
+                learn_from_edit(
+                    session,
+                    owner_id=owner_id,
+                    persona_id=piece.persona_id,
+                    text=request.text,
+                    max_chars=self.max_text_chars,
+                )
+                crud.mark_content_edit_fed_back(session=session, owner_id=owner_id, edit_id=edit.id)
+        return self.get(owner_id, piece_id)
+
+    def _move(
+        self,
+        owner_id: int,
+        piece_id: int,
+        *,
+        allowed: Sequence[str],
+        changes: dict[str, Any],
+        action: str,
+    ) -> ContentPiecePublic:
+        with session_scope(self._database) as session:
+            piece = crud.get_content_piece(session=session, owner_id=owner_id, piece_id=piece_id)
+            if piece.status not in allowed:
+                raise ConflictError(
+                    f"piece {piece_id} is {piece.status}; it must be {' or '.join(allowed)} "
+                    f"to {action} it",
+                    piece_id=piece_id,
+                    status=piece.status,
+                )
+            piece = crud.update_content_piece(
+                session=session,
+                owner_id=owner_id,
+                piece_id=piece_id,
+                changes=changes,
+                action=action,
+            )
+            return ContentPiecePublic.model_validate(piece)
+
+    def approve(self, owner_id: int, piece_id: int) -> ContentPiecePublic:
+        """Mark a draft ready to go."""
+        return self._move(
+            owner_id,
+            piece_id,
+            allowed=("draft", "approved"),
+            changes={"status": "approved"},
+            action="approve",
+        )
+
+    def archive(self, owner_id: int, piece_id: int) -> ContentPiecePublic:
+        """Put a piece away (it stays in the library, out of the calendar)."""
+        return self._move(
+            owner_id,
+            piece_id,
+            allowed=("draft", "approved", "scheduled", "published"),
+            changes={"status": "archived", "scheduled_at": None},
+            action="archive",
+        )
+
+    # -- scheduling and the calendar ----------------------------------------------------
+
+    def suggest_time(self, owner_id: int, piece_id: int) -> datetime:
+        """The next of the strategy's best posting hours for the piece's platform: the
+        hour of the strategy it follows, else of the creator's best-rewarded strategy on
+        the platform, else the busiest hour of the largest audience cluster, else 09:00
+        UTC; always in the future."""
+        with session_scope(self._database) as session:
+            piece = crud.get_content_piece(session=session, owner_id=owner_id, piece_id=piece_id)
+            hour = self._best_hour(session, owner_id, piece)
+        now = self.clock()
+        when = now.replace(hour=hour, minute=0, second=0, microsecond=0)
+        return when if when > now else when + timedelta(days=1)
+
+    @staticmethod
+    def _best_hour(session: Session, owner_id: int, piece: ContentPiece) -> int:
+        if piece.strategy_id is not None:
+            node = crud.get_strategy(
+                session=session, owner_id=owner_id, strategy_id=piece.strategy_id
+            )
+            return int(node.posting_hour)
+        nodes = [
+            n
+            for n in crud.list_strategies(
+                session=session, owner_id=owner_id, persona_id=piece.persona_id
+            )
+            if n.platform == piece.platform and n.success_score is not None
+        ]
+        if nodes:
+            return int(max(nodes, key=lambda n: (n.success_score or 0.0, n.rewards)).posting_hour)
+        clusters = crud.list_audience_clusters(
+            session=session, owner_id=owner_id, persona_id=piece.persona_id
+        )
+        for cluster in sorted(clusters, key=lambda c: -c.size):
+            peaks = cluster.characteristics.get("peak_engagement_hours") or []
+            if peaks:
+                return int(peaks[0]) % 24
+        return _DEFAULT_HOUR
+
+    def schedule(
+        self, owner_id: int, piece_id: int, request: ScheduleRequest
+    ) -> ContentPiecePublic:
+        """Schedule an approved (or draft) piece with one of the owner's publishers.
+
+        Raises
+        ------
+        NotFoundError
+            No such piece, or no such publisher (``manual`` always exists).
+        InputError
+            A time in the past.
+        """
+        when = request.at or self.suggest_time(owner_id, piece_id)
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=self.clock().tzinfo)
+        if when < self.clock() - timedelta(minutes=1):
+            raise InputError("the time is in the past; publish it now instead", field="at")
+        self.publisher(owner_id, request.publisher)  # must exist
+        return self._move(
+            owner_id,
+            piece_id,
+            allowed=("draft", "approved", "scheduled"),
+            changes={
+                "status": "scheduled",
+                "scheduled_at": when,
+                "publisher": request.publisher,
+                "publish_error": None,
+            },
+            action="schedule",
+        )
+
+    def calendar(self, owner_id: int, since: datetime, until: datetime) -> list[ContentPiecePublic]:
+        """Scheduled and published pieces in ``[since, until)``, by time."""
+        if until <= since:
+            raise InputError("'to' must be after 'from'", field="to")
+        if until - since > timedelta(days=_SEARCH_DAYS_MAX):
+            raise InputError(f"a calendar spans at most {_SEARCH_DAYS_MAX} days", field="to")
+        out: dict[int, ContentPiecePublic] = {}
+        for status, field in (("scheduled", "scheduled"), ("published", "published")):
+            offset = 0
+            while True:
+                page = self.search(
+                    owner_id,
+                    status=[status, "publishing"] if status == "scheduled" else [status],
+                    date_field=field,
+                    since=since,
+                    until=until,
+                    limit=1000,
+                    offset=offset,
+                    oldest_first=True,
+                )
+                out.update((item.id, item) for item in page.items)
+                if page.next_offset is None:
+                    break
+                offset = page.next_offset
+        return sorted(
+            out.values(), key=lambda p: (p.published_at or p.scheduled_at or p.created_at, p.id)
+        )
+
+    def new_feed_token(self, owner_id: int) -> str:
+        """A new secret token for the owner's iCalendar feed (the old one stops working);
+        only its hash is stored, so it is shown once."""
+        token = secrets.token_urlsafe(32)
+        with session_scope(self._database) as session:
+            crud.set_calendar_feed(session=session, owner_id=owner_id, token_hash=_hash(token))
+        return token
+
+    def feed(self, token: str, *, host: str) -> str | None:
+        """The iCalendar text of the feed this token opens (``None``: no such feed):
+        the last 30 days and the next year."""
+        with session_scope(self._database) as session:
+            owner_id = crud.calendar_feed_owner(session=session, token_hash=_hash(token))
+        if owner_id is None:
+            return None
+        now = self.clock()
+        pieces = self.calendar(owner_id, now - timedelta(days=30), now + timedelta(days=335))
+        with session_scope(self._database) as session:
+            rows = [
+                crud.get_content_piece(session=session, owner_id=owner_id, piece_id=p.id)
+                for p in pieces
+            ]
+            return render_ics(rows, host=host, now=now)
+
+    # -- publishing -------------------------------------------------------------------------
+
+    def publish(self, owner_id: int, piece_id: int, request: PublishRequest) -> ContentPieceDetail:
+        """Publish a piece now (see :func:`~personae.content._publishing.publish_piece`)."""
+        return publish_piece(self, owner_id, piece_id, request)
+
+    def publish_due(self, owner_id: int | None = None) -> DueResult:
+        """Publish every scheduled piece whose time has come (the job runner's work)."""
+        return publish_due(self, owner_id=owner_id)
+
+    # -- publishers -------------------------------------------------------------------------
+
+    def save_publisher(self, owner_id: int, request: PublisherCreate) -> PublisherPublic:
+        """Add (or replace) one of the owner's publishers, checked by its plugin."""
+        plugin = get_publisher_plugin(request.kind)
+        config = {"url": request.url, "max_attempts": request.max_attempts}
+        plugin.check(
+            PublisherSettings(
+                name=request.name,
+                kind=request.kind,
+                url=request.url,
+                secret=request.secret,
+                max_attempts=request.max_attempts,
+            )
+        )
+        with session_scope(self._database) as session:
+            row = crud.save_publisher(
+                session=session,
+                owner_id=owner_id,
+                name=request.name,
+                kind=request.kind,
+                config=config,
+                secret=request.secret,
+            )
+            return _publisher_public(row)
+
+    def publishers(self, owner_id: int) -> list[PublisherPublic]:
+        """The owner's publishers (``manual`` is always there)."""
+        with session_scope(self._database) as session:
+            rows = [
+                _publisher_public(r)
+                for r in crud.list_publishers(session=session, owner_id=owner_id)
+            ]
+        if not any(r.name == "manual" for r in rows):
+            rows.insert(
+                0,
+                PublisherPublic(
+                    name="manual", kind="manual", url=None, max_attempts=1, signed=False
+                ),
+            )
+        return rows
+
+    def publisher(self, owner_id: int, name: str) -> PublisherSettings:
+        """The owner's publisher ``name`` as its plugin reads it (``manual`` built in)."""
+        with session_scope(self._database) as session:
+            if name == "manual" and not any(
+                r.name == "manual" for r in crud.list_publishers(session=session, owner_id=owner_id)
+            ):
+                return PublisherSettings("manual", "manual", None, None, 1)
+            return publisher_settings(
+                crud.get_publisher(session=session, owner_id=owner_id, name=name)
+            )
