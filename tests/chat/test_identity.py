@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from personae.chat._identity import guard_reply, user_facts
+import pytest
+
+from personae.chat._identity import answer_from_facts, guard_reply, user_facts
 
 
 def test_the_user_states_name_work_and_a_preference() -> None:
@@ -36,8 +38,6 @@ def test_a_loop_is_cut_where_it_starts() -> None:
 
 
 def test_questions_about_stated_facts_are_answered_from_the_facts() -> None:
-    from personae.chat._identity import answer_from_facts
-
     facts = user_facts(["Hi! My name is Sam and I run a small bakery."])
     assert answer_from_facts("What is my name?", facts) == "You're Sam."
     assert answer_from_facts("what do I do for work?", facts) == "You run a small bakery."
@@ -52,9 +52,61 @@ def test_the_persona_does_not_take_the_users_work() -> None:
 
 
 def test_facts_come_back_from_memories_and_the_latest_wins() -> None:
-    from personae.chat._identity import answer_from_facts
-
     remembered = user_facts(["My name is Sam.", "I love sourdough."]).prompt_lines()
     facts = user_facts([*remembered, "Actually, my name is Samantha.", "What do I love?"])
     assert facts.name == "Samantha"
     assert answer_from_facts("What do I love?", facts) == "You love sourdough."
+
+
+@pytest.mark.parametrize(
+    ("said", "asked", "answer"),
+    [
+        (
+            "Hi! My name is Priya and I teach maths at a secondary school.",
+            "What do I do for work?",
+            "You teach maths at a secondary school.",
+        ),
+        ("I'm a nurse.", "What do I do?", "You are a nurse."),
+        ("I work as a nurse, and I love it.", "What is my job?", "You work as a nurse."),
+        ("I study law.", "What do I study?", "You study law."),
+        ("I'm studying law at Leeds.", "What do I do?", "You are studying law at Leeds."),
+        ("I live in Leeds.", "Where do I live?", "You live in Leeds."),
+        ("I'm from Porto and I run a cafe.", "Where am I from?", "You are from Porto."),
+        ("My dog is called Rex.", "What is my dog called?", "Your dog is called Rex."),
+        ("I have a cat named Tom.", "What's my cat's name?", "Your cat is called Tom."),
+        (
+            "My favourite colour is green.",
+            "What is my favourite colour?",
+            "Your favourite colour is green.",
+        ),
+    ],
+)
+def test_stated_facts_are_kept_and_recalled(said: str, asked: str, answer: str) -> None:
+    facts = user_facts([said, asked])
+    assert answer_from_facts(asked, facts) == answer
+    # What goes to memory reads back as the same facts in a later session.
+    assert user_facts(facts.prompt_lines()) == facts
+
+
+def test_questions_and_passing_states_are_not_facts() -> None:
+    facts = user_facts(["Do I work as a nurse?", "I'm a bit tired.", "My point is simple."])
+    assert facts == user_facts([])
+
+
+def test_a_later_statement_replaces_work_home_and_names_of_things() -> None:
+    facts = user_facts(
+        [
+            "I teach maths. I live in Leeds. My dog is called Rex.",
+            "Actually I teach physics now. I moved to York. My dog is called Max.",
+        ]
+    )
+    assert (facts.work, facts.home, facts.things) == (
+        "teach physics now",
+        "moved to York",
+        {"dog": "is called Max"},
+    )
+
+
+def test_the_persona_does_not_take_the_users_job() -> None:
+    facts = user_facts(["I'm a nurse."])
+    assert guard_reply("I'm a nurse too. Tell me more!", facts, "Jordan") == "Tell me more!"

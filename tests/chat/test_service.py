@@ -125,7 +125,7 @@ def test_memories_are_written_every_m_replies_and_recalled(
 ) -> None:
     alice, _ = owner_ids
     ada = make_persona(alice)
-    chat = service.reply(owner_id=alice, message="My favourite colour is teal.", persona_id=ada)
+    chat = service.reply(owner_id=alice, message="Teal is a lovely colour.", persona_id=ada)
     with session_scope(db) as session:
         assert crud.count_memories(session=session, owner_id=alice, persona_id=ada) == 0
     service.reply(owner_id=alice, message="Nice.", session_id=chat.session_id)
@@ -211,3 +211,25 @@ def test_build_prompt_never_exceeds_the_budget(
     assert parts.tokens <= budget
     assert parts.messages[0].role == "system"
     assert parts.messages[-1].role == "user"
+
+
+def test_facts_stated_in_one_session_are_answered_in_the_next(
+    service: ChatService, owner_ids: tuple[int, int], make_persona: Callable[..., int]
+) -> None:
+    alice, _ = owner_ids
+    ada = make_persona(alice)
+    first = service.reply(
+        owner_id=alice,
+        message="Hi, I'm Priya. I teach maths, I live in Leeds and my dog is called Rex.",
+        persona_id=ada,
+    )
+    asked = {
+        "What is my name?": "You're Priya.",
+        "What do I do for work?": "You teach maths.",
+        "Where do I live?": "You live in Leeds.",
+        "What is my dog called?": "Your dog is called Rex.",
+    }
+    for question, answer in asked.items():
+        reply = service.reply(owner_id=alice, message=question, persona_id=ada)
+        assert reply.session_id != first.session_id
+        assert reply.response.startswith(answer), (question, reply.response)

@@ -58,10 +58,85 @@ _NAME_PATTERNS = [
     re.compile(rf"\b(?i:call me)\s+{_NAME}"),
     re.compile(rf"\b(?:I'm|I am|I’m)\s+{_NAME}\b(?!\s+(?:and|who)\s+(?:am|is))"),
 ]
-_JOB = re.compile(
-    r"\bI (?:run|own|manage|founded|started|lead|work (?:as|at|in|for)|am an? |'m an? )"
-    r"\s*([^.!?\n]{3,80})",
+_CLAUSE_END = re.compile(
+    r"\s*(?:[,;:]|\s(?:and|but|so|because|though|while)\s+(?:I|I'm|I’m|my|we|it|you)\b)"
+)
+"""Where a stated fact ends inside a longer sentence ("I teach maths, and I love hiking")."""
+
+_WORK_VERBS = (
+    r"run|own|manage|founded|started|lead|teach|tutor|coach|train|study|research|write|edit|"
+    r"translate|design|develop|build|make|bake|brew|farm|repair|fix|restore|sell|deliver|"
+    r"paint|illustrate|photograph|film|program|code|consult|nurse|clean|install|organi[sz]e|"
+    r"host|produce|direct|compose|volunteer|care for|look after|"
+    r"work (?:as|at|in|for|on|with)|(?:am|'m|’m) (?:studying|training|working)"
+)
+_I = r"\bI(?:\s+|(?=['’]))"
+"""The word "I", then the verb or the contraction ("I teach", "I'm")."""
+_WORK = re.compile(rf"{_I}(?P<verb>{_WORK_VERBS})\s+(?P<rest>[^.!?\n]{{2,80}})", re.IGNORECASE)
+_ROLE = re.compile(rf"{_I}(?:am|'m|’m) (?P<rest>an? [^.!?\n]{{2,60}})", re.IGNORECASE)
+_NOT_ROLES = frozenset(
+    [
+        "fan",
+        "bit",
+        "little",
+        "lot",
+        "big",
+        "huge",
+        "great",
+        "person",
+        "kind",
+        "sort",
+        "morning",
+        "night",
+        "early",
+        "late",
+        "good",
+        "bad",
+        "real",
+        "total",
+        "complete",
+        "quick",
+        "slow",
+    ]
+)
+_HOME = re.compile(
+    rf"{_I}(?P<verb>live|(?:am|'m|’m) (?:from|based)|grew up|come from|moved)\s+"
+    r"(?P<rest>(?:(?:in|to|near|outside|on)\s+)?[^.!?\n]{2,60})",
     re.IGNORECASE,
+)
+_THING = r"(?P<thing>[a-z]+(?:\s+[a-z]+){0,2}?)"
+_NAMED = (
+    re.compile(rf"\b(?i:my)\s+{_THING}(?:'s|’s)?\s+(?i:is called|is named|name is)\s+{_NAME}"),
+    re.compile(
+        rf"\bI(?i:\s+have|'ve got|’ve got|\s+have got)\s+(?i:an?)\s+{_THING}\s+"
+        rf"(?i:called|named)\s+{_NAME}"
+    ),
+)
+_MINE = re.compile(rf"\b(?i:my)\s+{_THING}\s+(?P<link>is|are|was)\s+(?P<value>[^.!?\n]{{1,60}})")
+_NOT_THINGS = frozenset(
+    [
+        "name",
+        "point",
+        "question",
+        "problem",
+        "guess",
+        "idea",
+        "mistake",
+        "pleasure",
+        "turn",
+        "opinion",
+        "view",
+        "feeling",
+        "concern",
+        "issue",
+        "bad",
+        "day",
+        "week",
+        "morning",
+        "head",
+        "mind",
+        "heart",
+    ]
 )
 _LIKE = re.compile(
     r"(?:\bI|\bthe user said they) (?:really )?(love|like|prefer|enjoy|hate|can't stand)"
@@ -70,13 +145,27 @@ _LIKE = re.compile(
 )
 
 
+def _clause(text: str) -> str:
+    """The stated fact only: up to where the next clause starts."""
+    cut = _CLAUSE_END.search(text)
+    return (text[: cut.start()] if cut else text).strip()
+
+
 @dataclass
 class UserFacts:
-    """What the user said about themselves, latest statement first in importance."""
+    """What the user said about themselves; a later statement of the same fact wins.
+
+    ``work``, ``home`` and the values of ``things`` are first-person predicates as the
+    user said them ("teach maths", "am a nurse", "live in Leeds"; "dog" → "is called
+    Rex"), so :meth:`prompt_lines` can quote them and :func:`user_facts` reads its own
+    lines back from memory.
+    """
 
     name: str | None = None
     work: str | None = None
+    home: str | None = None
     likes: list[str] = field(default_factory=list)
+    things: dict[str, str] = field(default_factory=dict)
 
     def prompt_lines(self) -> list[str]:
         """Facts about the user, phrased so the model cannot take them as its own."""
@@ -85,29 +174,79 @@ class UserFacts:
             lines.append(f"The user's name is {self.name}.")
         if self.work:
             lines.append(f"The user said: I {self.work}.")
+        if self.home:
+            lines.append(f"The user said: I {self.home}.")
+        for thing, value in list(self.things.items())[-4:]:
+            lines.append(f"The user said: my {thing} {value}.")
         for like in self.likes[-3:]:
             lines.append(f"The user said they {like}.")
         return lines
 
 
+def _statements(message: str) -> list[str]:
+    """The message's sentences that state something (questions state nothing)."""
+    parts = re.split(r"(?<=[.!?])\s+|\n+", message)
+    return [p for p in parts if p.strip() and not p.rstrip().endswith("?")]
+
+
+def _read(sentence: str, facts: UserFacts) -> None:
+    for pattern in _NAME_PATTERNS:
+        for match in pattern.finditer(sentence):
+            candidate = match.group(1).strip()
+            if candidate.split()[0].lower() not in _NOT_NAMES:
+                facts.name = candidate
+    found: list[tuple[int, str]] = []
+    for match in _WORK.finditer(sentence):
+        verb = " ".join(match.group("verb").split())
+        verb = re.sub(r"^(?:'m|’m)", "am", verb).lower()
+        found.append((match.start(), f"{verb} {_clause(match.group('rest'))}"))
+    for match in _ROLE.finditer(sentence):
+        rest = _clause(match.group("rest"))
+        head = rest.split()[1].lower() if len(rest.split()) > 1 else ""
+        if head and head not in _NOT_ROLES:
+            found.append((match.start(), f"am {rest}"))
+    if found:
+        facts.work = max(found)[1]
+    for match in _HOME.finditer(sentence):
+        verb = re.sub(r"^(?:'m|’m)", "am", " ".join(match.group("verb").split())).lower()
+        facts.home = f"{verb} {_clause(match.group('rest'))}"
+    for pattern in _NAMED:
+        for match in pattern.finditer(sentence):
+            _keep(facts, match.group("thing"), f"is called {match.group(2).strip()}")
+    for match in _MINE.finditer(sentence):
+        thing, value = match.group("thing"), _clause(match.group("value"))
+        if re.match(r"(?i)(?:called|named)\b", value) or thing.split()[-1] in ("name",):
+            continue
+        if len(value.split()) <= 6:
+            _keep(facts, thing, f"{match.group('link')} {value}")
+    for like in _LIKE.finditer(sentence):
+        stated = f"{like.group(1).lower()} {_clause(like.group(2))}"
+        if stated not in facts.likes:
+            facts.likes.append(stated)
+
+
+def _keep(facts: UserFacts, thing: str, value: str) -> None:
+    key = thing.lower().strip()
+    if key.split()[-1] in _NOT_THINGS or key in ("name",):
+        return
+    facts.things.pop(key, None)  # re-inserted last: the latest statement is the newest
+    facts.things[key] = value
+
+
 def user_facts(messages: Iterable[str]) -> UserFacts:
     """Facts from the user's own messages (and from memories written by
-    :meth:`UserFacts.prompt_lines`), oldest first; a later statement wins."""
+    :meth:`UserFacts.prompt_lines`), oldest first; a later statement wins.
+
+    Examples
+    --------
+    >>> facts = user_facts(["Hi, I'm Priya. I teach maths.", "My dog is called Rex."])
+    >>> facts.name, facts.work, facts.things
+    ('Priya', 'teach maths', {'dog': 'is called Rex'})
+    """
     facts = UserFacts()
     for message in messages:
-        for pattern in _NAME_PATTERNS:
-            for match in pattern.finditer(message):
-                candidate = match.group(1).strip()
-                if candidate.split()[0].lower() not in _NOT_NAMES:
-                    facts.name = candidate
-        job = _JOB.search(message)
-        if job:
-            verb = job.group(0)[2:].split()[0]
-            facts.work = f"{verb} {job.group(1).strip()}".replace("'m ", "am ")
-        for like in _LIKE.finditer(message):
-            stated = f"{like.group(1).lower()} {like.group(2).strip()}"
-            if stated not in facts.likes:
-                facts.likes.append(stated)
+        for sentence in _statements(message):
+            _read(sentence, facts)
     return facts
 
 
@@ -119,10 +258,14 @@ def _claims(sentence: str, name: str) -> bool:
 def _takes_work(sentence: str, work: str) -> bool:
     """The persona says the user's work is its own: "I run a small bakery" after the user
     said they run one (the persona may still talk about *their* bakery)."""
-    nouns = [w for w in re.findall(r"[a-z]{4,}", work.lower()) if w not in _NOT_NAMES]
+    words = work.lower().split(maxsplit=1)[-1]  # not the verb: "teach", "am"
+    nouns = [w for w in re.findall(r"[a-z]{4,}", words) if w not in _NOT_NAMES]
     if not nouns:
         return False
-    mine = r"\b(?:I (?:run|own|manage|have|started|founded|work (?:at|in|for))|my)\b[^.!?]*"
+    mine = (
+        r"\b(?:I (?:run|own|manage|have|started|founded|teach|study|work (?:as|at|in|for))"
+        r"|I am an?|I'm an?|I’m an?|my)\b[^.!?]*"
+    )
     return any(
         re.search(mine + rf"\b{re.escape(noun)}\b", sentence, re.IGNORECASE) for noun in nouns
     )
@@ -165,8 +308,37 @@ _ASKS_LIKE = re.compile(
     r"\bwhat (?:do i (?:love|like|enjoy)|did i say i (?:love|like))\b", re.IGNORECASE
 )
 _ASKS_WORK = re.compile(
-    r"\bwhat (?:do i do|is my (?:job|work|business)|did i say i do)\b", re.IGNORECASE
+    r"\bwhat (?:do i do|is my (?:job|work|business)|did i say i do|do i (?:teach|study|"
+    r"make|run|sell|design|build|write))\b|\bwhere do i (?:work|study)\b",
+    re.IGNORECASE,
 )
+_ASKS_HOME = re.compile(
+    r"\bwhere (?:do i (?:live|come from)|am i (?:from|based)|did i (?:grow up|move))\b",
+    re.IGNORECASE,
+)
+_ASKS_THING = re.compile(
+    r"\b(?:what|who)(?:'s| is| are| was)? (?:my|the name of my) "
+    r"(?P<thing>[a-z]+(?:\s+[a-z]+){0,2}?)(?:'s name|’s name| called| named)?\s*\?"
+    r"|\b(?:know|remember) my (?P<known>[a-z]+(?:\s+[a-z]+){0,2}?)(?:'s|’s)? name\b",
+    re.IGNORECASE,
+)
+_YOU = {"am": "are", "'m": "are", "my": "your", "mine": "yours", "me": "you", "myself": "yourself"}
+
+
+def _second_person(predicate: str) -> str:
+    """'am a nurse at my local hospital' → 'are a nurse at your local hospital'."""
+    return " ".join(_YOU.get(word.lower(), word) for word in predicate.split())
+
+
+def _thing_asked(message: str, facts: UserFacts) -> str | None:
+    match = _ASKS_THING.search(message)
+    if match is None:
+        return None
+    asked = (match.group("thing") or match.group("known") or "").lower()
+    if asked in facts.things:
+        return asked
+    last = asked.split()[-1] if asked else ""
+    return next((key for key in reversed(facts.things) if key.split()[-1] == last), None)
 
 
 def answer_from_facts(message: str, facts: UserFacts) -> str | None:
@@ -175,13 +347,25 @@ def answer_from_facts(message: str, facts: UserFacts) -> str | None:
     "What is my name?" is answered "You're Sam." by code, not by a model that may have
     lost track; the model's reply follows. ``None`` when the message asks no such thing,
     or the fact was never stated.
+
+    Examples
+    --------
+    >>> facts = user_facts(["I'm a nurse. I live in Leeds. My dog is called Rex."])
+    >>> answer_from_facts("What do I do?", facts), answer_from_facts("Where do I live?", facts)
+    ('You are a nurse.', 'You live in Leeds.')
+    >>> answer_from_facts("What is my dog called?", facts)
+    'Your dog is called Rex.'
     """
     parts = []
     if facts.name and _ASKS_NAME.search(message):
         parts.append(f"You're {facts.name}.")
     if facts.work and _ASKS_WORK.search(message):
-        work = re.sub(r"\bmy\b", "your", facts.work)
-        parts.append(f"You {work}.")
+        parts.append(f"You {_second_person(facts.work)}.")
+    if facts.home and _ASKS_HOME.search(message):
+        parts.append(f"You {_second_person(facts.home)}.")
+    thing = _thing_asked(message, facts)
+    if thing is not None and not _ASKS_NAME.search(message):
+        parts.append(f"Your {thing} {_second_person(facts.things[thing])}.")
     if facts.likes and _ASKS_LIKE.search(message):
         parts.append(f"You {facts.likes[-1]}.")
     return " ".join(parts) or None
