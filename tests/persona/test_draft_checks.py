@@ -101,3 +101,15 @@ def test_assistant_talk_and_invented_handles_fail() -> None:
         assert check_draft(text, brief=brief).meta_text, text
     handle = check_draft("We answer every support email ourselves. @MintGames", brief=brief)
     assert "@MintGames" in handle.invented
+
+
+def test_invented_links_and_signatures_fail_unless_given() -> None:
+    brief = "my favourite rainy-day soup"
+    for text, invented in (
+        ("My favourite rainy-day soup is leek. Recipe at www.soupclub.com", "www.soupclub.com"),
+        ("My favourite rainy-day soup is leek, always.\n\nBest,\nMaria", "Maria"),
+        ("My favourite rainy-day soup is leek.\n— Tom Baker", "Tom Baker"),
+    ):
+        assert invented in check_draft(text, brief=brief).invented, text
+    signed = "My favourite rainy-day soup is leek.\n\nEnjoy\nMaria"
+    assert check_draft(signed, brief=brief, known=["Maria"]).invented == []

@@ -60,6 +60,36 @@ _SPECIFIC = re.compile(
     rf"|\b(?:{_MONTHS})\s+\d{{1,2}}\b|\b(?:{_DAYS})\b",
     re.IGNORECASE,
 )
+_LINK = re.compile(
+    r"\bhttps?://\S+|\bwww\.\S+|\b[\w-]+\.(?:com|org|net|io|co|app|dev|blog|shop)\b"
+    r"|\b[\w.+-]+@[\w-]+\.\w+",
+    re.IGNORECASE,
+)
+_SIGNATURE = re.compile(
+    r"^[ \t]*(?:[-–—~]+[ \t]*)?([A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+)?)[ \t]*$", re.M
+)
+_NOT_SIGNATURES = frozenset(
+    [
+        "thanks",
+        "thank",
+        "cheers",
+        "enjoy",
+        "love",
+        "best",
+        "yours",
+        "regards",
+        "sincerely",
+        "hugs",
+        "onwards",
+        "always",
+        "soon",
+        "later",
+        "everyone",
+        "friends",
+        "folks",
+        "team",
+    ]
+)
 _SENTENCE_START = re.compile(r"(?:^|[.!?…:\n]\s*|[\"“(]\s*)$")
 
 
@@ -150,12 +180,22 @@ def _invented(text: str, given: str) -> list[str]:
         token = match.group(0).strip()
         if token.lower() not in known:
             found.setdefault(token, None)
-    # Handles: an @name nobody gave is an invented account.
+    # Handles: an @name nobody gave is an invented account; a link or address likewise.
     for match in re.finditer(r"(?<!\w)@\w{2,}", text):
         if match.group(0)[1:].lower() not in known:
             found.setdefault(match.group(0), None)
-    # Proper names: capitalised words inside a sentence that nothing given mentions.
+    for match in _LINK.finditer(text):
+        if match.group(0).lower().rstrip(".,") not in known:
+            found.setdefault(match.group(0).rstrip(".,"), None)
     known_words = set(_words(given))
+    # A signature: one of the last two lines is only a name ("— Maria", "Best,\nTom").
+    ending = "\n".join([line for line in text.splitlines() if line.strip()][-2:])
+    for match in _SIGNATURE.finditer(ending):
+        name = match.group(1)
+        parts = name.lower().split()
+        if parts[0] not in _NOT_SIGNATURES and any(p not in known_words for p in parts):
+            found.setdefault(name, None)
+    # Proper names: capitalised words inside a sentence that nothing given mentions.
     for match in re.finditer(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*\b", text):
         if _SENTENCE_START.search(text[max(0, match.start() - 3) : match.start()]):
             continue
