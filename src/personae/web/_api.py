@@ -175,7 +175,9 @@ def import_engagement_file(
     return ok(service.import_engagement(creator_id, rows))
 
 
-def _nearest(ids: list[int], names: list[str], distances: np.ndarray, i: int) -> list[dict[str, Any]]:
+def _nearest(
+    ids: list[int], names: list[str], distances: np.ndarray, i: int
+) -> list[dict[str, Any]]:
     order = [j for j in np.argsort(distances[i]) if j != i][:3]
     return [{"id": ids[j], "name": names[j], "distance": float(distances[i, j])} for j in order]
 

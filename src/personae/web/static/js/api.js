@@ -1,0 +1,191 @@
+// The studio's one way to the API: same-origin fetch with the signed-in tokens.
+// Tokens live in sessionStorage (this tab only, gone when it closes); the access token
+// is refreshed through /api/auth/refresh shortly before it expires, or once after a 401.
+// Errors come back as ApiError with the envelope's message, in words, never raw JSON.
+
+const KEY = "personae.tokens";
+const SKEW_MS = 30_000;
+
+export class ApiError extends Error {
+  constructor(status, code, message, details) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.details = details || {};
+  }
+}
+
+export function tokens() {
+  try { return JSON.parse(sessionStorage.getItem(KEY) || "null"); } catch { return null; }
+}
+
+export function saveTokens(pair) {
+  sessionStorage.setItem(KEY, JSON.stringify({
+    access: pair.access_token, refresh: pair.refresh_token,
+    expiresAt: Date.now() + pair.expires_in * 1000,
+  }));
+}
+
+export function forget() { sessionStorage.removeItem(KEY); }
+
+function goToSignIn() {
+  forget();
+  const next = location.pathname + location.search;
+  location.assign("/signin?next=" + encodeURIComponent(next));
+}
+
+export function requireSignIn() {
+  if (!tokens()) { goToSignIn(); return false; }
+  return true;
+}
+
+let refreshing = null;
+
+async function refresh() {
+  const held = tokens();
+  if (!held) throw new ApiError(401, "unauthorized", "Please sign in.");
+  if (!refreshing) {
+    refreshing = fetch("/api/auth/refresh", {
+      method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ refresh_token: held.refresh }),
+    }).then(async (response) => {
+      const body = await response.json().catch(() => null);
+      if (!response.ok || !body || !body.success) {
+        goToSignIn();
+        throw new ApiError(401, "unauthorized", "Your sign-in has ended; please sign in again.");
+      }
+      saveTokens(body.data);
+    }).finally(() => { refreshing = null; });
+  }
+  return refreshing;
+}
+
+/** A fresh access token (refreshed first when it is about to expire). */
+export async function accessToken() {
+  const held = tokens();
+  if (!held) { goToSignIn(); throw new ApiError(401, "unauthorized", "Please sign in."); }
+  if (Date.now() > held.expiresAt - SKEW_MS) await refresh();
+  return tokens().access;
+}
+
+function humanize(message) {
+  return String(message || "Something went wrong.").replace(/(^|; )body\./g, "$1");
+}
+
+export async function errorOf(response) {
+  const body = await response.json().catch(() => null);
+  if (body && body.error) {
+    return new ApiError(response.status, body.error.code, humanize(body.error.message), body.error.details);
+  }
+  return new ApiError(response.status, "http_" + response.status,
+    `The server answered ${response.status} ${response.statusText || ""}`.trim() + ".");
+}
+
+/**
+ * Call the API. `json` is sent as a JSON body; `body` (a Blob, File or string) as it is,
+ * with `type` as its content type. Returns the envelope's data (or the Response, with raw).
+ */
+export async function api(path, { method = "GET", json, body, type, raw = false, auth = true } = {}) {
+  const send = async () => {
+    const headers = {};
+    if (auth) headers.Authorization = "Bearer " + (await accessToken());
+    let payload = body;
+    if (json !== undefined) { headers["Content-Type"] = "application/json"; payload = JSON.stringify(json); }
+    else if (type) headers["Content-Type"] = type;
+    try {
+      return await fetch(path, { method, headers, body: payload });
+    } catch {
+      throw new ApiError(0, "network", "The server cannot be reached. Is personae serve still running?");
+    }
+  };
+  let response = await send();
+  if (response.status === 401 && auth && tokens()) {
+    await refresh();
+    response = await send();
+  }
+  if (!response.ok) throw await errorOf(response);
+  if (raw) return response;
+  const envelope = await response.json();
+  return envelope.data;
+}
+
+// -- the page around it ------------------------------------------------------------------
+
+export function showError(error) {
+  const box = document.getElementById("alert");
+  const message = error instanceof ApiError || error instanceof Error ? error.message : String(error);
+  box.textContent = message;
+  box.hidden = false;
+  if (!(error instanceof ApiError)) console.warn(error);
+}
+
+export function clearError() {
+  const box = document.getElementById("alert");
+  box.hidden = true;
+  box.textContent = "";
+}
+
+export function notice(text) { document.getElementById("notice").textContent = text || ""; }
+
+/** Build an element: h("a", {href: "/"}, "text", child). Text is never parsed as HTML. */
+export function h(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs || {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+    else if (name === "class") node.className = value;
+    else if (value === true) node.setAttribute(name, "");
+    else node.setAttribute(name, String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === undefined || child === null || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+/** Run an async action with its button disabled and errors shown in words. */
+export async function guarded(button, action) {
+  clearError();
+  if (button) button.disabled = true;
+  try { return await action(); }
+  catch (error) { showError(error); return undefined; }
+  finally { if (button) button.disabled = false; }
+}
+
+export function percent(value) {
+  if (value === null || value === undefined) return "–";
+  const share = value * 100;
+  return (share < 10 && share > 0 ? share.toFixed(1) : Math.round(share)) + "%";
+}
+export function fixed(value, digits = 1) { return value === null || value === undefined ? "–" : Number(value).toFixed(digits); }
+
+/** Fill a <select> with the account's personas; returns them. */
+export async function personaSelect(select, wanted) {
+  const page = await api("/api/personas?limit=100");
+  select.replaceChildren(...page.items.map((p) => h("option", { value: p.id }, p.display_name || p.name)));
+  const id = wanted || new URLSearchParams(location.search).get("persona");
+  if (id && page.items.some((p) => String(p.id) === String(id))) select.value = String(id);
+  return page.items;
+}
+
+export const COLORS = ["#2f3fb8", "#c0392b", "#1e8449", "#b9770e", "#7d3c98", "#117a8b", "#6e2c00", "#5d6d7e"];
+
+/** Sign-out button and the sign-in check every signed-in page starts with. */
+export function startPage() {
+  const button = document.getElementById("sign-out");
+  if (button) {
+    button.addEventListener("click", async () => {
+      try { await api("/api/auth/logout", { method: "POST" }); } catch { /* signed out anyway */ }
+      forget();
+      location.assign("/signin");
+    });
+  }
+  return requireSignIn();
+}
+
+export function personaIdOfPage() { return Number(document.body.dataset.personaId); }
+
+/** Mark the page usable (its first data drawn): the milliseconds since navigation start,
+ * read by tests and benchmarks/web_bench.py. */
+export function ready() { document.body.dataset.ready = String(Math.round(performance.now())); }

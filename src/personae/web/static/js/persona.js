@@ -1,0 +1,122 @@
+import { ready, COLORS, api, fixed, guarded, h, percent, personaIdOfPage, startPage } from "./api.js";
+
+const id = personaIdOfPage();
+
+function dimension(voice, key) {
+  return voice.dimensions.find((d) => d.key === key);
+}
+
+function value(voice, key) {
+  const d = dimension(voice, key);
+  return d ? d.value : null;
+}
+
+function barChart(canvasId, labels, voices, pick, { horizontal = false, unit = "" } = {}) {
+  const canvas = document.getElementById(canvasId);
+  return new window.Chart(canvas, {
+    type: "bar",
+    data: {
+      labels,
+      datasets: voices.map((voice, i) => ({
+        label: voice.name, data: pick(voice), backgroundColor: COLORS[i % COLORS.length],
+      })),
+    },
+    options: {
+      indexAxis: horizontal ? "y" : "x", maintainAspectRatio: false, animation: false,
+      plugins: { legend: { position: "bottom" }, tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${fixed(c.raw, 2)}${unit}` } } },
+    },
+  });
+}
+
+function facts(list, entries) {
+  list.replaceChildren(...entries.flatMap(([term, description]) => [h("dt", {}, term), h("dd", {}, description)]));
+}
+
+function describe(value) {
+  if (Array.isArray(value)) return value.length ? value.join(", ") : "–";
+  if (value && typeof value === "object") return Object.entries(value).map(([k, v]) => `${k}: ${describe(v)}`).join("; ");
+  return value === null || value === undefined || value === "" ? "–" : String(value);
+}
+
+function drawVoice(page) {
+  const voices = [page.voice, ...page.others];
+  const sentenceKeys = ["sentence_length.average", "sentence_length.stdev"];
+  barChart("chart-sentences", sentenceKeys.map((k) => dimension(page.voice, k)?.label || k), voices,
+    (v) => sentenceKeys.map((k) => value(v, k)), { unit: " words" });
+  const words = Object.keys(page.voice.function_words);
+  barChart("chart-function", words, voices, (v) => words.map((w) => v.function_words[w] ?? 0),
+    { horizontal: true, unit: " per 1,000 words" });
+  const habits = page.voice.dimensions.filter((d) => d.key.startsWith("punctuation.") || d.key.startsWith("social."));
+  barChart("chart-punctuation", habits.map((d) => `${d.label} (${d.unit})`), voices, (v) => habits.map((d) => value(v, d.key)));
+  const pronouns = page.voice.dimensions.filter((d) => d.key.startsWith("pronouns."));
+  barChart("chart-pronouns", pronouns.map((d) => d.label), voices, (v) => pronouns.map((d) => value(v, d.key)));
+  const readable = ["readability.flesch_reading_ease", "word_length.average", "vocabulary.lexical_diversity",
+    "vocabulary.sophistication", "contractions.per_100_words", "paragraphs.average_words", "sentence_type.question"];
+  facts(document.getElementById("readability"), readable.map((k) => dimension(page.voice, k)).filter(Boolean)
+    .map((d) => [d.label, `${fixed(d.value, 2)} ${d.unit} (± ${fixed(d.spread, 2)})`]));
+  document.querySelector("#dimensions tbody").replaceChildren(...page.voice.dimensions.map((d) =>
+    h("tr", {}, h("th", { scope: "row" }, d.label), h("td", {}, fixed(d.value, 2)), h("td", {}, fixed(d.spread, 2)), h("td", {}, d.unit))));
+  const others = page.others.length ? `, compared with ${page.others.length} other persona${page.others.length > 1 ? "s" : ""}` : "";
+  document.getElementById("confidence-basis").textContent =
+    `Measured from ${page.voice.samples} sample${page.voice.samples === 1 ? "" : "s"} and ${page.voice.words.toLocaleString()} words${others}.`;
+}
+
+function drawTraits(traits) {
+  const list = document.getElementById("traits");
+  list.replaceChildren(...traits.map((trait) => {
+    const inputId = `trait-${trait.id}`;
+    const out = h("output", { for: inputId }, percent(trait.intensity));
+    const slider = h("input", {
+      id: inputId, type: "range", min: 0, max: 1, step: 0.05, value: trait.intensity,
+      "aria-describedby": `${inputId}-source`,
+      oninput: (e) => { out.textContent = percent(Number(e.target.value)); },
+      onchange: (e) => guarded(null, async () => {
+        const updated = await api("/api/personality", { method: "PUT", json: { personaId: id, traitId: trait.id, action: "set", intensity: Number(e.target.value) } });
+        out.textContent = percent(updated.intensity ?? Number(e.target.value));
+      }),
+    });
+    return h("li", {}, h("label", { for: inputId }, trait.name), slider, out,
+      h("span", { id: `${inputId}-source`, class: "visually-hidden" }, `${trait.source}${trait.inherited ? ", inherited" : ""}`));
+  }));
+  if (!traits.length) list.replaceChildren(h("li", { class: "hint" }, "No traits yet: chat with the persona or add one."));
+}
+
+async function loadTraits() { drawTraits((await api(`/api/personas/${id}/traits`)).traits); }
+
+if (startPage()) {
+  guarded(null, async () => {
+    const persona = await api(`/api/personas/${id}`);
+    document.querySelector("h1").textContent = persona.display_name || persona.name;
+    document.title = `${persona.display_name || persona.name} · personae`;
+    document.getElementById("persona-summary").textContent =
+      [persona.role, persona.archetype, persona.core_belief].filter(Boolean).join(" · ") + ` (version ${persona.version})`;
+    const meter = document.getElementById("confidence");
+    meter.value = persona.confidence_score ?? 0;
+    document.getElementById("confidence-value").textContent = percent(persona.confidence_score);
+    facts(document.getElementById("tonal"), Object.entries(persona.tonal_range || {}).map(([k, v]) => [k, describe(v)]));
+    facts(document.getElementById("constraints"), Object.entries(persona.stylistic_constraints || {}).map(([k, v]) => [k, describe(v)]));
+    document.getElementById("export-card").addEventListener("click", (e) => guarded(e.target, async () => {
+      const card = await api(`/api/personas/${id}/card`);
+      const link = h("a", { href: URL.createObjectURL(new Blob([JSON.stringify(card, null, 2)], { type: "application/json" })), download: `${persona.name}.card.json` });
+      link.click();
+    }));
+    if (persona.linguistic_fingerprint) drawVoice(await api(`/api/studio/personas/${id}/voice`));
+    else document.getElementById("confidence-basis").textContent = "No measured voice yet: it is measured from writing samples.";
+    await loadTraits();
+    const adaptations = await api(`/api/personas/${id}/platforms`);
+    document.getElementById("platforms").replaceChildren(...(adaptations.length ? adaptations.map((a) =>
+      h("li", {}, h("strong", {}, a.platform), ": ", Object.keys(a.optimization_strategies || {}).join(", ") || "adapted", ` (updated ${new Date(a.updated_at).toLocaleDateString()})`))
+      : [h("li", { class: "hint" }, "None stored yet: writing for a platform computes one.")]));
+    ready();
+  });
+  document.getElementById("trait-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const input = document.getElementById("trait-name");
+    guarded(event.submitter, async () => {
+      if (!input.value.trim()) throw new Error("Name the trait, e.g. curious.");
+      await api(`/api/personas/${id}/traits`, { method: "POST", json: { name: input.value.trim(), intensity: 0.5 } });
+      input.value = "";
+      await loadTraits();
+    });
+  });
+}

@@ -1,0 +1,16 @@
+import { ready, api, guarded, h, percent, startPage } from "./api.js";
+
+if (startPage()) {
+  guarded(null, async () => {
+    const page = await api("/api/personas?limit=100");
+    document.getElementById("empty").hidden = page.items.length > 0;
+    document.getElementById("persona-list").replaceChildren(...page.items.map((p) =>
+      h("li", {},
+        h("a", { href: `/personas/${p.id}` }, p.display_name || p.name),
+        h("p", { class: "hint" }, [p.role, p.archetype].filter(Boolean).join(" · ") || "No role yet"),
+        h("p", {}, "Confidence ", percent(p.confidence_score), " · version ", p.version),
+        h("p", {}, h("a", { href: `/write?persona=${p.id}` }, "Write"), " · ",
+          h("a", { href: `/chat?persona=${p.id}` }, "Chat")))));
+    ready();
+  });
+}

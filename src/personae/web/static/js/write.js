@@ -1,0 +1,133 @@
+import { ready, ApiError, api, errorOf, fixed, guarded, h, percent, personaSelect, showError, clearError, startPage } from "./api.js";
+
+const DEBOUNCE_MS = 100;
+const MIN_WORDS = 25;
+const draft = document.getElementById("draft");
+const personaBox = document.getElementById("persona");
+const platformBox = document.getElementById("platform");
+let timer = null;
+let generation = 0; // the newest measurement wins
+let controller = null;
+let lastInput = 0; // when the person last typed (performance.now())
+
+function words(text) { return (text.trim().match(/\S+/g) || []).length; }
+
+function drawChecks(report) {
+  document.getElementById("checks").replaceChildren(...report.rules.map((rule) =>
+    h("li", { class: rule.passed ? "pass" : rule.severity === "error" ? "fail" : "warn" },
+      rule.message)));
+}
+
+function drawMatch(match) {
+  const meter = document.getElementById("score");
+  meter.value = match.score;
+  document.getElementById("score-value").textContent = percent(match.score);
+  document.getElementById("suggestions").replaceChildren(...match.suggestions.map((s) =>
+    h("li", {}, s.message, h("span", { class: "badge" }, s.priority))));
+  document.getElementById("deviations").replaceChildren(...match.deviations.slice(0, 6).map((d) =>
+    h("li", {}, `${d.label}: ${fixed(d.text_value, 1)} here, ${fixed(d.profile_value, 1)} in the voice`)));
+}
+
+async function measure() {
+  const text = draft.value;
+  const mine = ++generation;
+  const count = words(text);
+  document.getElementById("draft-stats").textContent = `${count} words, ${text.length} characters`;
+  if (!text.trim()) return;
+  const checks = api(`/api/personas/${encodeURIComponent(platformBox.value)}/validate`, { method: "POST", json: { text } });
+  const match = count >= MIN_WORDS
+    ? api(`/api/personas/${personaBox.value}/match`, { method: "POST", json: { text } })
+    : Promise.resolve(null);
+  try {
+    const [report, matched] = await Promise.all([checks, match]);
+    if (mine !== generation) return;
+    clearError();
+    drawChecks(report);
+    if (matched) drawMatch(matched);
+    else document.getElementById("score-value").textContent = `needs ${MIN_WORDS} words`;
+    document.body.dataset.measured = String(mine);
+    if (lastInput) document.body.dataset.latency = String(Math.round(performance.now() - lastInput));
+  } catch (error) {
+    if (mine === generation) showError(error);
+  }
+}
+
+function schedule() {
+  clearTimeout(timer);
+  timer = setTimeout(measure, DEBOUNCE_MS);
+}
+
+function request(stream) {
+  const brief = document.getElementById("brief").value.trim();
+  if (!brief) throw new ApiError(422, "validation_error", "Write a brief: what should the text be about?");
+  return { persona_id: Number(personaBox.value), platform: platformBox.value, brief, stream };
+}
+
+async function streamDraft() {
+  const body = request(true);
+  controller = new AbortController();
+  const stop = document.getElementById("stop");
+  stop.hidden = false;
+  draft.value = "";
+  const { accessToken } = await import("./api.js");
+  let response;
+  try {
+    response = await fetch("/api/content/generate", {
+      method: "POST", signal: controller.signal,
+      headers: { "Content-Type": "application/json", Authorization: "Bearer " + (await accessToken()) },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) throw await errorOf(response);
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = "";
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += value;
+      let cut;
+      while ((cut = buffer.indexOf("\n\n")) >= 0) {
+        const block = buffer.slice(0, cut);
+        buffer = buffer.slice(cut + 2);
+        const event = /^event: (.*)$/m.exec(block)?.[1];
+        const data = JSON.parse(/^data: (.*)$/m.exec(block)?.[1] || "null");
+        if (event === "token") draft.value += data.text;
+        else if (event === "done") { draft.value = data.text; document.body.dataset.drafted = "1"; }
+        else if (event === "error") throw new ApiError(503, data.code, data.message);
+      }
+    }
+  } catch (error) {
+    if (error.name !== "AbortError") throw error;
+  } finally {
+    stop.hidden = true;
+    controller = null;
+  }
+  await measure();
+}
+
+async function revise() {
+  const result = await api("/api/content/generate", { method: "POST", json: request(false) });
+  draft.value = result.text;
+  document.getElementById("trace").hidden = false;
+  document.getElementById("rounds").replaceChildren(...result.trace.map((step) =>
+    h("li", {}, `Round ${step.round}, candidate ${step.candidate}: overall ${percent(step.overall_quality_score)}, voice ${percent(step.authenticity_score)}`)));
+  await measure();
+}
+
+if (startPage()) {
+  guarded(null, async () => {
+    await personaSelect(personaBox);
+    const platforms = await api("/api/platforms");
+    platformBox.replaceChildren(...platforms.map((p) => h("option", { value: p.name }, p.display_name)));
+    platformBox.value = platforms.some((p) => p.name === "linkedin") ? "linkedin" : platforms[0]?.name;
+    ready();
+  });
+  draft.addEventListener("input", () => { lastInput = performance.now(); schedule(); });
+  personaBox.addEventListener("change", schedule);
+  platformBox.addEventListener("change", schedule);
+  document.getElementById("brief-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    guarded(document.getElementById("write"), streamDraft);
+  });
+  document.getElementById("revise").addEventListener("click", (e) => guarded(e.target, revise));
+  document.getElementById("stop").addEventListener("click", () => controller?.abort());
+}

@@ -1,0 +1,130 @@
+"""The studio's mount, without a browser: pages and /docs served from the package (nothing
+from another host), gzip, the page security policy, and the studio's JSON routes'
+authentication and validation."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from personae.api import create_app
+from personae.config import Settings
+from personae.samples import sample_writers
+from personae.web._pages import CSP
+from tests.api.helpers import User, create_persona, error_of
+
+STATIC = Path(__file__).resolve().parents[2] / "src" / "personae" / "web" / "static"
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+PAGES = [
+    "/",
+    "/signin",
+    "/personas/new",
+    "/personas/1",
+    "/personas/1/history",
+    "/write",
+    "/chat",
+    "/strategy",
+    "/universe",
+    "/account",
+]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_pages_are_local_and_locked_to_this_origin(client: TestClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.headers["content-security-policy"] == CSP
+    assert '<main id="main"' in response.text
+    for url in re.findall(r'(?:src|href)="([^"]+)"', response.text):
+        assert url.startswith(("/", "#")), url
+        assert not url.startswith("//"), url
+        if url.startswith("/static/"):
+            assert client.get(url).status_code == 200, url
+
+
+def test_docs_load_swagger_from_the_package(client: TestClient) -> None:
+    page = client.get("/docs").text
+    assert "cdn.jsdelivr.net" not in page
+    assert "https://" not in page.replace("https://fastapi", "")
+    for asset in re.findall(r"(/static/[^'\"]+)", page):
+        assert client.get(asset).status_code == 200, asset
+
+
+def test_large_answers_are_gzipped(client: TestClient) -> None:
+    response = client.get(
+        "/static/vendor/chartjs/chart.umd.min.js", headers={"Accept-Encoding": "gzip"}
+    )
+    assert response.headers["content-encoding"] == "gzip"
+
+
+def test_every_vendored_file_is_recorded() -> None:
+    record = (STATIC / "vendor" / "VENDORED.md").read_text()
+    for path in (STATIC / "vendor").rglob("*.js"):
+        assert path.name in record, path
+
+
+def test_voice_needs_a_measured_persona_of_yours(
+    client: TestClient, alice: User, bob: User
+) -> None:
+    writer = sample_writers()[0]
+    measured = create_persona(client, alice, name="w", writing_samples=list(writer.training))
+    blank = create_persona(client, alice, name="blank")
+    response = client.get(f"/api/studio/personas/{measured['id']}/voice", headers=alice.headers)
+    assert response.status_code == 200
+    voice = response.json()["data"]["voice"]
+    assert voice["samples"] == len(writer.training)
+    assert len(voice["function_words"]) == 15
+    assert (
+        client.get(f"/api/studio/personas/{measured['id']}/voice", headers=bob.headers).status_code
+        == 404
+    )
+    assert client.get(f"/api/studio/personas/{measured['id']}/voice").status_code == 401
+    error = error_of(client.get(f"/api/studio/personas/{blank['id']}/voice", headers=alice.headers))
+    assert "no measured voice" in error["message"]
+
+
+def test_engagement_file_is_read_row_by_row(client: TestClient, alice: User, bob: User) -> None:
+    creator = create_persona(client, alice, name="c")["id"]
+    csv = (
+        "external_id,content_id,platform,occurred_at,likes\n"
+        "e1,p1,linkedin,2026-11-02T09:30:00Z,4\n"
+        "e2,p1,linkedin,yesterday,4\n"
+    )
+    url = f"/api/studio/engagement?creator_id={creator}&format=csv"
+    headers = {**alice.headers, "Content-Type": "text/csv"}
+    report = client.post(url, content=csv, headers=headers).json()["data"]
+    assert (report["received"], report["inserted"], len(report["rejected"])) == (2, 1, 1)
+    assert report["rejected"][0]["row"] == 3
+    again = client.post(url, content=csv, headers=headers).json()["data"]
+    assert again["inserted"] == 0
+    assert again["unchanged"] == 1
+    assert (
+        client.post(
+            url, content=csv, headers={**bob.headers, "Content-Type": "text/csv"}
+        ).status_code
+        == 404
+    )
+    assert "empty" in error_of(client.post(url, content=b"", headers=headers))["message"]
+    assert client.post(url, content=b"\xff\xfe\x00bad", headers=headers).status_code == 422
+
+
+def test_universe_places_measured_voices(client: TestClient, alice: User) -> None:
+    for writer in sample_writers():
+        create_persona(client, alice, name=writer.key, writing_samples=list(writer.training))
+    create_persona(client, alice, name="blank")
+    data = client.get("/api/studio/universe", headers=alice.headers).json()["data"]
+    assert {p["name"] for p in data["points"]} == {w.key for w in sample_writers()}
+    assert data["unmeasured"] == ["blank"]
+    assert 0 < sum(data["explained"]) <= 1.0 + 1e-9
+    assert all(len(p["nearest"]) == 2 for p in data["points"])

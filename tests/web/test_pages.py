@@ -1,0 +1,229 @@
+"""Every page of the studio: accessible (axe-core: no serious or critical violation), usable
+at a phone's width, and clear about bad input (the API's error in words, never raw JSON).
+
+Screenshots of each page at desktop and phone width are taken here; they are written to
+``docs/screenshots/`` when ``PERSONAE_WRITE_SCREENSHOTS=1`` (how the committed ones were
+made), else to the test's temporary folder.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from personae.samples import sample_writers
+from tests.web.conftest import DESKTOP, PHONE, Studio, sign_in_as
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+EMAIL = "pages@example.org"
+
+
+@pytest.fixture(scope="module")
+def account(studio: Studio) -> dict[str, int]:
+    """An account with two measured personas and one without a voice."""
+    token = studio.register(EMAIL)["access_token"]
+    ids = {}
+    for writer in sample_writers()[:2]:
+        persona = studio.call(
+            "POST",
+            "/api/personas",
+            {
+                "name": writer.key,
+                "role": writer.description[:80],
+                "writing_samples": list(writer.training),
+            },
+            token=token,
+        )
+        ids[writer.key] = persona["id"]
+    studio.call("POST", "/api/personas", {"name": "blank", "role": "Draft"}, token=token)
+    first = ids[sample_writers()[0].key]
+    studio.call(
+        "POST", f"/api/personas/{first}/traits", {"name": "curious", "intensity": 0.6}, token=token
+    )
+    return ids
+
+
+def _pages(ids: dict[str, int]) -> dict[str, str]:
+    first = next(iter(ids.values()))
+    return {
+        "signin": "/signin",
+        "personas": "/",
+        "new": "/personas/new",
+        "persona": f"/personas/{first}",
+        "write": f"/write?persona={first}",
+        "chat": f"/chat?persona={first}",
+        "history": f"/personas/{first}/history",
+        "strategy": f"/strategy?persona={first}",
+        "universe": "/universe",
+        "account": "/account",
+    }
+
+
+PAGES = [
+    "signin",
+    "personas",
+    "new",
+    "persona",
+    "write",
+    "chat",
+    "history",
+    "strategy",
+    "universe",
+    "account",
+]
+
+
+def _alert(page: Any) -> str:
+    alert = page.get_by_role("alert")
+    alert.wait_for()
+    text = str(alert.inner_text())
+    assert "{" not in text, f"raw JSON shown: {text}"
+    return text
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_page_is_accessible_and_fits_a_phone(
+    name: str, page: Any, studio: Studio, account: dict[str, int], tmp_path: Path
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    if name != "signin":
+        sign_in_as(page, studio, EMAIL)
+    page.goto(studio.url + _pages(account)[name])
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_role("alert").is_hidden(), page.get_by_role("alert").inner_text()
+    results = Axe().run(page)
+    bad = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in results.response["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+    assert bad == []
+    folder = SCREENSHOTS if os.environ.get("PERSONAE_WRITE_SCREENSHOTS") == "1" else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}-desktop.png"))
+    page.set_viewport_size(PHONE)
+    page.wait_for_timeout(200)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{name} scrolls sideways at phone width ({width}px)"
+    page.screenshot(path=str(folder / f"{name}-phone.png"))
+    page.set_viewport_size(DESKTOP)
+
+
+def test_the_keyboard_alone_reaches_the_main_content(
+    page: Any, studio: Studio, account: dict[str, int]
+) -> None:
+    sign_in_as(page, studio, EMAIL)
+    page.goto(studio.url + "/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+# -- bad input, one page at a time -------------------------------------------------------
+
+
+def test_signin_says_what_is_wrong(page: Any, studio: Studio) -> None:
+    page.goto(studio.url + "/signin")
+    page.locator("#signin-email").fill("nobody@example.org")
+    page.locator("#signin-password").fill("not the password")
+    page.get_by_role("button", name="Sign in").click()
+    assert "wrong e-mail or password" in _alert(page)
+    page.locator("#register-email").fill("weak@example.org")
+    page.locator("#register-password").fill("password")
+    page.get_by_role("button", name="Create account").click()
+    page.get_by_role("alert").get_by_text(re.compile("password", re.I)).wait_for()
+
+
+def test_new_persona_refuses_a_pdf_and_an_empty_file(
+    page: Any, studio: Studio, account: dict[str, int]
+) -> None:
+    sign_in_as(page, studio, EMAIL)
+    page.goto(studio.url + "/personas/new")
+    page.get_by_label("Or choose files").set_input_files(
+        [
+            {"name": "cv.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 binary"},
+            {"name": "empty.txt", "mimeType": "text/plain", "buffer": b""},
+        ]
+    )
+    text = _alert(page)
+    assert "cv.pdf is a PDF" in text
+    assert "empty.txt is empty" in text
+    page.get_by_label("Persona name").fill("nothing")
+    page.get_by_role("button", name="Create persona").click()
+    page.get_by_role("alert").get_by_text("Paste a text you wrote").wait_for()
+    # Too little text: the API's own message, in words.
+    page.get_by_label("Paste texts you wrote").fill("Too short to be a voice.")
+    page.get_by_role("button", name="Create persona").click()
+    page.get_by_role("alert").get_by_text(re.compile("words", re.I)).wait_for()
+
+
+def test_a_missing_persona_is_said_in_words(
+    page: Any, studio: Studio, account: dict[str, int]
+) -> None:
+    sign_in_as(page, studio, EMAIL)
+    page.goto(studio.url + "/personas/999999")
+    assert "999999" in _alert(page)
+
+
+def test_history_of_a_missing_persona_is_said_in_words(
+    page: Any, studio: Studio, account: dict[str, int]
+) -> None:
+    sign_in_as(page, studio, EMAIL)
+    page.goto(studio.url + "/personas/999999/history")
+    assert "999999" in _alert(page)
+
+
+def test_write_needs_a_brief(page: Any, studio: Studio, account: dict[str, int]) -> None:
+    sign_in_as(page, studio, EMAIL)
+    page.goto(studio.url + "/write")
+    page.get_by_role("button", name="Write draft").click()
+    assert "Write a brief" in _alert(page)
+
+
+def test_chat_needs_a_message(page: Any, studio: Studio, account: dict[str, int]) -> None:
+    sign_in_as(page, studio, EMAIL)
+    page.goto(studio.url + "/chat")
+    page.wait_for_load_state("networkidle")
+    page.get_by_role("button", name="Send").click()
+    assert "Write a message" in _alert(page)
+
+
+def test_strategy_reports_an_empty_engagement_file(
+    page: Any, studio: Studio, account: dict[str, int]
+) -> None:
+    sign_in_as(page, studio, EMAIL)
+    page.goto(studio.url + "/strategy")
+    page.wait_for_load_state("networkidle")
+    page.get_by_label("Engagement export").set_input_files(
+        [{"name": "engagement.csv", "mimeType": "text/csv", "buffer": b"   "}]
+    )
+    page.get_by_role("button", name="Import").click()
+    assert "empty" in _alert(page)
+
+
+def test_universe_names_the_personas_it_cannot_place(
+    page: Any, studio: Studio, account: dict[str, int]
+) -> None:
+    sign_in_as(page, studio, EMAIL)
+    page.goto(studio.url + "/universe")
+    page.get_by_text("Not placed (no measured voice): blank").wait_for()
+    assert page.locator("#nearest li").count() == 2
+
+
+def test_account_erasure_needs_the_email(
+    page: Any, studio: Studio, account: dict[str, int]
+) -> None:
+    sign_in_as(page, studio, EMAIL)
+    page.goto(studio.url + "/account")
+    page.get_by_text(f"Signed in as {EMAIL}").wait_for()
+    page.get_by_label("Type your e-mail to confirm").fill("someone@else.org")
+    page.get_by_role("button", name="Erase my account").click()
+    assert "Type your own e-mail" in _alert(page)
+    page.get_by_role("button", name="Create key").click()
+    assert "Name the key" in _alert(page)
