@@ -11,7 +11,9 @@ from personae import __version__
 from personae.cli import _chat, _content, _score, _store, _strategy, _style
 from personae.cli._console import print_error
 from personae.cli._demo import demo
+from personae.cli._mcp import mcp_command
 from personae.cli._serve import serve
+from personae.cli._usage import usage_command
 from personae.cli._users import users_app
 from personae.cli._worker import worker
 from personae.cli._write import persona_app, write_command
@@ -77,6 +79,8 @@ app.command("platforms")(_score.platforms_command)
 app.add_typer(_strategy.strategy_app, name="strategy")
 app.add_typer(_strategy.engagement_app, name="engagement")
 app.command("chat")(_chat.chat_command)
+app.command("mcp")(mcp_command)
+app.command("usage")(usage_command)
 
 
 def _print_version(value: bool) -> None:

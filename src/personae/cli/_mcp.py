@@ -10,15 +10,9 @@ stdout carries the protocol, so nothing else is printed there.
 
 from __future__ import annotations
 
-from personae.chat import build_chat_service
 from personae.cli._store import local_database
-from personae.compat import VoiceService
 from personae.config import get_settings
-from personae.jobs import recorded_models
 from personae.llm import LLM
-from personae.mcp import McpServices, build_server
-from personae.persona import PersonaService
-from personae.usage import budgeted, build_usage_service
 
 __all__ = ["mcp_command"]
 
@@ -26,6 +20,13 @@ __all__ = ["mcp_command"]
 def mcp_command() -> None:
     """Serve your personas over MCP on stdio (tools: list_personas, match_text, write_content,
     chat …; resources: each persona's definition and system prompt)."""
+    from personae.chat import build_chat_service
+    from personae.compat import VoiceService
+    from personae.jobs import recorded_models
+    from personae.mcp import McpServices, build_server  # the SDK loads for this command only
+    from personae.persona import PersonaService
+    from personae.usage import budgeted, build_usage_service
+
     settings = get_settings()
     with local_database() as (database, owner_id):
         models = budgeted(
