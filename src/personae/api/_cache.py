@@ -19,6 +19,7 @@ from collections.abc import Callable
 
 from starlette.concurrency import run_in_threadpool
 
+from personae._metrics import observe_cache
 from personae.api._schemas import PlatformPersonaPublic
 from personae.api._state import AppState
 from personae.cache import Cache
@@ -91,7 +92,7 @@ def session_live(state: AppState, *, user_id: int, session_id: str) -> bool:
             return b"1" if live else b"0"
 
     key = session_key(user_id, session_id)
-    return state.cache.get_or_load(key, load, ttl=SESSION_TTL_SECONDS) == b"1"
+    return _counted(state, "session", key, load, ttl=SESSION_TTL_SECONDS) == b"1"
 
 
 async def session_live_async(state: AppState, *, user_id: int, session_id: str) -> bool:
@@ -99,8 +100,26 @@ async def session_live_async(state: AppState, *, user_id: int, session_id: str) 
     if state.cache.in_process:
         cached = state.cache.get(session_key(user_id, session_id))
         if cached is not None:
+            observe_cache(cache="session", hit=True)
             return cached == b"1"
     return await run_in_threadpool(session_live, state, user_id=user_id, session_id=session_id)
+
+
+def _counted(
+    state: AppState, kind: str, key: str, load: Callable[[], bytes], *, ttl: float | None = None
+) -> bytes:
+    """``state.cache.get_or_load``, counted as a hit or a miss (the loader ran) in the
+    metrics (``personae_cache_lookups_total{cache=kind}``)."""
+    missed = False
+
+    def loader() -> bytes:
+        nonlocal missed
+        missed = True
+        return load()
+
+    value = state.cache.get_or_load(key, loader, ttl=ttl)
+    observe_cache(cache=kind, hit=not missed)
+    return value
 
 
 def read_persona_json(state: AppState, *, owner_id: int, persona_id: int) -> bytes:
@@ -117,7 +136,7 @@ def read_persona_json(state: AppState, *, owner_id: int, persona_id: int) -> byt
             persona = crud.get_persona(session=session, owner_id=owner_id, persona_id=persona_id)
             return PersonaPublic.model_validate(persona).model_dump_json().encode()
 
-    return state.cache.get_or_load(persona_key(owner_id, persona_id), load)
+    return _counted(state, "persona", persona_key(owner_id, persona_id), load)
 
 
 async def read_persona_json_async(state: AppState, *, owner_id: int, persona_id: int) -> bytes:
@@ -130,6 +149,7 @@ async def read_persona_json_async(state: AppState, *, owner_id: int, persona_id:
     if state.cache.in_process:
         cached = state.cache.get(persona_key(owner_id, persona_id))
         if cached is not None:
+            observe_cache(cache="persona", hit=True)
             return cached
     return await run_in_threadpool(
         read_persona_json, state, owner_id=owner_id, persona_id=persona_id
@@ -152,7 +172,7 @@ def read_platform_json(state: AppState, *, owner_id: int, persona_id: int, platf
             )
             return PlatformPersonaPublic.model_validate(row).model_dump_json().encode()
 
-    return state.cache.get_or_load(platform_key(owner_id, persona_id, platform), load)
+    return _counted(state, "platform", platform_key(owner_id, persona_id, platform), load)
 
 
 class AfterCommit:

@@ -14,7 +14,9 @@ constant time); ``off`` is a 404 like any unknown path.
 from __future__ import annotations
 
 import hmac
+import re
 import time
+from functools import lru_cache
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -31,19 +33,28 @@ __all__ = ["RequestObserver", "metrics_route"]
 _HEADER = REQUEST_ID_HEADER.lower().encode("latin-1")
 
 
+_CONVERTOR = re.compile(r"\{(\w+):[^}]+\}")
+
+
+@lru_cache(maxsize=1024)
+def _plain(path: str) -> str:
+    """``/api/personas/{persona_id:persona_id}`` → ``/api/personas/{persona_id}``."""
+    return _CONVERTOR.sub(r"{\1}", path)
+
+
 def _template(scope: Scope) -> str:
     """The template of the route that served ``scope`` (set by the router as it matched)."""
     route = scope.get("route")
     path = getattr(route, "path", None)
     if isinstance(path, str) and path:
-        return path
+        return _plain(path)
     app = scope.get("app")
     router = getattr(app, "router", None)
     for candidate in getattr(router, "routes", ()):
         if isinstance(candidate, Route | Mount):
             match, _ = candidate.matches(scope)
             if match is Match.FULL:
-                return str(candidate.path)
+                return _plain(str(candidate.path))
     return "unmatched"
 
 

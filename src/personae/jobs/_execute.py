@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
+from personae._metrics import observe_job
 from personae.config import Settings, get_settings
 from personae.errors import PersonaeError
 from personae.jobs._context import JobContext, ModelFactory
@@ -43,6 +45,7 @@ def run_job(
         )
         kind = job.kind
     outcome: dict[str, Any]
+    started = time.perf_counter()
     try:
         result = resolve_task(kind)(context)
     except PersonaeError as exc:
@@ -60,6 +63,7 @@ def run_job(
         }
     else:
         outcome = {"status": "succeeded", "result": result, "progress": 1.0, "message": "done"}
+    observe_job(kind=kind, status=outcome["status"], seconds=time.perf_counter() - started)
     with session_scope(database) as session:
         crud.update_job(session=session, job_id=job_id, **outcome)
 

@@ -11,6 +11,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Protocol
 
+from personae._metrics import set_job_queue_depth
 from personae._redis import import_redis, redacted
 from personae.config import Settings
 from personae.jobs._context import ModelFactory
@@ -51,16 +52,27 @@ class ThreadJobRunner:
         self._llm_for = llm_for
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="personae-job")
         self._lock = threading.Lock()
+        self._pending = 0
+
+    def _count(self, change: int) -> None:
+        with self._lock:
+            self._pending += change
+            set_job_queue_depth(self._pending)  # queued or running, for /metrics
+
+    def _run(self, job_id: str) -> None:
+        try:
+            run_job(job_id, database=self._database, settings=self._settings, llm_for=self._llm_for)
+        finally:
+            self._count(-1)
 
     def submit(self, job_id: str) -> None:
-        with self._lock:
-            self._pool.submit(
-                run_job,
-                job_id,
-                database=self._database,
-                settings=self._settings,
-                llm_for=self._llm_for,
-            )
+        self._count(+1)
+        try:
+            with self._lock:
+                self._pool.submit(self._run, job_id)
+        except BaseException:
+            self._count(-1)
+            raise
 
     def close(self) -> None:
         """Wait for running jobs, then stop (queued ones still run first)."""

@@ -21,6 +21,7 @@ from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from personae._metrics import observe_llm_call
 from personae._types import Sleep
 from personae.errors import (
     LLMError,
@@ -199,7 +200,7 @@ class LLMBase(ABC):
             seed=seed,
             timeout=timeout,
         )
-        return self._call(request)
+        return self._observed_call(request)
 
     async def stream(
         self,
@@ -306,7 +307,7 @@ class LLMBase(ABC):
         attempts = self.retry.max_retries + 1
         last: LLMOutputError | None = None
         for _ in range(attempts):
-            completion = self._call(request)
+            completion = self._observed_call(request)
             try:
                 return parse_structured(completion.text, schema)
             except LLMOutputError as exc:
@@ -386,6 +387,32 @@ class LLMBase(ABC):
         hint = error.retry_after if isinstance(error, LLMTransientError) else None
         self._sleep(self.retry.delay(retry, retry_after=hint, rng=self._rng))
 
+    def _observed_call(self, request: GenerationRequest) -> Completion:
+        """:meth:`_call`, counted in the process's metrics (one per public call or
+        re-ask, by the provider and model that answered)."""
+        started = time.perf_counter()
+        try:
+            completion = self._call(request)
+        except LLMError:
+            observe_llm_call(
+                provider=self.provider,
+                model=self.model,
+                prompt_tokens=0,
+                completion_tokens=0,
+                seconds=time.perf_counter() - started,
+                outcome="error",
+            )
+            raise
+        observe_llm_call(
+            provider=completion.provider or self.provider,
+            model=completion.model or self.model,
+            prompt_tokens=completion.prompt_tokens,
+            completion_tokens=completion.completion_tokens,
+            seconds=time.perf_counter() - started,
+            outcome="cached" if completion.cached else "ok",
+        )
+        return completion
+
     def _call(self, request: GenerationRequest) -> Completion:
         """``_generate`` with retries of transient failures."""
         for retry in itertools.count():
@@ -404,21 +431,32 @@ class LLMBase(ABC):
         cancel: threading.Event,
     ) -> None:
         """The stream's thread: run the generation, hand tokens to the event loop."""
+        began = time.perf_counter()
         for retry in itertools.count():
             started = False
+            stats = StreamStats()
+            emitted = 0
             try:
-                tokens = self._generate_stream(request, StreamStats())
+                tokens = self._generate_stream(request, stats)
                 try:
                     for token in tokens:
                         if cancel.is_set():
                             return
                         if token:
                             started = True
+                            emitted += 1
                             emit(token)
                 finally:
                     close = getattr(tokens, "close", None)
                     if close is not None:
                         close()
+                observe_llm_call(
+                    provider=self.provider,
+                    model=self.model,
+                    prompt_tokens=stats.prompt_tokens,
+                    completion_tokens=stats.completion_tokens or emitted,
+                    seconds=time.perf_counter() - began,
+                )
                 emit(_DONE)
                 return
             except (LLMTransientError, LLMTimeoutError) as exc:

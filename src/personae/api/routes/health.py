@@ -1,11 +1,21 @@
-"""``/api/health``: can this instance serve? (No credentials needed; reveals no data.)"""
+"""``/api/health``: can this instance serve? (No credentials needed; reveals no data.)
+
+- ``/api/health``: the database answers, and which cache is in use;
+- ``/api/health/live``: the process answers (a liveness probe: no I/O at all, so a slow
+  database never gets a healthy process restarted);
+- ``/api/health/ready``: the database is reachable *and* migrated to this release (a
+  readiness probe: 503 until ``personae db upgrade`` ran, so no traffic reaches an
+  instance that would fail every request).
+"""
 
 from __future__ import annotations
 
 from typing import Literal
 
 from fastapi import APIRouter
+from pydantic import BaseModel
 from sqlalchemy import text
+from starlette.concurrency import run_in_threadpool
 
 from personae import __version__
 from personae.api._envelope import Envelope, error_responses, ok
@@ -53,3 +63,32 @@ def _kind(cache: Cache) -> Literal["memory", "redis", "none"]:
     if isinstance(cache, NullCache):
         return "none"
     return "memory"
+
+
+class Probe(BaseModel):
+    """A probe's answer."""
+
+    status: Literal["ok"]
+
+
+@router.get(
+    "/health/live",
+    summary="Liveness probe",
+    response_model=Envelope[Probe],
+    responses=error_responses(503),
+)
+async def live() -> Envelope[Probe]:
+    """200 while the process serves requests; touches nothing."""
+    return ok(Probe(status="ok"))
+
+
+@router.get(
+    "/health/ready",
+    summary="Readiness probe",
+    response_model=Envelope[Probe],
+    responses=error_responses(503),
+)
+async def ready(state: StateDep) -> Envelope[Probe]:
+    """200 when the database answers and is at this release's schema; 503 otherwise."""
+    await run_in_threadpool(state.database.ensure_current)
+    return ok(Probe(status="ok"))
