@@ -15,6 +15,7 @@ chromium``); Playwright's own browser download is never used.
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 import urllib.request
@@ -55,6 +56,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 DESKTOP = {"width": 1280, "height": 900}
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+"""Where ``PERSONAE_WRITE_SCREENSHOTS=1`` makes the tests write their screenshots."""
 PHONE = {"width": 390, "height": 844}
 
 SKIP_REASON = (
@@ -197,3 +200,13 @@ def sign_in_as(page: Any, studio: Studio, email: str) -> None:
             expiresAt: Date.now() + pair.expires_in * 1000}))""",
         pair,
     )
+
+
+def screenshot(page: Any, name: str, folder: Path | None = None) -> None:
+    """Save what the page shows as ``<name>.png``: into docs/screenshots/ with
+    ``PERSONAE_WRITE_SCREENSHOTS=1``, else into ``folder`` (or nowhere)."""
+    target = SCREENSHOTS if os.environ.get("PERSONAE_WRITE_SCREENSHOTS") == "1" else folder
+    if target is None:
+        return
+    target.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(target / f"{name}.png"))

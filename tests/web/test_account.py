@@ -71,3 +71,20 @@ def test_an_expired_access_token_is_refreshed(page: Any, studio: Studio) -> None
     page.goto(studio.url + "/account")
     page.get_by_text("Signed in as refresh@example.org").wait_for()
     assert page.evaluate("JSON.parse(sessionStorage.getItem('personae.tokens')).refresh") != old
+
+
+def test_feedback_with_an_edited_text_makes_a_new_version(page: Any, studio: Studio) -> None:
+    token = studio.register("feedback@example.org")["access_token"]
+    writer = sample_writers()[0]
+    body = {"name": "f", "role": "Founder", "writing_samples": list(writer.training)}
+    persona = studio.call("POST", "/api/personas", body, token=token)
+    sign_in_as(page, studio, "feedback@example.org")
+    page.goto(f"{studio.url}/personas/{persona['id']}/history")
+    page.wait_for_function("() => document.body.dataset.ready !== undefined")
+    page.get_by_role("button", name="Send feedback").click()
+    page.get_by_role("alert").get_by_text("Choose a rating").wait_for()
+    page.get_by_label("Rating").select_option("4")
+    page.get_by_label("Corrected text").fill(writer.held_out)
+    page.get_by_role("button", name="Send feedback").click()
+    page.get_by_role("status").get_by_text("now version 2").wait_for()
+    assert page.locator("#timeline li").count() == 2

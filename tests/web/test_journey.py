@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from personae.samples import sample_writers
-from tests.web.conftest import Studio
+from tests.web.conftest import Studio, screenshot
 
 ENGAGEMENT_CSV = (
     "external_id,content_id,platform,occurred_at,published_at,likes,comments,shares,impressions,"
@@ -87,6 +87,7 @@ def test_a_writer_goes_from_sign_up_to_a_recommendation(page: Any, studio: Studi
     page.wait_for_function("() => /%$/.test(document.getElementById('score-value').textContent)")
     assert _score(page) != first
     assert page.locator("#suggestions li").count() > 0
+    screenshot(page, "journey-write")
 
     # Chat, streamed over the WebSocket; the memory panel follows.
     page.get_by_role("link", name="Chat").click()
@@ -100,6 +101,7 @@ def test_a_writer_goes_from_sign_up_to_a_recommendation(page: Any, studio: Studi
     page.get_by_role("button", name="Send").click()
     page.locator("#messages li.persona").get_by_text("You said: For a move to Porto").wait_for()
     page.locator("#hygiene").get_by_text("Memories").wait_for()
+    screenshot(page, "journey-chat")
 
     # Move the production label.
     page.goto(f"{studio.url}/personas/{persona_id}/history")
@@ -120,3 +122,4 @@ def test_a_writer_goes_from_sign_up_to_a_recommendation(page: Any, studio: Studi
     page.get_by_role("button", name="Recommend a strategy").click()
     page.locator("#recommendation").get_by_text("Why:").wait_for()
     assert page.locator("#recommendation").get_by_text("Confidence").count() == 1
+    screenshot(page, "journey-strategy")

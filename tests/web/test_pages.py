@@ -8,7 +8,7 @@ made), else to the test's temporary folder.
 
 from __future__ import annotations
 
-import os
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -16,9 +16,8 @@ from typing import Any
 import pytest
 
 from personae.samples import sample_writers
-from tests.web.conftest import DESKTOP, PHONE, Studio, sign_in_as
+from tests.web.conftest import DESKTOP, PHONE, Studio, screenshot, sign_in_as
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 EMAIL = "pages@example.org"
 
 
@@ -103,14 +102,12 @@ def test_every_page_is_accessible_and_fits_a_phone(
         if v["impact"] in {"serious", "critical"}
     ]
     assert bad == []
-    folder = SCREENSHOTS if os.environ.get("PERSONAE_WRITE_SCREENSHOTS") == "1" else tmp_path
-    folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(folder / f"{name}-desktop.png"))
+    screenshot(page, f"{name}-desktop", tmp_path)
     page.set_viewport_size(PHONE)
     page.wait_for_timeout(200)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"{name} scrolls sideways at phone width ({width}px)"
-    page.screenshot(path=str(folder / f"{name}-phone.png"))
+    screenshot(page, f"{name}-phone", tmp_path)
     page.set_viewport_size(DESKTOP)
 
 
@@ -227,3 +224,44 @@ def test_account_erasure_needs_the_email(
     assert "Type your own e-mail" in _alert(page)
     page.get_by_role("button", name="Create key").click()
     assert "Name the key" in _alert(page)
+
+
+def test_drafts_from_answers_and_a_card_import(
+    page: Any, studio: Studio, account: dict[str, int]
+) -> None:
+    sign_in_as(page, studio, EMAIL)
+    page.goto(studio.url + "/personas/new")
+    page.get_by_role("button", name="Draft three texts from my answers").click()
+    assert "Answer at least one question" in _alert(page)
+    page.get_by_label("Business type").fill("bakery")
+    page.get_by_role("button", name="Draft three texts from my answers").click()
+    page.get_by_role("button", name="Use draft 2").click()
+    assert page.get_by_label("Paste texts you wrote").input_value().strip()
+    # A card that is not one is refused in words; a V2 card becomes a persona.
+    page.locator("#card-file").set_input_files(
+        [{"name": "card.json", "mimeType": "application/json", "buffer": b'{"spec": "nope"}'}]
+    )
+    _alert(page)
+    card = {
+        "spec": "chara_card_v2",
+        "spec_version": "2.0",
+        "data": {"name": "Sera Vale", "description": "A lighthouse keeper.", "first_mes": "Hi."},
+    }
+    page.locator("#card-file").set_input_files(
+        [{"name": "sera.json", "mimeType": "application/json", "buffer": json.dumps(card).encode()}]
+    )
+    page.wait_for_url(re.compile(r"/personas/\d+$"))
+    page.get_by_role("heading", name="Sera Vale").wait_for()
+
+
+def test_two_personas_side_by_side(page: Any, studio: Studio, account: dict[str, int]) -> None:
+    first, second = list(account.values())[:2]
+    sign_in_as(page, studio, EMAIL)
+    page.goto(f"{studio.url}/write?persona={first}")
+    page.wait_for_function("() => document.body.dataset.ready !== undefined")
+    page.get_by_label("Side by side with").select_option(str(second))
+    page.get_by_label("Brief").fill("What shipping weekly taught us")
+    page.get_by_role("button", name="Write draft").click()
+    page.wait_for_function("() => document.body.dataset.drafted === '1'")
+    assert "shipped" in page.get_by_label("Second draft").input_value()
+    assert page.locator("#rival-score").inner_text().endswith("%")

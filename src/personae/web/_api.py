@@ -202,6 +202,7 @@ def universe(caller: CurrentUserDep, session: SessionDep) -> Envelope[Universe]:
     coords = np.zeros((len(measured), 2))
     width = min(2, s.size)
     coords[:, :width] = u[:, :width] * s[:width]
+    coords = np.round(coords, 3) + 0.0  # a component of rounding noise reads as exactly 0
     total = float((s**2).sum())
     explained = [float(v**2 / total) if total else 0.0 for v in s[:2]]
     distances = np.linalg.norm(z[:, None, :] - z[None, :, :], axis=2)

@@ -1,4 +1,4 @@
-import { ready, api, guarded, h, notice, personaIdOfPage, startPage } from "./api.js";
+import { ready, ApiError, api, guarded, h, notice, personaIdOfPage, startPage } from "./api.js";
 
 const id = personaIdOfPage();
 let persona = null;
@@ -39,16 +39,16 @@ async function load() {
 function label(button, name, version) {
   guarded(button, async () => {
     await api(`/api/personas/${id}/labels/${name}`, { method: "PUT", json: { version } });
-    notice(`${name} now points at version ${version}.`);
     await load();
+    notice(`${name} now points at version ${version}.`);
   });
 }
 
 function rollback(button, version) {
   guarded(button, async () => {
     const updated = await api(`/api/personas/${id}/rollback`, { method: "POST", json: { to_version: version, version: persona.version } });
-    notice(`Rolled back: version ${updated.version} equals version ${version}.`);
     await load();
+    notice(`Rolled back: version ${updated.version} equals version ${version}.`);
   });
 }
 
@@ -66,6 +66,20 @@ if (startPage()) {
       table.querySelector("tbody").replaceChildren(...(changes.length ? changes.map((c) =>
         h("tr", {}, h("th", { scope: "row" }, c.field), h("td", {}, h("pre", { class: "value" }, short(c.before ?? c.old))), h("td", {}, h("pre", { class: "value" }, short(c.after ?? c.new)))))
         : [h("tr", {}, h("td", { colspan: 3 }, "The two versions are the same."))]));
+    });
+  });
+  document.getElementById("feedback-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    guarded(event.submitter, async () => {
+      const rating = Number(document.getElementById("rating").value);
+      if (!rating) throw new ApiError(422, "validation_error", "Choose a rating from 1 to 5.");
+      const body = { rating, comment: document.getElementById("comment").value.trim(), version: persona.version };
+      const edited = document.getElementById("edited").value.trim();
+      if (edited) body.edited_text = edited;
+      const result = await api(`/api/personas/${id}/feedback`, { method: "POST", json: body });
+      await load();
+      notice(result.profile_updated ? `Thank you: the voice learned from your text (now version ${result.persona.version}).` : "Thank you: your rating is recorded.");
+      document.getElementById("feedback-form").reset();
     });
   });
 }

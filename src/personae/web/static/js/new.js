@@ -29,6 +29,27 @@ async function readFiles(input) {
   if (problems.length) showError(new ApiError(422, "bad_file", problems.join(" ")));
 }
 
+function answers(form) {
+  const onboarding = {};
+  for (const key of ["writer_name", "brand_name", "business_type", "target_audience"]) {
+    const value = form.elements[key].value.trim();
+    if (value) onboarding[key] = value;
+  }
+  return onboarding;
+}
+
+async function draftSamples(form) {
+  const onboarding = answers(form);
+  if (!Object.keys(onboarding).length) {
+    throw new ApiError(422, "validation_error", "Answer at least one question above (who you write for, your business …) first.");
+  }
+  const drafts = await api("/api/personas/generate/samples", { method: "POST", json: { onboarding } });
+  const pasted = document.getElementById("samples");
+  document.getElementById("drafts").replaceChildren(...drafts.samples.map((text, i) =>
+    h("li", {}, h("p", {}, text), h("button", { type: "button", class: "secondary", "aria-label": `Use draft ${i + 1}`,
+      onclick: () => { pasted.value = [pasted.value.trim(), text].filter(Boolean).join("\n---\n"); notice(`Draft ${i + 1} added to your texts.`); } }, "Use this one"))));
+}
+
 function samples() {
   const pasted = document.getElementById("samples").value
     .split(/^\s*---\s*$/m).map((t) => t.trim()).filter(Boolean);
@@ -61,6 +82,8 @@ async function importCard(file) {
 
 if (startPage()) {
   ready();
+  document.getElementById("draft-samples").addEventListener("click", (e) =>
+    guarded(e.target, () => draftSamples(document.getElementById("generate-form"))));
   const form = document.getElementById("generate-form");
   document.getElementById("files").addEventListener("change", (e) => guarded(null, () => readFiles(e.target)));
   form.addEventListener("submit", (event) => {
@@ -70,11 +93,7 @@ if (startPage()) {
       if (!name) throw new ApiError(422, "validation_error", "Give the persona a name.");
       const texts = samples();
       if (!texts.length) throw new ApiError(422, "validation_error", "Paste a text you wrote, or choose .txt/.md files: a voice is measured from your own writing.");
-      const onboarding = {};
-      for (const key of ["writer_name", "brand_name", "business_type", "target_audience"]) {
-        const value = form.elements[key].value.trim();
-        if (value) onboarding[key] = value;
-      }
+      const onboarding = answers(form);
       notice("");
       const job = await api("/api/personas/generate", { method: "POST", json: { name, writing_samples: texts, onboarding } });
       await follow(job.job_id);

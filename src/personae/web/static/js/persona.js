@@ -92,7 +92,7 @@ if (startPage()) {
       [persona.role, persona.archetype, persona.core_belief].filter(Boolean).join(" · ") + ` (version ${persona.version})`;
     const meter = document.getElementById("confidence");
     meter.value = persona.confidence_score ?? 0;
-    document.getElementById("confidence-value").textContent = percent(persona.confidence_score);
+    document.getElementById("confidence-value").textContent = persona.confidence_score === null ? "not rated yet" : percent(persona.confidence_score);
     facts(document.getElementById("tonal"), Object.entries(persona.tonal_range || {}).map(([k, v]) => [k, describe(v)]));
     facts(document.getElementById("constraints"), Object.entries(persona.stylistic_constraints || {}).map(([k, v]) => [k, describe(v)]));
     document.getElementById("export-card").addEventListener("click", (e) => guarded(e.target, async () => {

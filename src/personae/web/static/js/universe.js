@@ -12,7 +12,10 @@ if (startPage()) {
       })) },
       options: {
         maintainAspectRatio: false, animation: false,
-        scales: { x: { title: { display: true, text: "voice axis 1" } }, y: { title: { display: true, text: "voice axis 2" } } },
+        scales: {
+          x: { title: { display: true, text: "voice axis 1" }, ticks: { callback: (v) => fixed(v, 1) } },
+          y: { title: { display: true, text: "voice axis 2" }, ticks: { callback: (v) => fixed(v, 1) } },
+        },
         plugins: { legend: { position: "bottom" }, tooltip: { callbacks: { label: (c) => c.raw.name } } },
         onClick: (_, elements, chart) => {
           const hit = elements[0];

@@ -1,4 +1,4 @@
-import { ready, ApiError, api, errorOf, fixed, guarded, h, percent, personaSelect, showError, clearError, startPage } from "./api.js";
+import { ready, ApiError, accessToken, api, errorOf, fixed, guarded, h, percent, personaSelect, showError, clearError, startPage } from "./api.js";
 
 const DEBOUNCE_MS = 100;
 const MIN_WORDS = 25;
@@ -63,38 +63,55 @@ function request(stream) {
   return { persona_id: Number(personaBox.value), platform: platformBox.value, brief, stream };
 }
 
+/** Stream one draft into `target` (a textarea); resolves with the final event's data. */
+async function stream(body, target, signal) {
+  const response = await fetch("/api/content/generate", {
+    method: "POST", signal,
+    headers: { "Content-Type": "application/json", Authorization: "Bearer " + (await accessToken()) },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw await errorOf(response);
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  let final = null;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += value;
+    let cut;
+    while ((cut = buffer.indexOf("\n\n")) >= 0) {
+      const block = buffer.slice(0, cut);
+      buffer = buffer.slice(cut + 2);
+      const event = /^event: (.*)$/m.exec(block)?.[1];
+      const data = JSON.parse(/^data: (.*)$/m.exec(block)?.[1] || "null");
+      if (event === "token") target.value += data.text;
+      else if (event === "done") { target.value = data.text; final = data; }
+      else if (event === "error") throw new ApiError(503, data.code, data.message);
+    }
+  }
+  return final;
+}
+
 async function streamDraft() {
   const body = request(true);
+  const rival = document.getElementById("rival");
+  const other = document.getElementById("rival-draft");
   controller = new AbortController();
   const stop = document.getElementById("stop");
   stop.hidden = false;
   draft.value = "";
-  const { accessToken } = await import("./api.js");
-  let response;
+  other.value = "";
   try {
-    response = await fetch("/api/content/generate", {
-      method: "POST", signal: controller.signal,
-      headers: { "Content-Type": "application/json", Authorization: "Bearer " + (await accessToken()) },
-      body: JSON.stringify(body),
-    });
-    if (!response.ok) throw await errorOf(response);
-    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = "";
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      buffer += value;
-      let cut;
-      while ((cut = buffer.indexOf("\n\n")) >= 0) {
-        const block = buffer.slice(0, cut);
-        buffer = buffer.slice(cut + 2);
-        const event = /^event: (.*)$/m.exec(block)?.[1];
-        const data = JSON.parse(/^data: (.*)$/m.exec(block)?.[1] || "null");
-        if (event === "token") draft.value += data.text;
-        else if (event === "done") { draft.value = data.text; document.body.dataset.drafted = "1"; }
-        else if (event === "error") throw new ApiError(503, data.code, data.message);
-      }
+    const both = [stream(body, draft, controller.signal)];
+    if (rival.value) {
+      document.getElementById("side").hidden = false;
+      both.push(stream({ ...body, persona_id: Number(rival.value) }, other, controller.signal).then((done) => {
+        document.getElementById("rival-score").textContent = done?.report?.authenticity_score == null
+          ? "–" : percent(done.report.authenticity_score);
+      }));
     }
+    await Promise.all(both);
+    document.body.dataset.drafted = "1";
   } catch (error) {
     if (error.name !== "AbortError") throw error;
   } finally {
@@ -115,7 +132,9 @@ async function revise() {
 
 if (startPage()) {
   guarded(null, async () => {
-    await personaSelect(personaBox);
+    const personas = await personaSelect(personaBox);
+    document.getElementById("rival").replaceChildren(h("option", { value: "" }, "No second persona"),
+      ...personas.map((p) => h("option", { value: p.id }, p.display_name || p.name)));
     const platforms = await api("/api/platforms");
     platformBox.replaceChildren(...platforms.map((p) => h("option", { value: p.name }, p.display_name)));
     platformBox.value = platforms.some((p) => p.name === "linkedin") ? "linkedin" : platforms[0]?.name;
