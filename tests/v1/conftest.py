@@ -20,6 +20,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from personae.api import create_app
+from personae.api._state import ModelFactory
 from personae.api.routes.chat import get_memory_store
 from personae.chat import MemoryStore
 from personae.config import Settings
@@ -79,13 +80,16 @@ def run_server(app: FastAPI) -> Iterator[str]:
         thread.join(timeout=20)
 
 
-def build_app(settings: Settings, db: Database, llm: LLM) -> FastAPI:
-    """The app with ``llm`` for every call and an in-memory memory index."""
+def build_app(
+    settings: Settings, db: Database, llm: LLM, *, models: ModelFactory | None = None
+) -> FastAPI:
+    """The app with ``llm`` for every call (or the factory ``models``) and an in-memory
+    memory index."""
 
     def llm_for(owner_id: int, purpose: str, spec: str | None) -> LLM:
         return llm
 
-    app = create_app(settings, llm_for=llm_for)
+    app = create_app(settings, llm_for=models or llm_for)
     embedder = HashEmbedder()
     store = MemoryStore(
         db,
