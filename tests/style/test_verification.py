@@ -71,9 +71,12 @@ def test_cli_attribute_with_one_voice_answers_the_open_set_question(tmp_path) ->
     assert "cannot be attributed among" in data["note"]
 
 
-def test_score_is_centred_on_the_voices_own_writing(profiles: dict[str, StyleProfile]) -> None:
-    """A text drawn from the voice's own gram distribution scores about 0, whatever the
-    voice: the score is measured against how the voice's own writing would score."""
+def test_voice_is_measured_against_the_writers_nearest_it(
+    profiles: dict[str, StyleProfile],
+) -> None:
+    """An English voice's impostors are English writers (so genre and language cancel),
+    its own writing scores at least what it expects of a new text (the expectation is
+    leave-one-out), and a text in another language scores below another English writer's."""
     from collections import Counter
 
     from personae.style._evidence import TextEvidence
@@ -81,8 +84,11 @@ def test_score_is_centred_on_the_voices_own_writing(profiles: dict[str, StylePro
 
     background = Background([p for ps in background_profiles().values() for p in ps])
     for profile in profiles.values():
+        voice = background.voice(profile)
+        assert voice.nearest
+        assert all(background.profiles[j].english_samples > 0 for j in voice.nearest)
         own = TextEvidence(grams=Counter(profile.char_grams.counts), words=Counter(), word_count=1)
-        assert abs(background.score(profile, own)[0]) < 0.5
+        assert voice.score(own.grams) > 0.0
     french = (
         "Il était une fois, dans un petit village au bord de la mer, une vieille femme qui "
         "vendait du pain chaque matin. Les pêcheurs venaient la voir avant de partir, et "
@@ -90,3 +96,10 @@ def test_score_is_centred_on_the_voices_own_writing(profiles: dict[str, StylePro
     )
     cook = profiles["cook"]
     assert verify(cook, french).margin < verify(cook, WRITERS[2].held_out).margin
+
+
+def test_no_rivals_left_falls_back_to_the_background(profiles: dict[str, StyleProfile]) -> None:
+    cook = profiles["cook"]
+    text = WRITERS[2].held_out
+    assert verify(cook, text, impostors=[cook]) == verify(cook, text)
+    assert verify(cook, text, impostors=[]) == verify(cook, text)
