@@ -62,6 +62,7 @@ def test_a_writer_goes_from_sign_up_to_a_recommendation(page: Any, studio: Studi
         assert drawn, canvas
     assert page.locator("#dimensions tbody tr").count() >= 10
     assert re.fullmatch(r"\d+%", page.locator("#confidence-value").inner_text())
+    screenshot(page, "journey-persona")
 
     # Write a LinkedIn post: streamed, then scored; an edit changes the score.
     page.get_by_role("link", name="Write as this persona").click()
