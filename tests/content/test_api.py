@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
 
-from personae.content._tasks import DueScheduler
+from personae.content import DueScheduler
 from tests.api.helpers import User, create_persona, error_of
 from tests.content.conftest import Receiver
 
@@ -106,3 +107,30 @@ def test_calendar_feed_and_webhook_publishing_by_the_job_runner(
     assert detail["external_id"] == f"personae-{piece['id']}"
     assert len(receiver.requests) == 1
     assert receiver.requests[0][0]["X-Personae-Signature"].startswith("sha256=")
+
+
+def test_engagement_upload_links_rows_and_refuses_a_file_of_nothing(
+    client: TestClient, alice: User
+) -> None:
+    pid = create_persona(client, alice)["id"]
+    piece = _keep(client, alice, pid, "Shipped.")
+    done = client.post(
+        f"/api/content/{piece['id']}/publish",
+        json={"external_id": "urn:li:activity:7001"},
+        headers=alice.headers,
+    )
+    assert done.status_code == 200, done.text
+    export = (Path(__file__).parent / "data" / "linkedin_posts.csv").read_text()
+    body = {"csv": export, "settle": True}
+    imported = client.post("/api/content/engagement", json=body, headers=alice.headers)
+    assert imported.status_code == 200, imported.text
+    data = imported.json()["data"]
+    assert (data["imported"], data["rejected_rows"]) == (1, 2)
+    assert data["settled"][0]["piece_id"] == piece["id"]
+    nothing = client.post(
+        "/api/content/engagement",
+        json={"csv": "Post link,Impressions\nhttps://nowhere/1,5\n"},
+        headers=alice.headers,
+    )
+    assert nothing.status_code == 422
+    assert "could be imported" in error_of(nothing)["message"]

@@ -29,6 +29,7 @@ from personae.api._redact import install_log_redaction
 from personae.api._state import AppState, ModelFactory, open_state
 from personae.api.routes import HOT_ROUTES, ROUTERS
 from personae.config import Settings, get_settings
+from personae.content import DueScheduler
 from personae.web import install_studio
 
 __all__ = ["create_app"]
@@ -75,9 +76,12 @@ def create_app(settings: Settings | None = None, *, llm_for: ModelFactory | None
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         state: AppState = await run_in_threadpool(partial(open_state, resolved, llm_for=llm_for))
         app.state.personae = state
+        scheduler = DueScheduler(state.database, state.jobs)  # due pieces go out at their time
+        scheduler.start()
         try:
             yield
         finally:
+            await run_in_threadpool(scheduler.stop)
             await run_in_threadpool(state.close)
 
     app = FastAPI(

@@ -289,3 +289,63 @@ def add_publisher_command(
         )
     signed = ", signed" if saved.signed else ""
     out().print(f"Publisher {saved.name} ({saved.kind}{signed}) saved.", highlight=False)
+
+
+def import_export(
+    file: Path, export_format: str, mapping: dict[str, str], *, settle: bool, as_json: bool
+) -> bool:
+    """``personae engagement import FILE`` without ``--persona``: a platform's export,
+    linked to the published pieces by post id. Whether any row was imported."""
+    text = read_text(file)
+    with _service() as (service, user_id):
+        report = service.import_engagement(
+            user_id, text, fmt=export_format, mapping=mapping, settle_now=settle
+        )
+    if as_json:
+        typer.echo(report.model_dump_json(indent=2))
+        return report.imported > 0
+    console = out()
+    table = Table(
+        "format",
+        "rows",
+        "imported",
+        "new",
+        "rejected rows",
+        "pieces",
+        "rewarded",
+        title=f"Imported {file}",
+    )
+    table.add_row(
+        report.format,
+        f"{report.received:,}",
+        f"{report.imported:,}",
+        f"{report.inserted:,}",
+        f"{report.rejected_rows:,}",
+        f"{len(report.pieces):,}",
+        f"{len(report.settled):,}",
+    )
+    console.print(table)
+    for rejected in report.rejected[:50]:
+        console.print(Text(f"line {rejected.row}: {'; '.join(rejected.reasons)}", style="yellow"))
+    if report.rejected_rows > 50:
+        console.print(f"… and {report.rejected_rows - 50:,} more (use --json for all).")
+    for done in report.settled:
+        learned = " (the policy learned from it)" if done.policy_updated else ""
+        console.print(f"piece {done.piece_id}: reward {done.reward:.3f}{learned}", highlight=False)
+    if report.imported == 0:
+        console.print("Nothing was imported.", style="red")
+    return report.imported > 0
+
+
+@content_app.command("settle")
+def settle_command(
+    now: Annotated[
+        bool, typer.Option("--now", help="Do not wait for the settling window.")
+    ] = False,
+) -> None:
+    """Reward the published pieces whose engagement has settled (the policy learns)."""
+    with _service() as (service, user_id):
+        settled = service.settle(user_id, force=now)
+    for done in settled:
+        out().print(f"piece {done.piece_id}: reward {done.reward:.3f}", highlight=False)
+    out().print(f"{len(settled)} piece(s) settled.", highlight=False)

@@ -125,19 +125,47 @@ def import_command(
         Path, typer.Argument(help="A CSV or JSON engagement export.", show_default=False)
     ],
     persona: Annotated[
-        str,
+        str | None,
         typer.Option(
-            "--persona", "-p", help="The creator (persona name or id).", show_default=False
+            "--persona",
+            "-p",
+            help="Import personae's own event rows for this creator (persona name or id). "
+            "Without it, FILE is a platform's analytics export whose post ids find the "
+            "published pieces (see personae content).",
+            show_default=False,
         ),
-    ],
+    ] = None,
     kind: Annotated[
         _FileType | None,
-        typer.Option("--type", help="File type (default: from the suffix; .json is JSON)."),
+        typer.Option("--type", help="With --persona: file type (default: from the suffix)."),
     ] = None,
+    export_format: Annotated[
+        str,
+        typer.Option(
+            "--format", help="The export's format: auto, linkedin, x, facebook, instagram, generic."
+        ),
+    ] = "auto",
+    mapping: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            help="field=Column: read a field from another column (repeat); fields: reference "
+            "(the post id), occurred_at, published_at, likes, comments, shares, saves, "
+            "impressions, reach, clicks, conversions.",
+        ),
+    ] = None,
+    settle: Annotated[
+        bool,
+        typer.Option("--settle", help="Reward the pieces now instead of after the window."),
+    ] = False,
     as_json: Annotated[bool, _JSON] = False,
 ) -> None:
-    """Import engagement events from FILE, row by row: bad rows are listed, good rows are
-    stored, and importing the same file again changes nothing."""
+    """Import engagement from FILE, row by row: bad rows are listed once each with why,
+    good rows are stored, and importing the same file again changes nothing. Exits with
+    status 1 when no row could be imported."""
+    if persona is None:
+        _import_export(file, export_format, mapping or [], settle=settle, as_json=as_json)
+        return
     if kind is None:
         kind = _FileType.json if file.suffix.lower() == ".json" else _FileType.csv
     fmt_: Literal["csv", "json"] = "json" if kind is _FileType.json else "csv"
@@ -155,21 +183,38 @@ def import_command(
                 advance(len(rows))
     if as_json:
         typer.echo(report.model_dump_json(indent=2))
-        return
-    _print_import(report, file)
+    else:
+        _print_import(report, file)
+    if report.received and not (report.inserted + report.updated + report.unchanged):
+        raise typer.Exit(code=1)
+
+
+def _import_export(
+    file: Path, export_format: str, pairs: list[str], *, settle: bool, as_json: bool
+) -> None:
+    from personae.cli._content import import_export
+
+    mapping: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, column = pair.partition("=")
+        if not sep or not name.strip() or not column.strip():
+            raise InputError(f"--map {pair!r}: write it as field=Column")
+        mapping[name.strip()] = column.strip()
+    if not import_export(file, export_format, mapping, settle=settle, as_json=as_json):
+        raise typer.Exit(code=1)
 
 
 def _print_import(report: ImportReport, file: Path) -> None:
     console = out()
     table = Table(
-        "received", "inserted", "updated", "unchanged", "rejected", title=f"Imported {file}"
+        "received", "inserted", "updated", "unchanged", "rejected rows", title=f"Imported {file}"
     )
     table.add_row(
         f"{report.received:,}",
         f"{report.inserted:,}",
         f"{report.updated:,}",
         f"{report.unchanged:,}",
-        f"{len(report.rejected):,}",
+        f"{len({r.row for r in report.rejected}):,}",
     )
     console.print(table)
     if report.rejected:

@@ -17,6 +17,8 @@ and once settled its reward updates the strategy's policy with no manual feedbac
 from __future__ import annotations
 
 from personae.content._build import build_content_service
+from personae.content._engagement import EngagementImport, RejectedExportRow, SettledPiece
+from personae.content._exports import EXPORT_FORMATS, ExportFormat
 from personae.content._publishers import (
     ENTRY_POINT_GROUP,
     ManualPublisher,
@@ -44,18 +46,24 @@ from personae.content._schemas import (
     ScheduleRequest,
 )
 from personae.content._service import ContentService
+from personae.content._tasks import PUBLISH_DUE, DueScheduler
 
 __all__ = [
     "ENTRY_POINT_GROUP",
+    "EXPORT_FORMATS",
     "MAX_CONTENT_CHARS",
+    "PUBLISH_DUE",
     "ContentPage",
     "ContentPieceDetail",
     "ContentPiecePublic",
     "ContentService",
     "DraftCreate",
     "DueResult",
+    "DueScheduler",
     "EditPublic",
     "EditRequest",
+    "EngagementImport",
+    "ExportFormat",
     "ManualPublisher",
     "PublishAttemptPublic",
     "PublishOutcome",
@@ -64,7 +72,9 @@ __all__ = [
     "PublisherPlugin",
     "PublisherPublic",
     "PublisherSettings",
+    "RejectedExportRow",
     "ScheduleRequest",
+    "SettledPiece",
     "Transport",
     "WebhookPublisher",
     "build_content_service",

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from personae.content._engagement import EngagementImport, SettledPiece, import_export, settle
 from personae.content._feedback import learn_from_edit
 from personae.content._ics import render_ics
 from personae.content._publishers import (
@@ -521,6 +522,28 @@ class ContentService:
     def publish_due(self, owner_id: int | None = None) -> DueResult:
         """Publish every scheduled piece whose time has come (the job runner's work)."""
         return publish_due(self, owner_id=owner_id)
+
+    # -- engagement -------------------------------------------------------------------------
+
+    def import_engagement(
+        self,
+        owner_id: int,
+        text: str,
+        *,
+        fmt: str | None = None,
+        mapping: Mapping[str, str] | None = None,
+        settle_now: bool = False,
+    ) -> EngagementImport:
+        """Import an analytics export; its rows find their pieces by the post's id (see
+        :func:`~personae.content._engagement.import_export`)."""
+        return import_export(self, owner_id, text, fmt=fmt, mapping=mapping, settle_now=settle_now)
+
+    def settle(
+        self, owner_id: int, *, piece_ids: list[int] | None = None, force: bool = False
+    ) -> list[SettledPiece]:
+        """Reward the pieces whose engagement has settled (``force``: now); the policy of
+        each piece's strategy decision learns from it."""
+        return settle(self, owner_id, piece_ids=piece_ids, force=force)
 
     # -- publishers -------------------------------------------------------------------------
 

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import Any
 
 from sqlalchemy import select
 
 from personae.content._build import build_content_service
+from personae.content._service import ContentService
 from personae.jobs import JobContext, JobRunner, submit_job
 from personae.store import Database, Job, session_scope
 from personae.store._models import ContentPiece, utcnow
@@ -37,13 +39,24 @@ def publish_due_task(ctx: JobContext) -> dict[str, Any]:
 
 
 class DueScheduler:
-    """Queues ``content.publish_due`` jobs for owners with due pieces, every ``interval``
-    seconds, in a daemon thread (:meth:`start`, :meth:`stop`); :meth:`tick` is one pass."""
+    """Queues ``content.publish_due`` jobs for owners with due pieces every ``interval``
+    seconds, and every ``settle_every`` seconds rewards the pieces whose engagement
+    settled, in a daemon thread (:meth:`start`, :meth:`stop`); :meth:`tick` and
+    :meth:`settle` are one pass each."""
 
-    def __init__(self, database: Database, runner: JobRunner, *, interval: float = 30.0) -> None:
+    def __init__(
+        self,
+        database: Database,
+        runner: JobRunner,
+        *,
+        interval: float = 30.0,
+        settle_every: float = 600.0,
+    ) -> None:
         self._database = database
         self._runner = runner
         self._interval = interval
+        self._settle_every = settle_every
+        self._settled_at = 0.0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -73,10 +86,29 @@ class DueScheduler:
             if owner not in busy
         ]
 
+    def settle(self) -> int:
+        """Reward every owner's pieces whose engagement settled; how many."""
+        service = ContentService(self._database)
+        cutoff = service.clock() - service.settle_after
+        with session_scope(self._database) as session:
+            owners = session.scalars(
+                select(ContentPiece.owner_id)
+                .where(
+                    ContentPiece.status == "published",
+                    ContentPiece.settled_at.is_(None),
+                    ContentPiece.published_at <= cutoff,
+                )
+                .distinct()
+            ).all()
+        return sum(len(service.settle(owner)) for owner in owners)
+
     def _loop(self) -> None:
         while not self._stop.wait(self._interval):
             try:
                 self.tick()
+                if time.monotonic() - self._settled_at >= self._settle_every:
+                    self._settled_at = time.monotonic()
+                    self.settle()
             except Exception:  # the scheduler must outlive a database hiccup
                 logger.warning("content scheduler pass failed", exc_info=True)
 

@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from personae.api._envelope import Envelope, error_responses, ok
 from personae.api._state import AppState
@@ -29,13 +29,15 @@ from personae.content import (
     ContentService,
     DraftCreate,
     EditRequest,
+    EngagementImport,
     PublisherCreate,
     PublisherPublic,
     PublishRequest,
     ScheduleRequest,
+    SettledPiece,
     build_content_service,
 )
-from personae.errors import AuthError
+from personae.errors import AuthError, InputError
 from personae.store import MAX_INT
 
 __all__ = ["content_service", "router"]
@@ -194,6 +196,65 @@ def publish_due(caller: LiveUserDep, state: StateDep) -> Envelope[DueReport]:
     """What the job runner does at each piece's time, on demand."""
     done = content_service(state).publish_due(caller.id)
     return ok(DueReport(published=done.published, failed=done.failed))
+
+
+class EngagementUpload(BaseModel):
+    """An analytics export (CSV text) to import; its post ids find your pieces."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    csv: Annotated[str, StringConstraints(min_length=1, max_length=20_000_000)]
+    format: Literal["auto", "linkedin", "x", "facebook", "instagram", "generic"] = "auto"
+    mapping: dict[
+        Annotated[str, StringConstraints(max_length=30)],
+        Annotated[str, StringConstraints(min_length=1, max_length=200)],
+    ] = Field(default_factory=dict, max_length=20, description="field -> column overrides.")
+    settle: bool = Field(default=False, description="Reward the pieces now.")
+
+
+@router.post(
+    "/engagement",
+    summary="Import an analytics export (LinkedIn, X, Facebook, Instagram, generic CSV)",
+    response_model=Envelope[EngagementImport],
+    responses=error_responses(413),
+)
+def import_engagement(
+    body: EngagementUpload, caller: LiveUserDep, state: StateDep
+) -> Envelope[EngagementImport]:
+    """Rows are linked to your published pieces by the post's id (no strategy ids);
+    each unusable row is reported once with why. 422 when no row could be imported."""
+    report = content_service(state).import_engagement(
+        caller.id, body.csv, fmt=body.format, mapping=body.mapping, settle_now=body.settle
+    )
+    if report.received and report.imported == 0:
+        raise InputError(
+            f"no row of the {report.received} could be imported",
+            rejected=[r.model_dump() for r in report.rejected[:50]],
+        )
+    return ok(report)
+
+
+class SettleRequest(BaseModel):
+    """Which pieces to reward; unset: every piece whose engagement settled."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    piece_ids: list[Annotated[int, Field(ge=1, le=MAX_INT)]] | None = Field(
+        default=None, max_length=1000
+    )
+    now: bool = Field(default=False, description="Do not wait for the settling window.")
+
+
+@router.post(
+    "/settle",
+    summary="Reward pieces whose engagement settled (the policy learns)",
+    response_model=Envelope[list[SettledPiece]],
+)
+def settle_pieces(
+    body: SettleRequest, caller: LiveUserDep, state: StateDep
+) -> Envelope[list[SettledPiece]]:
+    """Normally done after the settling window by the server itself; this is on demand."""
+    return ok(content_service(state).settle(caller.id, piece_ids=body.piece_ids, force=body.now))
 
 
 # -- one piece ------------------------------------------------------------------------------

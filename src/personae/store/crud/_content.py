@@ -9,6 +9,7 @@ the job runner has no caller, and a feed URL names its owner by its token alone.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -222,18 +223,41 @@ def update_content_piece(
     return piece
 
 
+_URN = re.compile(r"urn:li:[a-z]+:\d+")
+_BARE_ID = re.compile(r"[A-Za-z0-9:-]{5,200}")
+_TRAILING_ID = re.compile(r"(\d{5,})/?(?:\?.*)?$")
+
+
+def _candidates(reference: str) -> set[str]:
+    """The forms a post's id takes in exports: as given, without a trailing slash, the
+    LinkedIn URN inside a URL, the numeric id at the end of a permalink."""
+    found = {reference, reference.rstrip("/")}
+    found.update(_URN.findall(reference))
+    trailing = _TRAILING_ID.search(reference)
+    if trailing:
+        found.add(trailing.group(1))
+    return found
+
+
 def find_content_piece(
     *, session: Session, owner_id: int, reference: str, platform: str | None = None
 ) -> ContentPiece | None:
-    """The owner's piece an engagement row names: by its ``external_id`` (on
-    ``platform`` when given), or by ``piece:<id>`` / a bare piece id."""
-    conditions: list[Any] = [
-        ContentPiece.owner_id == owner_id,
-        ContentPiece.external_id == reference,
-    ]
+    """The owner's piece an engagement row names: by its ``external_id`` or URL (in any
+    of the forms of :func:`_candidates`; on ``platform`` when given), or by
+    ``piece:<id>`` / a bare piece id."""
+    forms = _candidates(reference)
+    matches: list[Any] = [ContentPiece.external_id.in_(forms), ContentPiece.external_url.in_(forms)]
+    if _BARE_ID.fullmatch(reference):  # a bare id, where the piece kept the post's URL
+        matches += [
+            ContentPiece.external_url.like(f"%/{reference}"),
+            ContentPiece.external_url.like(f"%/{reference}/"),
+        ]
+    conditions: list[Any] = [ContentPiece.owner_id == owner_id, or_(*matches)]
     if platform is not None:
         conditions.append(ContentPiece.platform == platform)
-    found = session.scalars(select(ContentPiece).where(*conditions).limit(1)).first()
+    found = session.scalars(
+        select(ContentPiece).where(*conditions).order_by(ContentPiece.id).limit(1)
+    ).first()
     if found is not None:
         return found
     number = reference.removeprefix("piece:")
