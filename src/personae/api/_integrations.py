@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 
 from personae.api._logs import REQUEST_ID_HEADER
@@ -53,13 +54,16 @@ def install_integrations(app: FastAPI, settings: Settings) -> None:
     app.router.lifespan_context = lifespan
     origins = cors_origins(settings)
     if origins:
-        app.add_middleware(
-            CORSMiddleware,
-            allow_origins=origins,
-            allow_credentials=False,  # bearer tokens, not cookies: nothing ambient to send
-            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-            allow_headers=["Authorization", "Content-Type", SESSION_HEADER, REQUEST_ID_HEADER],
-            expose_headers=[REQUEST_ID_HEADER, "Retry-After"],
-            max_age=600,
+        # Innermost, so its preflight answers get the security headers like any other.
+        app.user_middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=origins,
+                allow_credentials=False,  # bearer tokens, not cookies: nothing ambient to send
+                allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+                allow_headers=["Authorization", "Content-Type", SESSION_HEADER, REQUEST_ID_HEADER],
+                expose_headers=[REQUEST_ID_HEADER, "Retry-After"],
+                max_age=600,
+            )
         )
     app.add_middleware(RequestObserver)  # outermost: every answer is timed and has an id

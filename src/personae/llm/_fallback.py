@@ -46,8 +46,9 @@ class _Unbuildable(LLMBase):
     """A provider that could not be built (no SDK, no key): unavailable on every call."""
 
     def __init__(self, spec: str, error: LLMUnavailableError) -> None:
-        super().__init__(model=spec, retry=RetryPolicy(max_retries=0))
-        self.provider = spec.partition(":")[0].strip().lower() or "unknown"
+        provider, _, model = spec.partition(":")
+        super().__init__(model=model.strip() or provider.strip(), retry=RetryPolicy(max_retries=0))
+        self.provider = provider.strip().lower() or "unknown"
         self.error = error
 
     def _generate(self, request: GenerationRequest) -> Completion:
