@@ -132,10 +132,9 @@ async function revise() {
 
 if (startPage()) {
   guarded(null, async () => {
-    const personas = await personaSelect(personaBox);
+    const [personas, platforms] = await Promise.all([personaSelect(personaBox), api("/api/platforms")]);
     document.getElementById("rival").replaceChildren(h("option", { value: "" }, "No second persona"),
       ...personas.map((p) => h("option", { value: p.id }, p.display_name || p.name)));
-    const platforms = await api("/api/platforms");
     platformBox.replaceChildren(...platforms.map((p) => h("option", { value: p.name }, p.display_name)));
     platformBox.value = platforms.some((p) => p.name === "linkedin") ? "linkedin" : platforms[0]?.name;
     ready();
