@@ -349,3 +349,37 @@ def settle_command(
     for done in settled:
         out().print(f"piece {done.piece_id}: reward {done.reward:.3f}", highlight=False)
     out().print(f"{len(settled)} piece(s) settled.", highlight=False)
+
+
+@content_app.command("experiments")
+def experiments_command(as_json: Annotated[bool, _JSON] = False) -> None:
+    """Your A/B tests of persona versions: per variant the pieces, mean reward and
+    probability of being best, and whether to stop."""
+    with _service() as (service, user_id):
+        reports = service.experiments(user_id)
+    if as_json:
+        typer.echo(json.dumps([r.model_dump(mode="json") for r in reports], indent=2))
+        return
+    for report in reports:
+        table = Table(
+            "variant",
+            "version",
+            "pieces",
+            "rewarded",
+            "mean reward",
+            "P(best)",
+            title=f"Experiment {report.id}: {report.name} ({report.platform}, {report.status})",
+        )
+        for v in report.variants:
+            table.add_row(
+                v.name,
+                str(v.persona_version),
+                str(v.pieces),
+                str(v.rewarded),
+                fmt(v.mean_reward, digits=3),
+                f"{v.probability_best:.0%}",
+            )
+        out().print(table)
+        out().print(report.suggestion, highlight=False)
+    if not reports:
+        out().print("No experiments yet (POST /api/content/experiments).", highlight=False)

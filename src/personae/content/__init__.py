@@ -18,6 +18,13 @@ from __future__ import annotations
 
 from personae.content._build import build_content_service
 from personae.content._engagement import EngagementImport, RejectedExportRow, SettledPiece
+from personae.content._experiments import (
+    Allocation,
+    ExperimentCreate,
+    ExperimentReport,
+    VariantReport,
+    VariantSpec,
+)
 from personae.content._exports import EXPORT_FORMATS, ExportFormat
 from personae.content._publishers import (
     ENTRY_POINT_GROUP,
@@ -53,6 +60,7 @@ __all__ = [
     "EXPORT_FORMATS",
     "MAX_CONTENT_CHARS",
     "PUBLISH_DUE",
+    "Allocation",
     "ContentPage",
     "ContentPieceDetail",
     "ContentPiecePublic",
@@ -63,6 +71,8 @@ __all__ = [
     "EditPublic",
     "EditRequest",
     "EngagementImport",
+    "ExperimentCreate",
+    "ExperimentReport",
     "ExportFormat",
     "ManualPublisher",
     "PublishAttemptPublic",
@@ -76,6 +86,8 @@ __all__ = [
     "ScheduleRequest",
     "SettledPiece",
     "Transport",
+    "VariantReport",
+    "VariantSpec",
     "WebhookPublisher",
     "build_content_service",
     "get_publisher_plugin",

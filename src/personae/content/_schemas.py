@@ -48,6 +48,10 @@ class DraftCreate(_Body):
     brief: Annotated[str, StringConstraints(max_length=4000)] = ""
     strategy_id: Id | None = None
     episode_id: Id | None = Field(default=None, description="The strategy decision it follows.")
+    experiment_id: Id | None = Field(default=None, description="The A/B test it belongs to.")
+    variant: Annotated[str, StringConstraints(max_length=50)] | None = Field(
+        default=None, description="Its variant in the test (see allocate)."
+    )
 
 
 class EditRequest(_Body):

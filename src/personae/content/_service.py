@@ -16,13 +16,15 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from personae.content import _experiments as experiments
+from personae.content import _publisher_store as publishers
 from personae.content._engagement import EngagementImport, SettledPiece, import_export, settle
+from personae.content._experiments import Allocation, ExperimentCreate, ExperimentReport
 from personae.content._feedback import learn_from_edit
 from personae.content._ics import render_ics
 from personae.content._publishers import (
     PublisherSettings,
     Transport,
-    get_publisher_plugin,
     urllib_transport,
 )
 from personae.content._publishing import DueResult, publish_due, publish_piece
@@ -43,9 +45,9 @@ from personae.errors import ConflictError, InputError, PersonaNotFoundError
 from personae.persona._optimize import OptimizeResult
 from personae.persona.platforms import get_platform
 from personae.store import Database, crud, session_scope
-from personae.store._models import ContentPiece, Publisher, utcnow
+from personae.store._models import ContentPiece, utcnow
 
-__all__ = ["ContentService", "publisher_settings"]
+__all__ = ["ContentService"]
 
 _EDITABLE = ("draft", "approved", "scheduled")
 _DEFAULT_HOUR = 9
@@ -54,28 +56,6 @@ _SEARCH_DAYS_MAX = 366
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def publisher_settings(row: Publisher) -> PublisherSettings:
-    """A stored publisher as its plugin reads it."""
-    return PublisherSettings(
-        name=row.name,
-        kind=row.kind,
-        url=row.config.get("url"),
-        secret=row.secret,
-        max_attempts=int(row.config.get("max_attempts", 4)),
-    )
-
-
-def _publisher_public(row: Publisher) -> PublisherPublic:
-    settings = publisher_settings(row)
-    return PublisherPublic(
-        name=row.name,
-        kind=row.kind,
-        url=settings.url,
-        max_attempts=settings.max_attempts,
-        signed=bool(row.secret),
-    )
 
 
 class ContentService:
@@ -148,13 +128,12 @@ class ContentService:
         *,
         source: str = "api",
         quality: dict[str, Any] | None = None,
-        experiment: tuple[int, str, int] | None = None,
     ) -> ContentPiecePublic:
         """Keep a text as a draft piece of the owner's persona (its current version).
 
         ``quality`` is the report the text got when written (its overall score and
-        authenticity are kept as columns); ``experiment`` is ``(id, variant, version)``
-        when an A/B test allocated the piece.
+        authenticity are kept as columns). A piece of an A/B test names the experiment
+        and its variant, and is kept as that variant's persona version.
 
         Raises
         ------
@@ -176,10 +155,10 @@ class ContentService:
             fields["quality"] = quality
             fields["quality_score"] = quality.get("overall_quality_score")
             fields["style_match"] = quality.get("authenticity_score")
-        if experiment is not None:
-            fields["experiment_id"], fields["variant"], fields["persona_version"] = experiment
         with session_scope(self._database) as session:
             fields["strategy_id"] = self._check_decision(session, owner_id, draft)
+            if draft.experiment_id is not None:
+                fields.update(self._variant(session, owner_id, draft, platform))
             piece = crud.create_content_piece(
                 session=session, owner_id=owner_id, persona_id=draft.persona_id, fields=fields
             )
@@ -210,6 +189,29 @@ class ContentService:
         )
         quality = result.report.model_dump(mode="json")
         return self.save_draft(owner_id, draft, source=source, quality=quality).id
+
+    @staticmethod
+    def _variant(
+        session: Session, owner_id: int, draft: DraftCreate, platform: str
+    ) -> dict[str, Any]:
+        experiment = crud.get_experiment(
+            session=session, owner_id=owner_id, experiment_id=int(draft.experiment_id or 0)
+        )
+        if experiment.persona_id != draft.persona_id or experiment.platform != platform:
+            raise InputError(
+                f"experiment {experiment.id} tests persona {experiment.persona_id} on "
+                f"{experiment.platform}",
+                field="experiment_id",
+            )
+        for spec in experiment.variants:
+            if spec["name"] == draft.variant:
+                return {
+                    "experiment_id": experiment.id,
+                    "variant": spec["name"],
+                    "persona_version": int(spec["version"]),
+                }
+        names = ", ".join(v["name"] for v in experiment.variants)
+        raise InputError(f"variant must be one of {names}", field="variant")
 
     @staticmethod
     def _check_decision(session: Session, owner_id: int, draft: DraftCreate) -> int | None:
@@ -265,6 +267,7 @@ class ContentService:
         date_field: str = "created",
         since: datetime | None = None,
         until: datetime | None = None,
+        experiment_id: int | None = None,
         limit: int = 50,
         offset: int = 0,
         oldest_first: bool = False,
@@ -284,6 +287,7 @@ class ContentService:
                 date_field=date_field,
                 since=since,
                 until=until,
+                experiment_id=experiment_id,
                 limit=limit,
                 offset=offset,
                 oldest_first=oldest_first,
@@ -545,55 +549,44 @@ class ContentService:
         each piece's strategy decision learns from it."""
         return settle(self, owner_id, piece_ids=piece_ids, force=force)
 
+    # -- experiments ----------------------------------------------------------------------
+
+    def create_experiment(self, owner_id: int, request: ExperimentCreate) -> ExperimentReport:
+        """Start an A/B test of persona versions (see :mod:`personae.content._experiments`)."""
+        return experiments.create(self, owner_id, request)
+
+    def experiment_report(
+        self, owner_id: int, experiment_id: int, *, confidence: float = 0.95
+    ) -> ExperimentReport:
+        """Per variant: pieces, mean reward, probability of being best; when to stop."""
+        return experiments.report(self, owner_id, experiment_id, confidence=confidence)
+
+    def allocate(self, owner_id: int, experiment_id: int, *, seed: int | None = None) -> Allocation:
+        """The variant (persona version) that writes the next piece of the test."""
+        return experiments.allocate(self, owner_id, experiment_id, seed=seed)
+
+    def experiments(self, owner_id: int) -> list[ExperimentReport]:
+        """The owner's experiments, newest first, with their reports."""
+        with session_scope(self._database) as session:
+            ids = [e.id for e in crud.list_experiments(session=session, owner_id=owner_id)]
+        return [self.experiment_report(owner_id, i) for i in ids]
+
+    def stop_experiment(self, owner_id: int, experiment_id: int) -> ExperimentReport:
+        """End a test: no more allocations; its report stays."""
+        with session_scope(self._database) as session:
+            crud.stop_experiment(session=session, owner_id=owner_id, experiment_id=experiment_id)
+        return self.experiment_report(owner_id, experiment_id)
+
     # -- publishers -------------------------------------------------------------------------
 
     def save_publisher(self, owner_id: int, request: PublisherCreate) -> PublisherPublic:
         """Add (or replace) one of the owner's publishers, checked by its plugin."""
-        plugin = get_publisher_plugin(request.kind)
-        config = {"url": request.url, "max_attempts": request.max_attempts}
-        plugin.check(
-            PublisherSettings(
-                name=request.name,
-                kind=request.kind,
-                url=request.url,
-                secret=request.secret,
-                max_attempts=request.max_attempts,
-            )
-        )
-        with session_scope(self._database) as session:
-            row = crud.save_publisher(
-                session=session,
-                owner_id=owner_id,
-                name=request.name,
-                kind=request.kind,
-                config=config,
-                secret=request.secret,
-            )
-            return _publisher_public(row)
+        return publishers.save(self, owner_id, request)
 
     def publishers(self, owner_id: int) -> list[PublisherPublic]:
         """The owner's publishers (``manual`` is always there)."""
-        with session_scope(self._database) as session:
-            rows = [
-                _publisher_public(r)
-                for r in crud.list_publishers(session=session, owner_id=owner_id)
-            ]
-        if not any(r.name == "manual" for r in rows):
-            rows.insert(
-                0,
-                PublisherPublic(
-                    name="manual", kind="manual", url=None, max_attempts=1, signed=False
-                ),
-            )
-        return rows
+        return publishers.listed(self, owner_id)
 
     def publisher(self, owner_id: int, name: str) -> PublisherSettings:
         """The owner's publisher ``name`` as its plugin reads it (``manual`` built in)."""
-        with session_scope(self._database) as session:
-            if name == "manual" and not any(
-                r.name == "manual" for r in crud.list_publishers(session=session, owner_id=owner_id)
-            ):
-                return PublisherSettings("manual", "manual", None, None, 1)
-            return publisher_settings(
-                crud.get_publisher(session=session, owner_id=owner_id, name=name)
-            )
+        return publishers.settings_of(self, owner_id, name)

@@ -15,6 +15,7 @@ from personae.api.routes import (
     cards,
     chat,
     content,
+    experiments,
     generate,
     health,
     personas,
@@ -41,6 +42,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     validate.router,  # /api/personas/{platform}/validate, before the {persona_id} routes
     generate.router,  # /api/personas/generate…, before the {persona_id} routes
     generate.jobs_router,
+    experiments.router,  # /api/content/experiments…, before /api/content/{piece_id}
     content.router,  # /api/content…, after POST /api/content/generate
     personas.router,
     versions.router,
