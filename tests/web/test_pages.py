@@ -265,3 +265,27 @@ def test_two_personas_side_by_side(page: Any, studio: Studio, account: dict[str,
     page.wait_for_function("() => document.body.dataset.drafted === '1'")
     assert "shipped" in page.get_by_label("Second draft").input_value()
     assert page.locator("#rival-score").inner_text().endswith("%")
+
+
+def test_a_group_conversation_addressed_by_name(
+    page: Any, studio: Studio, account: dict[str, int]
+) -> None:
+    first, second = list(account.values())[:2]
+    sign_in_as(page, studio, EMAIL)
+    page.goto(f"{studio.url}/chat?persona={first}")
+    page.wait_for_function("() => document.body.dataset.ready !== undefined")
+    page.get_by_label("Group conversation").check()
+    box = page.get_by_role("textbox", name="Message")
+    replies = page.locator("#messages li.persona")
+
+    def say(text: str, count: int) -> str:
+        box.fill(text)
+        page.get_by_role("button", name="Send").click()
+        final = re.compile(rf"^\w+: .*You said: {re.escape(text)}$")  # the name comes last
+        replies.nth(count - 1).get_by_text(final).wait_for()
+        return str(replies.nth(count - 1).inner_text())
+
+    assert say("hello both", 1).startswith("founder:")
+    page.get_by_label("Persona", exact=True).select_option(str(second))
+    assert say("and you?", 2).startswith("essayist:")
+    assert say("@founder back to you", 3).startswith("founder:")

@@ -7,6 +7,7 @@ let socket = null;
 let sessionId = null;
 let current = null; // the <li> a streamed answer is written into
 let waiting = null;
+let joining = false; // a persona was picked during a group session
 
 async function connect() {
   if (socket && socket.readyState <= 1) return socket;
@@ -46,7 +47,13 @@ async function send(text) {
   const ws = await connect();
   list.append(h("li", { class: "user" }, text));
   document.getElementById("send").disabled = true;
-  const message = { type: "chat_message", message: text, personaId: Number(personaBox.value) };
+  const message = { type: "chat_message", message: text };
+  const group = document.getElementById("group").checked;
+  // In a group, a message that addresses someone (@name) lets the service pick the speaker;
+  // a persona just picked in the list joins the session and answers.
+  if (!sessionId || !group || joining) message.personaId = Number(personaBox.value);
+  else if (!/(^|\s)@\w/.test(text)) message.personaId = Number(personaBox.value);
+  joining = false;
   if (sessionId) message.sessionId = sessionId;
   ws.send(JSON.stringify(message));
 }
@@ -66,7 +73,11 @@ async function loadMemories() {
 
 if (startPage()) {
   guarded(null, async () => { await personaSelect(personaBox); await loadMemories(); ready(); });
-  personaBox.addEventListener("change", () => { sessionId = null; list.replaceChildren(); guarded(null, loadMemories); });
+  personaBox.addEventListener("change", () => {
+    if (document.getElementById("group").checked && sessionId) joining = true;
+    else { sessionId = null; list.replaceChildren(); }
+    guarded(null, loadMemories);
+  });
   document.getElementById("refresh-memories").addEventListener("click", (e) => guarded(e.target, loadMemories));
   const input = document.getElementById("message");
   document.getElementById("chat-form").addEventListener("submit", (event) => {
