@@ -90,7 +90,8 @@ def build_llm(settings: Settings, spec: str | None = None) -> LLMBase:
     spec
         ``local``, ``local:/path/model.gguf``, ``openai:MODEL``, ``anthropic:MODEL`` or
         ``gemini:MODEL``; ``None`` uses ``settings.llm`` (``PERSONAE_LLM``), so a call
-        can override the configured model.
+        can override the configured model. ``PERSONAE_LLM`` may list several, comma
+        separated: a :class:`~personae.llm._fallback.FallbackLLM` asks them in order.
 
     Raises
     ------
@@ -106,6 +107,12 @@ def build_llm(settings: Settings, spec: str | None = None) -> LLMBase:
     >>> llm.provider, llm.model  # doctest: +SKIP
     ('openai', 'gpt-4o-mini')
     """
+    if spec is None and "," in settings.llm:
+        # PERSONAE_LLM=openai:gpt-4o-mini,local: the next provider answers when one cannot
+        # (a request's own spec is always one model, so it cannot name a chain).
+        from personae.llm._fallback import FallbackLLM, split_specs
+
+        return FallbackLLM.of(split_specs(settings.llm), lambda one: build_llm(settings, one))
     parsed = parse_spec(settings.llm if spec is None else spec)
     retry = RetryPolicy(max_retries=settings.llm_max_retries)
     return _FACTORIES[parsed.provider](parsed, settings, retry)
