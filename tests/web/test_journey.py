@@ -40,6 +40,7 @@ def test_a_writer_goes_from_sign_up_to_a_recommendation(page: Any, studio: Studi
     page.get_by_role("link", name="New persona").click()
     page.get_by_label("Persona name").fill("founder")
     page.get_by_label("Your name").fill(founder.name)
+    page.get_by_label("Tone you aim for").fill("candid")
     page.get_by_label("Paste texts you wrote").fill("\n---\n".join(founder.training[:3]))
     page.get_by_label("Or choose files").set_input_files(
         [

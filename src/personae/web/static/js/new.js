@@ -35,6 +35,10 @@ function answers(form) {
     const value = form.elements[key].value.trim();
     if (value) onboarding[key] = value;
   }
+  const about = form.elements.website_text.value.trim();
+  if (about) onboarding.website_text = about;
+  const tone = form.elements.tone.value.trim();
+  if (tone) onboarding.content_preferences = { tone };
   return onboarding;
 }
 
