@@ -1,0 +1,458 @@
+"""The closed loop through the HTTP API: does learning survive the trip?
+
+**Regret.** A simulated creator (``_strategy_sim.SimCreator``: a hidden reward over 288
+strategies, log-normal engagement noise) is driven end to end through a real personae
+server (uvicorn on loopback, SQLite, the deterministic scripted model): each round
+*recommend* (``POST /api/v1/strategy/generate``) → *write* (``POST
+/api/content/generate``) → *keep* the text with its decision (``POST /api/content``) →
+*schedule* it for the webhook publisher and let the due-piece pass *publish* it to a
+local receiver (``POST /api/content/publish-due``) → *import* the simulated engagement as
+a generic CSV naming only the platform's post id (``POST /api/content/engagement``,
+``settle: true``): the reward is computed by the server and the policy learns with no
+feedback call. The baseline, in the same run, on the same simulator and seeds: the same
+policy in process (:class:`~personae.strategy.StrategyService.recommend` and
+``feedback`` with the simulated reward inputs). The figure is the cumulative expected
+regret against the simulator's truth; target: the loop's within 10 % of the baseline's.
+Both use weights without the growth and cost terms (an export carries neither), the
+same context (one audience, the run's day), the LinUCB policy, the same deterministic
+embedder (the tests' hashing embedder, so no embedding model is timed on either side).
+
+**A/B.** Two versions of a persona, one truly better (mean normalised engagement 1.25
+against 1.0, noise sd 0.3): pieces are allocated by ``/allocate``, published, their
+engagement imported, until the report says stop (or ``--ab-max`` pieces). Target: the
+stop names the better version in ≥ 90 % of seeds, at ≥ 95 % probability, after no more
+pieces than the report said it needed.
+
+Printed: both regrets and their ratio, per-round API time next to the in-process round
+time, the A/B figures; one line of JSON at the end (also
+``benchmarks/results/loop_bench.json``).
+
+Run: ``.venv/bin/python benchmarks/loop_bench.py --rounds 2000 --seeds 3`` (the issue's
+figure; long on 2 cores); ``--rounds 200`` for a quick look.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import httpx
+import numpy as np
+import uvicorn
+
+ROOT = Path(__file__).resolve().parents[1]
+for path in (ROOT, ROOT / "benchmarks"):
+    if str(path) not in sys.path:
+        sys.path.insert(0, str(path))
+
+from tests.chat.conftest import HashEmbedder  # noqa: E402
+from tests.persona_fakes import persona_writer  # noqa: E402
+from tests.redis_support import free_port  # noqa: E402
+
+from _strategy_sim import SimCreator  # noqa: E402
+from personae.api import create_app  # noqa: E402
+from personae.api.routes.strategy import get_embedder  # noqa: E402
+from personae.auth import create_access_token, new_token_id  # noqa: E402
+from personae.config import Settings  # noqa: E402
+from personae.store import (  # noqa: E402
+    Database,
+    PersonaCreate,
+    UserCreate,
+    crud,
+    session_scope,
+)
+from personae.strategy import (  # noqa: E402
+    DEFAULT_BASELINES,
+    RewardComponents,
+    RewardWeights,
+    StrategyService,
+)
+
+TARGETS = {"regret_ratio_max": 1.10, "ab_correct_share_min": 0.90}
+WEIGHTS = RewardWeights(w1=1.0, w2=0.0, w3=5.0, w4=0.0)
+SECRET = "loop-bench-secret-that-is-long-enough-for-hs256-0123456789"
+REACH = 2000
+
+
+@contextmanager
+def receiver() -> Iterator[str]:
+    """A webhook receiver on loopback that names each post ``post-<n>``."""
+    count = iter(range(1, 10**9))
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            body = json.dumps({"external_id": f"post-{next(count)}"}).encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/hook"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextmanager
+def served(folder: Path) -> Iterator[tuple[str, Database, Settings]]:
+    """A personae server on loopback, with the scripted writer as its model."""
+    url = f"sqlite:///{folder / 'loop.db'}"
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        database_url=url,
+        data_dir=folder,
+        environment="test",
+        secret_key=SECRET,
+        redis_url=None,
+        rate_limit_per_minute=10**7,
+        auth_rate_limit_per_minute=10**7,
+        strategy_policy="linucb",
+    )
+    database = Database(url)
+    database.upgrade()
+    app = create_app(settings, llm_for=lambda *_: persona_writer())
+    embedder = HashEmbedder()
+    app.dependency_overrides[get_embedder] = lambda: embedder  # as the baseline's
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="none")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}", database, settings
+    finally:
+        server.should_exit = True
+        thread.join(timeout=20)
+        database.dispose()
+
+
+def _user(database: Database, settings: Settings, email: str) -> tuple[int, dict[str, str]]:
+    with session_scope(database) as session:
+        user = crud.create_user(session=session, data=UserCreate(email=email, password_hash="!"))
+        user_id = user.id
+        sid = new_token_id()
+        crud.create_auth_session(
+            session=session,
+            user_id=user_id,
+            session_id=sid,
+            refresh_jti=new_token_id(),
+            expires_at=datetime(2100, 1, 1, tzinfo=UTC),
+        )
+    token = create_access_token(user_id, "user", session_id=sid, settings=settings)
+    return user_id, {"Authorization": f"Bearer {token}"}
+
+
+STEP_SECONDS: dict[str, float] = {}
+"""Seconds spent per API step of the loop, summed over every round."""
+
+
+def _ok(response: httpx.Response) -> Any:
+    if response.status_code >= 300:
+        raise RuntimeError(f"{response.request.method} {response.request.url}: {response.text}")
+    step = (
+        response.request.url.path.split("/")[3] if response.request.url.path.count("/") > 2 else "?"
+    )
+    step = "piece" if step.isdigit() else step
+    STEP_SECONDS[step] = STEP_SECONDS.get(step, 0.0) + response.elapsed.total_seconds()
+    return response.json()["data"]
+
+
+def _draw(sim: SimCreator, arm: int, weekend: int) -> tuple[RewardComponents, dict[str, int]]:
+    """One piece's engagement: the reward inputs, and the counts an export would show."""
+    rate = float(sim._engagement[0, weekend, arm]) * float(
+        np.exp(sim.rng.normal(-(sim.noise**2) / 2, sim.noise))
+    )
+    conversions = int(sim.rng.binomial(REACH, sim._conversion[arm]))
+    platform = sim.arms[arm].platform
+    likes = round(rate * DEFAULT_BASELINES[platform] * REACH)
+    components = RewardComponents(
+        engagement_rate=rate, reach_growth=0.0, conversion_rate=conversions / REACH
+    )
+    return components, {"likes": likes, "reach": REACH, "conversions": conversions}
+
+
+def _arm_index(sim: SimCreator) -> dict[tuple[Any, ...], int]:
+    """Arm number by its five choices, as recommendations show them."""
+    return {
+        (a.topic, a.format, a.tone, a.posting_hour, a.platform): i for i, a in enumerate(sim.arms)
+    }
+
+
+def _truth(sim: SimCreator, weekend: int) -> np.ndarray:
+    w = WEIGHTS
+    expected: np.ndarray = w.w1 * sim._engagement[0, weekend] + w.w3 * sim._conversion
+    return expected
+
+
+def in_process(seed: int, rounds: int, folder: Path) -> tuple[float, float]:
+    """The baseline: the same policy in process; (regret, seconds per round)."""
+    sim = SimCreator(seed=seed, clusters=1)
+    database = Database(f"sqlite:///{folder / f'inproc-{seed}.db'}")
+    database.upgrade()
+    now = datetime.now(UTC)
+    weekend = int(now.weekday() >= 5)
+    truth = _truth(sim, weekend)
+    index = _arm_index(sim)
+    with session_scope(database) as session:
+        owner = crud.create_user(
+            session=session, data=UserCreate(email="b@x.org", password_hash="!")
+        )
+        persona = crud.create_persona(
+            session=session, owner_id=owner.id, data=PersonaCreate(name="c")
+        )
+        ids = (owner.id, persona.id)
+        StrategyService(session=session, owner_id=ids[0]).set_weights(ids[1], WEIGHTS)
+    regret = 0.0
+    embedder = HashEmbedder()
+    started = time.perf_counter()
+    for _ in range(rounds):
+        with session_scope(database) as session:
+            service = StrategyService(
+                session=session, owner_id=ids[0], embedder=embedder, policy="linucb", seed=seed
+            )
+            rec = service.recommend(ids[1], space=sim.space, when=now)
+            arm = index[tuple(rec.strategy.model_dump().values())]
+            regret += float(truth.max() - truth[arm])
+            components, _ = _draw(sim, arm, weekend)
+            service.feedback(rec.strategy_id, episode_id=rec.episode_id, components=components)
+    elapsed = (time.perf_counter() - started) / rounds
+    database.dispose()
+    return regret, elapsed
+
+
+def through_api(seed: int, rounds: int, folder: Path, hook: str) -> tuple[float, float]:
+    """The loop over HTTP; (regret, seconds per round)."""
+    sim = SimCreator(seed=seed, clusters=1)
+    index = _arm_index(sim)
+    with served(folder / f"api-{seed}") as (url, database, settings):
+        _, headers = _user(database, settings, f"loop{seed}@x.org")
+        client = httpx.Client(base_url=url, headers=headers, timeout=60)
+        persona = _ok(client.post("/api/personas", json={"name": "creator", "role": "Founder"}))
+        pid = persona["id"]
+        _ok(client.put(f"/api/v1/strategy/{pid}/weights", json=WEIGHTS.model_dump()))
+        _ok(
+            client.post(
+                "/api/content/publishers",
+                json={"name": "hook", "kind": "webhook", "url": hook, "secret": "s" * 24},
+            )
+        )
+        regret = 0.0
+        started = time.perf_counter()
+        for n in range(rounds):
+            rec = _ok(
+                client.post(
+                    "/api/v1/strategy/generate",
+                    json={
+                        "creator_id": pid,
+                        "topics": list(sim.space.topics),
+                        "formats": list(sim.space.formats),
+                        "tones": list(sim.space.tones),
+                        "posting_hours": list(sim.space.posting_hours),
+                        "platforms": list(sim.space.platforms),
+                    },
+                )
+            )
+            decided = datetime.fromisoformat(rec["decided_at"])
+            weekend = int(decided.weekday() >= 5)
+            arm = index[tuple(rec["strategy"].values())]
+            regret += float(_truth(sim, weekend).max() - _truth(sim, weekend)[arm])
+            platform = rec["strategy"]["platform"]
+            written = _ok(
+                client.post(
+                    "/api/content/generate",
+                    json={
+                        "persona_id": pid,
+                        "platform": platform,
+                        "brief": rec["content_brief"]["instructions"][:1000],
+                        "candidates": 1,
+                        "max_rounds": 1,
+                    },
+                )
+            )
+            piece = _ok(
+                client.post(
+                    "/api/content",
+                    json={
+                        "persona_id": pid,
+                        "platform": platform,
+                        "text": written["text"],
+                        "episode_id": rec["episode_id"],
+                    },
+                )
+            )
+            _ok(
+                client.post(
+                    f"/api/content/{piece['id']}/schedule",
+                    json={"at": datetime.now(UTC).isoformat(), "publisher": "hook"},
+                )
+            )
+            due = _ok(client.post("/api/content/publish-due"))
+            assert piece["id"] in due["published"], due
+            shown = _ok(client.get(f"/api/content/{piece['id']}"))
+            _, counts = _draw(sim, arm, weekend)
+            csv = (
+                "external_id,occurred_at,likes,reach,conversions\n"
+                f"{shown['external_id']},{datetime.now(UTC).isoformat()},"
+                f"{counts['likes']},{counts['reach']},{counts['conversions']}\n"
+            )
+            report = _ok(client.post("/api/content/engagement", json={"csv": csv, "settle": True}))
+            if not report["settled"] or not report["settled"][0]["policy_updated"]:
+                raise RuntimeError(f"round {n}: no reward reached the policy: {report}")
+        elapsed = (time.perf_counter() - started) / rounds
+        client.close()
+    return regret, elapsed
+
+
+def ab_test(seed: int, folder: Path, hook: str, max_pieces: int) -> dict[str, Any]:
+    """One A/B test through the API: does the stop name the better version?"""
+    rng = np.random.default_rng(50_000 + seed)
+    means = {1: 1.0, 2: 1.25}
+    with served(folder / f"ab-{seed}") as (url, database, settings):
+        _, headers = _user(database, settings, f"ab{seed}@x.org")
+        client = httpx.Client(base_url=url, headers=headers, timeout=60)
+        pid = _ok(client.post("/api/personas", json={"name": "ab", "role": "Founder"}))["id"]
+        _ok(client.put(f"/api/personas/{pid}", json={"version": 1, "role": "Sharper founder"}))
+        _ok(
+            client.post(
+                "/api/content/publishers", json={"name": "hook", "kind": "webhook", "url": hook}
+            )
+        )
+        test = _ok(
+            client.post(
+                "/api/content/experiments",
+                json={
+                    "name": "ab",
+                    "persona_id": pid,
+                    "platform": "linkedin",
+                    "variants": [{"name": "v1", "version": 1}, {"name": "v2", "version": 2}],
+                },
+            )
+        )["id"]
+        said_needed: int | None = None
+        report: dict[str, Any] = {}
+        for _ in range(max_pieces):
+            allocation = _ok(client.post(f"/api/content/experiments/{test}/allocate"))
+            piece = _ok(
+                client.post(
+                    "/api/content",
+                    json={
+                        "persona_id": pid,
+                        "platform": "linkedin",
+                        "text": "A post.",
+                        "experiment_id": test,
+                        "variant": allocation["variant"],
+                    },
+                )
+            )
+            done = _ok(
+                client.post(f"/api/content/{piece['id']}/publish", json={"publisher": "hook"})
+            )
+            rate = max(0.0, rng.normal(means[allocation["persona_version"]], 0.3))
+            likes = round(rate * DEFAULT_BASELINES["linkedin"] * REACH)
+            csv = f"external_id,reach,likes\n{done['external_id']},{REACH},{likes}\n"
+            _ok(client.post("/api/content/engagement", json={"csv": csv, "settle": True}))
+            report = _ok(client.get(f"/api/content/experiments/{test}"))
+            if said_needed is None and report["pieces_needed"] is not None:
+                said_needed = report["pieces_needed"]
+            if report["should_stop"]:
+                break
+        client.close()
+    rewarded = [v["rewarded"] for v in report["variants"]]
+    best = max(report["variants"], key=lambda v: v["probability_best"])
+    return {
+        "stopped": report["should_stop"],
+        "picked_better": report["should_stop"] and best["persona_version"] == 2,
+        "probability": best["probability_best"],
+        "pieces": sum(rewarded),
+        "within_said": said_needed is None or max(rewarded) <= max(said_needed, 3) * 2,
+        "first_said_needed": said_needed,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=200)
+    parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--ab-seeds", type=int, default=10)
+    parser.add_argument("--ab-max", type=int, default=120)
+    args = parser.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp, receiver() as hook:
+        folder = Path(tmp)
+        for seed in range(args.seeds):
+            base, base_s = in_process(seed, args.rounds, folder)
+            loop, loop_s = through_api(seed, args.rounds, folder, hook)
+            rows.append((seed, base, loop, base_s, loop_s))
+            print(
+                f"seed {seed}: regret in process {base:8.1f}  through the API {loop:8.1f}  "
+                f"round {base_s * 1000:6.1f} ms vs {loop_s * 1000:6.1f} ms",
+                flush=True,
+            )
+        ab = [ab_test(seed, folder, hook, args.ab_max) for seed in range(args.ab_seeds)]
+    base_mean = float(np.mean([r[1] for r in rows]))
+    loop_mean = float(np.mean([r[2] for r in rows]))
+    ratio = loop_mean / base_mean if base_mean else float("inf")
+    base_ms = float(np.mean([r[3] for r in rows])) * 1000
+    loop_ms = float(np.mean([r[4] for r in rows])) * 1000
+    correct = sum(1 for r in ab if r["picked_better"]) / len(ab)
+    print(
+        f"\nCumulative regret over {args.rounds} rounds, mean of {args.seeds} seeds: "
+        f"in process {base_mean:.1f}, through the API {loop_mean:.1f} (ratio {ratio:.3f}; "
+        f"target ≤ {TARGETS['regret_ratio_max']})"
+    )
+    print(
+        f"Per round: in process {base_ms:.1f} ms, through the API {loop_ms:.1f} ms "
+        f"(API overhead {loop_ms - base_ms:.1f} ms: recommend, generate, keep, schedule, "
+        "publish to the webhook, import, settle)"
+    )
+    print(
+        f"A/B: the stop named the better version in {correct:.0%} of {len(ab)} seeds "
+        f"(target ≥ {TARGETS['ab_correct_share_min']:.0%}); pieces to stop: "
+        f"{[r['pieces'] for r in ab]}; P(best) at stop: {[r['probability'] for r in ab]}; "
+        f"within twice the first 'needed' figure: {sum(r['within_said'] for r in ab)}/{len(ab)}"
+    )
+    print("API time by step (s, all rounds):", {k: round(v, 1) for k, v in STEP_SECONDS.items()})
+    result = {
+        "rounds": args.rounds,
+        "seeds": args.seeds,
+        "regret_in_process": round(base_mean, 2),
+        "regret_api": round(loop_mean, 2),
+        "regret_ratio": round(ratio, 4),
+        "round_ms_in_process": round(base_ms, 2),
+        "round_ms_api": round(loop_ms, 2),
+        "ab": ab,
+        "ab_correct_share": correct,
+        "targets_met": {
+            "regret": ratio <= TARGETS["regret_ratio_max"],
+            "ab": correct >= TARGETS["ab_correct_share_min"],
+        },
+    }
+    out = ROOT / "benchmarks" / "results" / "loop_bench.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
