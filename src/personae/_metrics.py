@@ -9,7 +9,7 @@ workers, ``PROMETHEUS_MULTIPROC_DIR`` makes the client keep values in files ther
 Recording costs a dictionary lookup and a lock per observation, so it is always on;
 whether ``/metrics`` is served is the API's setting (``PERSONAE_METRICS``).
 
->>> observe_chat_turn(streamed=False)
+>>> observe_chat_turn()
 >>> b"personae_chat_turns_total" in exposition()[0]
 True
 """
@@ -87,8 +87,7 @@ JOB_SECONDS = Histogram(
 )
 CHAT_TURNS = Counter(
     "personae_chat_turns_total",
-    "Chat turns answered, by way (blocking or streamed).",
-    ["mode"],
+    "Chat turns answered (every way in: REST, WebSocket, /v1, MCP).",
 )
 
 
@@ -131,9 +130,9 @@ def observe_job(*, kind: str, status: str, seconds: float) -> None:
     JOB_SECONDS.labels(kind, status).observe(seconds)
 
 
-def observe_chat_turn(*, streamed: bool) -> None:
+def observe_chat_turn() -> None:
     """One chat turn answered."""
-    CHAT_TURNS.labels("stream" if streamed else "blocking").inc()
+    CHAT_TURNS.inc()
 
 
 def exposition(multiprocess_dir: Path | None = None) -> tuple[bytes, str]:

@@ -21,6 +21,7 @@ import httpx2
 import openai
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
+from pydantic import SecretStr
 from sqlalchemy import text
 
 from personae.api._logs import JsonFormatter, RequestIdFilter
@@ -108,7 +109,7 @@ def settings_app(settings: Settings, db: Database) -> Iterator[Any]:
 def test_metrics_off_or_behind_a_token(settings_app: Any) -> None:
     for url in settings_app(metrics="off"):
         assert httpx2.get(f"{url}/metrics", timeout=30).status_code == 404
-    for url in settings_app(metrics_token="s3cret-scraper-token"):
+    for url in settings_app(metrics_token=SecretStr("s3cret-scraper-token")):
         assert httpx2.get(f"{url}/metrics", timeout=30).status_code == 401
         wrong = {"Authorization": "Bearer nope"}
         assert httpx2.get(f"{url}/metrics", headers=wrong, timeout=30).status_code == 401
@@ -118,7 +119,7 @@ def test_metrics_off_or_behind_a_token(settings_app: Any) -> None:
 def test_several_processes_are_merged(tmp_path: Path) -> None:
     """PROMETHEUS_MULTIPROC_DIR: what each worker process counted is summed."""
     env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}
-    count = "from personae._metrics import observe_chat_turn; observe_chat_turn(streamed=True)"
+    count = "from personae._metrics import observe_chat_turn; observe_chat_turn()"
     for _ in range(2):
         subprocess.run([sys.executable, "-c", count], env=env, check=True)
     show = (
@@ -132,7 +133,7 @@ def test_several_processes_are_merged(tmp_path: Path) -> None:
         capture_output=True,
         text=True,
     ).stdout
-    assert 'personae_chat_turns_total{mode="stream"} 2.0' in text
+    assert "personae_chat_turns_total 2.0" in text
 
 
 def test_request_ids_in_answers_and_json_logs(

@@ -30,6 +30,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from personae._metrics import observe_chat_turn
 from personae.chat._context import PromptParts, build_prompt
 from personae.chat._identity import UserFacts, answer_from_facts, guard_reply, user_facts
 from personae.chat._memory import MemoryStore, summarize_conversation
@@ -378,6 +379,7 @@ class ChatService:
         name, and cut where it starts looping (:func:`guard_reply`); facts the user stated
         in this message are remembered for later sessions.
         """
+        observe_chat_turn()  # personae_chat_turns_total: REST, WebSocket, /v1, MCP alike
         text = guard_reply(reply, plan.user_facts, plan.persona_name)
         direct = answer_from_facts(plan.user_message, plan.user_facts)
         if direct is not None and not text.startswith(direct):
