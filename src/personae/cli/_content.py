@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -383,3 +383,13 @@ def experiments_command(as_json: Annotated[bool, _JSON] = False) -> None:
         out().print(report.suggestion, highlight=False)
     if not reports:
         out().print("No experiments yet (POST /api/content/experiments).", highlight=False)
+
+
+def keep_written(
+    persona_id: int, platform: str, brief: str, text: str, report: dict[str, Any]
+) -> int:
+    """Keep what ``personae write`` wrote as a draft of the local user; the piece id."""
+    with _service() as (service, user_id):
+        return service.keep_written(
+            user_id, persona_id, platform, brief, text, report=report, source="cli"
+        )

@@ -20,6 +20,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from personae.cli._console import err, fmt, out
+from personae.cli._content import keep_written
 from personae.cli._files import about, read_samples, read_text
 from personae.cli._store import _local_session, local_database
 from personae.config import get_settings
@@ -157,6 +158,9 @@ def write_command(
     candidates: Annotated[int, typer.Option("--candidates", min=1, max=8)] = 2,
     max_tokens: Annotated[int, typer.Option("--max-tokens", min=16, max=4096)] = 400,
     llm: LLMOption = None,
+    save: Annotated[
+        bool, typer.Option("--save/--no-save", help="Keep the text in the content library.")
+    ] = True,
 ) -> None:
     """Write in a persona's voice for a platform: drafts, computed scores, revisions."""
     persona_id = local_persona_id(persona)
@@ -197,6 +201,10 @@ def write_command(
                 on_progress=update,
             )
     out().print(result.text, highlight=False)
+    if save:
+        quality = result.report.model_dump(mode="json")
+        piece = keep_written(persona_id, platform, brief, result.text, quality)
+        err().print(f"kept as draft piece {piece} (personae content show {piece})")
     report = result.report
     verdict = "[green]passed[/]" if result.passed else "[yellow]failed[/]"
     err().print(f"checks: {verdict}")

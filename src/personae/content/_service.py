@@ -42,7 +42,6 @@ from personae.content._schemas import (
     ScheduleRequest,
 )
 from personae.errors import ConflictError, InputError, PersonaNotFoundError
-from personae.persona._optimize import OptimizeResult
 from personae.persona.platforms import get_platform
 from personae.store import Database, crud, session_scope
 from personae.store._models import ContentPiece, utcnow
@@ -170,25 +169,25 @@ class ContentService:
         persona_id: int,
         platform: str,
         brief: str,
-        result: OptimizeResult,
+        text: str,
         *,
+        report: dict[str, Any] | None,
         source: str,
         episode_id: int | None = None,
     ) -> int:
-        """Keep what the optimize loop wrote as a draft, with its report; the piece id.
+        """Keep a generated text as a draft, with its quality report; the piece id.
 
-        The one call generation makes (``POST /api/content/generate``, ``personae
-        write``, the studio), so nothing written is lost.
+        The one call generation makes (``POST /api/content/generate``, the studio, which
+        uses it, and ``personae write``), so nothing written is lost.
         """
         draft = DraftCreate(
             persona_id=persona_id,
             platform=platform,
-            text=result.text or "(empty)",
+            text=text.strip() or "(empty)",
             brief=brief[:4000],
             episode_id=episode_id,
         )
-        quality = result.report.model_dump(mode="json")
-        return self.save_draft(owner_id, draft, source=source, quality=quality).id
+        return self.save_draft(owner_id, draft, source=source, quality=report).id
 
     @staticmethod
     def _variant(

@@ -125,6 +125,10 @@ class OptimizeResult(BaseModel):
     llm_ms: float = Field(description="Milliseconds spent waiting for the model.")
     pipeline_ms: float = Field(description="Milliseconds of everything else (scoring, fixes).")
     completion_tokens: int
+    piece_id: int | None = Field(
+        default=None,
+        description="The content library piece the text was kept as (None: not kept).",
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,6 +37,7 @@ from personae.api.deps import (
     PlatformPath,
     StateDep,
 )
+from personae.api.routes.content import content_service
 from personae.errors import PersonaeError
 from personae.jobs import submit_job
 from personae.llm import LLM
@@ -205,6 +206,12 @@ class ContentRequest(BaseModel):
         description="Your other personas the text must not sound like (authenticity rivals).",
     )
     llm: LLMSpec | None = None
+    save: bool = Field(
+        default=True, description="Keep the text in your content library as a draft piece."
+    )
+    episode_id: Annotated[int, Field(ge=1, le=MAX_INT)] | None = Field(
+        default=None, description="The strategy decision (its content brief) the text follows."
+    )
 
 
 def _rivals(state: AppState, owner_id: int, ids: list[int]) -> list[StyleProfile]:
@@ -216,6 +223,22 @@ def _rivals(state: AppState, owner_id: int, ids: list[int]) -> list[StyleProfile
             if persona.linguistic_fingerprint:
                 rivals.append(StyleProfile.from_json(json.dumps(persona.linguistic_fingerprint)))
     return rivals
+
+
+def _keep(
+    state: AppState, owner_id: int, body: ContentRequest, text: str, report: dict[str, Any]
+) -> int:
+    """Keep the text in the content library (``save``, the default): nothing is lost."""
+    return content_service(state).keep_written(
+        owner_id,
+        body.persona_id,
+        body.platform,
+        body.brief,
+        text,
+        report=report,
+        source="api",
+        episode_id=body.episode_id,
+    )
 
 
 def _sse(event: str, data: object) -> bytes:
@@ -259,6 +282,10 @@ async def generate_content(
             max_tokens=body.max_tokens,
             rivals=rivals,
         )
+        if body.save:
+            report = result.report.model_dump(mode="json")
+            keep = partial(_keep, state, caller.id, body, result.text, report)
+            result.piece_id = await run_in_threadpool(keep)
         return Response(ok(result).model_dump_json().encode(), media_type="application/json")
     voice = await run_in_threadpool(service.voice, caller.id, body.persona_id, body.platform)
     tokens = service.stream(caller.id, voice, body.brief, max_tokens=body.max_tokens)
@@ -294,6 +321,8 @@ async def generate_content(
                     checks=checks.model_dump(mode="json"),
                 )
             )
+            kept = partial(_keep, state, caller.id, body, text, payload)
+            piece_id = await run_in_threadpool(kept) if body.save else None
             yield _sse(
                 "done",
                 {
@@ -303,6 +332,7 @@ async def generate_content(
                     "passed": passed,
                     "truncated": tokens.truncated,
                     "limit": tokens.limit,
+                    "piece_id": piece_id,
                 },
             )
         except PersonaeError as exc:

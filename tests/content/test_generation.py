@@ -1,0 +1,78 @@
+"""What generation writes is kept in the library (unless the request opts out)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from personae.api import create_app
+from personae.cli import _write
+from personae.cli._app import app
+from personae.config import Settings, get_settings
+from personae.samples import SampleWriter, sample_writers
+from tests.api.helpers import User, create_persona
+from tests.persona_fakes import persona_writer
+
+
+@pytest.fixture
+def writer_client(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings, llm_for=lambda *_: persona_writer())) as client:
+        yield client
+
+
+def _founder() -> SampleWriter:
+    return next(w for w in sample_writers() if w.key == "founder")
+
+
+def test_generated_text_becomes_a_draft_with_its_scores(
+    writer_client: TestClient, alice: User
+) -> None:
+    client = writer_client
+    pid = create_persona(client, alice, writing_samples=list(_founder().training))["id"]
+    body = {"persona_id": pid, "platform": "x", "brief": "what we shipped", "max_rounds": 1}
+    written = client.post("/api/content/generate", json=body, headers=alice.headers)
+    assert written.status_code == 200, written.text
+    data = written.json()["data"]
+    piece = client.get(f"/api/content/{data['piece_id']}", headers=alice.headers).json()["data"]
+    assert (piece["text"], piece["status"], piece["source"]) == (data["text"], "draft", "api")
+    assert piece["brief"] == "what we shipped"
+    assert piece["quality_score"] == data["report"]["overall_quality_score"]
+    assert piece["style_match"] == data["report"]["authenticity_score"]
+    assert piece["quality"]["word_count"] == data["report"]["word_count"]
+    not_kept = client.post(
+        "/api/content/generate", json={**body, "save": False}, headers=alice.headers
+    )
+    assert not_kept.json()["data"]["piece_id"] is None
+    assert client.get("/api/content", headers=alice.headers).json()["data"]["total"] == 1
+    streamed = client.post(
+        "/api/content/generate", json={**body, "stream": True}, headers=alice.headers
+    )
+    assert '"piece_id": ' in streamed.text
+    assert client.get("/api/content", headers=alice.headers).json()["data"]["total"] == 2
+
+
+def test_personae_write_keeps_its_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PERSONAE_DATABASE_URL", f"sqlite:///{tmp_path / 'w.db'}")
+    monkeypatch.setattr(_write, "build_recorded_llm", lambda *a, **k: persona_writer())
+    get_settings.cache_clear()
+    runner = CliRunner(env={"COLUMNS": "200", "NO_COLOR": "1", "TERM": "dumb"})
+    samples: list[Any] = []
+    for n, text in enumerate(_founder().training):
+        path = tmp_path / f"s{n}.txt"
+        path.write_text(text)
+        samples += ["-s", str(path)]
+    assert runner.invoke(app, ["persona", "create", "founder", *samples]).exit_code == 0
+    written = runner.invoke(app, ["write", "what we shipped", "-p", "founder", "--rounds", "1"])
+    assert written.exit_code == 0, written.output
+    assert "kept as draft piece 1" in written.output
+    listed = runner.invoke(app, ["content", "list", "--json"])
+    assert '"total": 1' in listed.stdout
+    assert runner.invoke(app, ["write", "x", "-p", "founder", "--no-save"]).exit_code == 0
+    assert '"total": 1' in runner.invoke(app, ["content", "list", "--json"]).stdout
+    get_settings.cache_clear()
