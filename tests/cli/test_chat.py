@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from personae.chat import MemoryStore
+from personae.chat import ChatService, MemoryStore
 from personae.cli import _chat
 from personae.cli._app import USER_ERROR_EXIT_CODE, app
 from personae.cli._store import LOCAL_USER_EMAIL
@@ -26,14 +26,19 @@ def store_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv("PERSONAE_DATABASE_URL", url)
     get_settings.cache_clear()
     llm = ScriptedLLM(responder=chat_responder)
-    monkeypatch.setattr(_chat, "build_recorded_llm", lambda *a, **k: llm)
+    real = _chat.build_chat_service
 
-    def memory(database: Database, settings: Settings) -> MemoryStore:
+    def build(settings: Settings, *, database: Database, **kwargs: Any) -> ChatService:
         embedder = HashEmbedder()
         index = NumpyIndex(embedder_name=embedder.name, dimension=embedder.dimension)
-        return MemoryStore(database, embedder=embedder, index=index)
+        return real(
+            settings,
+            database=database,
+            models=lambda owner, purpose, spec: llm,
+            memory=MemoryStore(database, embedder=embedder, index=index),
+        )
 
-    monkeypatch.setattr(_chat, "build_memory", memory)
+    monkeypatch.setattr(_chat, "build_chat_service", build)
     return url
 
 

@@ -14,7 +14,7 @@ from personae.errors import (
     LLMUnavailableError,
 )
 from personae.llm import GenerationRequest, Message, OpenAILLM, RecordedLLM, RetryPolicy
-from personae.store import Database
+from personae.store import Database, StoreCallLog, crud, session_scope
 from tests.llm.servers import FakeProviderServer, Step
 from tests.llm_fakes import FakeSleep, tokens_of
 from tests.redis_support import free_port
@@ -113,9 +113,10 @@ def test_a_recorded_stream_counts_its_chunks(
     server: FakeProviderServer, db: Database, owner_ids: tuple[int, int]
 ) -> None:
     server.reset(Step(text="a b c"))
-    llm = RecordedLLM(_llm(server), database=db, owner_id=owner_ids[0])
+    llm = RecordedLLM(_llm(server), log=StoreCallLog(db), owner_id=owner_ids[0])
     assert "".join(_stream(llm, temperature=0)) == "a b c"
-    summary = llm.usage_summary()
+    with session_scope(db) as session:
+        summary = crud.llm_usage_summary(session=session, owner_id=owner_ids[0])
     assert (summary["calls"], summary["completion_tokens"]) == (1, 3)
 
 

@@ -1,4 +1,4 @@
-"""RecordedLLM: the response cache and usage accounting in the store."""
+"""RecordedLLM: the response cache and usage accounting, through the store's call logs."""
 
 from __future__ import annotations
 
@@ -11,10 +11,26 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 from personae.config import Settings
-from personae.errors import LLMOutputError, LLMTransientError
-from personae.llm import GenerationRequest, LocalLLM, Message, RecordedLLM, build_recorded_llm
+from personae.errors import LLMOutputError, LLMTransientError, PersonaeError
+from personae.llm import (
+    CallLog,
+    GenerationRequest,
+    LLMCall,
+    LocalLLM,
+    Message,
+    RecordedLLM,
+    build_recorded_llm,
+)
 from personae.llm import cache_key as make_key
-from personae.store import Database, LlmResponse, LlmUsage, session_scope
+from personae.store import (
+    BufferedCallLog,
+    Database,
+    LlmResponse,
+    LlmUsage,
+    StoreCallLog,
+    crud,
+    session_scope,
+)
 from tests.llm_fakes import ScriptedLLM, json_reply
 
 
@@ -32,8 +48,13 @@ def _cached_rows(db: Database) -> list[LlmResponse]:
         return list(session.scalars(select(LlmResponse)))
 
 
+def _summary(db: Database, owner: int | None) -> dict[str, object]:
+    with session_scope(db) as session:
+        return crud.llm_usage_summary(session=session, owner_id=owner)
+
+
 def _recorded(db: Database, fake: ScriptedLLM, owner: int | None, **kwargs: object) -> RecordedLLM:
-    return RecordedLLM(fake, database=db, owner_id=owner, **kwargs)  # type: ignore[arg-type]
+    return RecordedLLM(fake, log=StoreCallLog(db), owner_id=owner, **kwargs)  # type: ignore[arg-type]
 
 
 def test_a_reproducible_call_is_answered_from_the_cache_the_second_time(
@@ -223,7 +244,7 @@ def test_with_purpose_shares_the_cache(db: Database, owner_ids: tuple[int, int])
     other = llm.with_purpose("b")
     assert other.complete("p", temperature=0).cached
     assert [u.purpose for u in _usage(db)] == ["a", "b"]
-    summary = llm.usage_summary()
+    summary = _summary(db, alice)
     assert (summary["calls"], summary["cached_calls"]) == (2, 1)
 
 
@@ -247,6 +268,50 @@ def test_the_key_covers_owner_provider_model_and_request() -> None:
 def test_build_recorded_llm_follows_the_settings(db: Database, owner_ids: tuple[int, int]) -> None:
     alice, _ = owner_ids
     settings = Settings(_env_file=None, llm_cache_enabled=False)  # type: ignore[call-arg]
-    llm = build_recorded_llm(settings, database=db, owner_id=alice, purpose="t")
+    llm = build_recorded_llm(settings, log=StoreCallLog(db), owner_id=alice, purpose="t")
     assert isinstance(llm.inner, LocalLLM)
     assert (llm.cache, llm.owner_id, llm.purpose, llm.provider) == (False, alice, "t", "local")
+
+
+def test_a_buffered_log_writes_nothing_until_flushed_in_the_callers_transaction(
+    db: Database, owner_ids: tuple[int, int]
+) -> None:
+    alice, _ = owner_ids
+    log = BufferedCallLog()
+    llm = RecordedLLM(ScriptedLLM(["one", "two"]), log=log, owner_id=alice, purpose="chat")
+    llm.complete("p", temperature=0)
+    llm.complete("p", temperature=0)  # no lookup through a buffer: asked again
+    assert _usage(db) == []
+    assert [call.cached for call in log.pending] == [False, False]
+    with session_scope(db) as session:
+        assert log.flush(session) == 2
+    assert [(u.purpose, u.cached) for u in _usage(db)] == [("chat", False), ("chat", False)]
+    assert len(_cached_rows(db)) == 1  # both answers under one key: the last one kept
+    assert log.pending == []
+
+
+class _Budget(CallLog):
+    """A budget of ``calls`` model calls, checked before each one (the hook's first step)."""
+
+    def __init__(self, calls: int) -> None:
+        self.left = calls
+        self.calls: list[LLMCall] = []
+
+    def check(self, *, owner_id: int | None, purpose: str) -> None:
+        if self.left <= 0:
+            raise PersonaeError(f"owner {owner_id} has no calls left for {purpose}")
+
+    def record(self, call: LLMCall) -> None:
+        self.left -= 1
+        self.calls.append(call)
+
+
+def test_a_log_can_refuse_a_call_before_the_model_is_asked() -> None:
+    fake = ScriptedLLM(["one", "two"])
+    budget = _Budget(1)
+    llm = RecordedLLM(fake, log=budget, owner_id=7, purpose="p")
+    assert llm.complete("p").text == "one"
+    with pytest.raises(PersonaeError, match="no calls left"):
+        llm.complete("p")
+    assert len(fake.requests) == 1
+    assert [(c.owner_id, c.purpose, c.cached) for c in budget.calls] == [(7, "p", False)]

@@ -18,8 +18,8 @@ from personae.auth import RateLimiter, VerifiedTokens, build_rate_limiter
 from personae.cache import Cache, build_cache
 from personae.config import DEVELOPMENT_SECRET_KEY, Settings
 from personae.errors import LLMSpecError
-from personae.jobs import JobRunner, ModelFactory, build_job_runner
-from personae.llm import LLM, build_recorded_llm
+from personae.jobs import JobRunner, ModelFactory, build_job_runner, recorded_models
+from personae.llm import LLM
 from personae.store import Database
 
 __all__ = ["AppState", "ModelFactory", "open_state"]
@@ -111,12 +111,12 @@ def open_state(settings: Settings, *, llm_for: ModelFactory | None = None) -> Ap
         database.dispose()
         raise
 
+    configured = recorded_models(settings, database)
+
     def recorded(owner_id: int, purpose: str, spec: str | None) -> LLM:
         if spec is not None:
             _no_server_path(spec)  # the schemas refuse it first; this is the net
-        return build_recorded_llm(
-            settings, database=database, owner_id=owner_id, spec=spec, purpose=purpose
-        )
+        return configured(owner_id, purpose, spec)
 
     models = llm_for if llm_for is not None else recorded
     return AppState(

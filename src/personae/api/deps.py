@@ -20,6 +20,8 @@ Routes ask for what they need by type::
   the admin role, confirmed against the store; :data:`PasswordUserDep` refuses API keys
   (for managing keys and the account).
 - :data:`SettingsDep`, :data:`CacheDep`, :data:`StateDep`: what the app's lifespan built.
+- :data:`PersonaServiceDep`: the persona service on the app's database and models
+  (:func:`~personae.persona.build_persona_service`, the wiring the CLI and jobs use too).
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ from personae.errors import (
     InvalidTokenError,
     PermissionDeniedError,
 )
+from personae.persona import PersonaService, build_persona_service
 from personae.store import MAX_INT, User, crud, session_scope
 
 __all__ = [
@@ -120,7 +123,12 @@ async def _after_commit() -> AfterCommit:
     return AfterCommit()
 
 
+async def _persona_service(state: StateDep) -> PersonaService:
+    return build_persona_service(state.settings, database=state.database, models=state.llm_for)
+
+
 SettingsDep = Annotated[Settings, Depends(_settings)]
+PersonaServiceDep = Annotated[PersonaService, Depends(_persona_service)]
 CacheDep = Annotated[Cache, Depends(_cache)]
 LimiterDep = Annotated[RateLimiter, Depends(_limiter)]
 AfterCommitDep = Annotated[AfterCommit, Depends(_after_commit)]

@@ -9,7 +9,11 @@ things, trait extraction, and chat turns over the store and the LLM layer.
   for questions about the present, and lower for memories about someone else.
 * :mod:`~personae.chat._context` — the prompt of a turn within a token budget.
 * :mod:`~personae.chat._service` — :class:`ChatService`: sessions, messages, turns
-  (blocking or streamed), multi-persona sessions.
+  (blocking or streamed, two store transactions each), multi-persona sessions.
+* :mod:`~personae.chat._editing` — the service's other use cases: trait editing,
+  memories and session history, each one unit of work.
+* :mod:`~personae.chat._build` — :func:`build_chat_service` and
+  :func:`build_memory_store`: the one wiring the API, the CLI and jobs use.
 
 >>> from personae.chat import ChatService, MemoryStore
 >>> memory = MemoryStore(db, embedder=embedder, index=index)  # doctest: +SKIP
@@ -19,8 +23,12 @@ things, trait extraction, and chat turns over the store and the LLM layer.
 
 from __future__ import annotations
 
+from personae.chat._build import LazyMemoryIndex, build_chat_service, build_memory_store
 from personae.chat._context import PromptParts, build_prompt, count_message_tokens, count_tokens
+from personae.chat._editing import ChatLine, MemoryList, MemoryView, TraitEditing, TraitProposalView
 from personae.chat._memory import (
+    IndexChanges,
+    MemoryBatch,
     MemoryHygieneView,
     MemoryStore,
     MemorySummary,
@@ -55,23 +63,33 @@ from personae.chat._traits import (
 )
 
 __all__ = [
+    "ChatLine",
     "ChatResponse",
     "ChatService",
     "ExtractedTrait",
+    "IndexChanges",
+    "LazyMemoryIndex",
+    "MemoryBatch",
     "MemoryHygieneView",
+    "MemoryList",
     "MemoryStore",
     "MemorySummary",
+    "MemoryView",
     "PromptParts",
     "RankingWeights",
     "RecalledMemory",
     "TraitAction",
+    "TraitEditing",
     "TraitExtraction",
+    "TraitProposalView",
     "TraitView",
     "TurnPlan",
     "WriteReport",
     "adjust_intensity",
     "apply_personality",
     "asks_about_present",
+    "build_chat_service",
+    "build_memory_store",
     "build_prompt",
     "count_message_tokens",
     "count_tokens",

@@ -23,9 +23,13 @@ Writing (:meth:`MemoryStore.remember`), for each candidate text:
 4. **Expiry.** With a TTL, ``expires_at = now + ttl`` (renewed on a merge); expired rows
    are never retrieved, and :meth:`MemoryStore.expire` deletes them and their vectors.
 
-Each candidate is written in a transaction of its own and its vector added after the
-commit: the SQLite vector index writes through connections of its own, which must
-never wait on a write lock the store's session holds.
+A batch of candidates is planned outside any transaction (:meth:`MemoryStore.plan`:
+embeddings, echo filter, nearest memories), written in one (:meth:`MemoryStore.write`,
+through the caller's session when a chat turn writes it with the rest of the turn), and
+its vectors are added after the commit (:class:`IndexChanges`): the SQLite vector index
+writes through connections of its own, which must never wait on a write lock the
+store's session holds. Candidates of one batch that are near-duplicates of each other
+are merged too.
 
 Retrieval (:meth:`MemoryStore.recall`) takes the ``4k`` (at least 32) nearest vectors
 within the owner and persona (and the session when asked) and ranks them, AI Town style
@@ -67,10 +71,12 @@ from personae.errors import LLMError
 from personae.llm import LLM, Message
 from personae.store import Database, crud, session_scope
 from personae.store._models import utcnow
-from personae.vectors import MAX_K, Embedder, VectorIndex
+from personae.vectors import MAX_K, Embedder, Hit, VectorIndex
 
 __all__ = [
     "ECHO_OVERLAP",
+    "IndexChanges",
+    "MemoryBatch",
     "MemoryHygieneView",
     "MemoryStore",
     "MemorySummary",
@@ -326,6 +332,54 @@ class MemorySummary(BaseModel):
 Clock = Callable[[], datetime]
 
 
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    text: str
+    vector: npt.NDArray[np.float32]
+    importance: float
+    nearest: list[Hit]
+
+
+@dataclass(slots=True)
+class MemoryBatch:
+    """Candidate memories planned outside a transaction (:meth:`MemoryStore.plan`)."""
+
+    owner_id: int
+    persona_id: int
+    report: WriteReport = field(default_factory=WriteReport)
+    candidates: list[_Candidate] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class IndexChanges:
+    """Vectors to add and ids to delete in the ``memories`` index once the transaction
+    that wrote their rows has committed (the SQLite index writes through connections of
+    its own, which must never wait on the store session's write lock)."""
+
+    added: list[tuple[int, npt.NDArray[np.float32], dict[str, int]]] = field(default_factory=list)
+    deleted: list[int] = field(default_factory=list)
+
+    def add(
+        self, memory_id: int, vector: npt.NDArray[np.float32], metadata: dict[str, int]
+    ) -> None:
+        """Add (or replace) one memory's vector after the commit."""
+        self.added = [item for item in self.added if item[0] != memory_id]
+        self.added.append((memory_id, vector, metadata))
+
+    def extend(self, other: IndexChanges) -> None:
+        """Take ``other``'s changes after this one's."""
+        for memory_id, vector, metadata in other.added:
+            self.add(memory_id, vector, metadata)
+        self.deleted.extend(other.deleted)
+
+    def apply(self, index: VectorIndex) -> None:
+        """Make the changes in ``index``: deletions first, then additions."""
+        if self.deleted:
+            index.delete(self.deleted)
+        for memory_id, vector, metadata in self.added:
+            index.add([memory_id], vector[None, :], [metadata])
+
+
 class MemoryStore:
     """Writes and retrieves one owner's persona memories (see the module docstring).
 
@@ -426,89 +480,144 @@ class MemoryStore:
         persona_name: str = "",
         chat_session_id: int | None = None,
     ) -> WriteReport:
-        """Write candidate memories with the echo filter, importance and dedup.
+        """Write candidate memories with the echo filter, importance and dedup, in one
+        transaction of their own, and add their vectors after it commits.
 
         ``reference`` is the persona's own definition and ``persona_name`` its name (what
-        must not be echoed).
+        must not be echoed). A service that writes memories inside its own unit of work
+        uses :meth:`plan` and :meth:`write` instead, and applies the returned
+        :class:`IndexChanges` after its commit.
         """
-        report = WriteReport()
+        batch = self.plan(
+            owner_id=owner_id,
+            persona_id=persona_id,
+            texts=texts,
+            reference=reference,
+            persona_name=persona_name,
+        )
+        if not batch.report.candidates:
+            return batch.report
+        with session_scope(self.database) as session:
+            changes = self.write(session, batch, source=source, chat_session_id=chat_session_id)
+        changes.apply(self.index)
+        return batch.report
+
+    def plan(
+        self,
+        *,
+        owner_id: int,
+        persona_id: int,
+        texts: Sequence[str],
+        reference: str = "",
+        persona_name: str = "",
+    ) -> MemoryBatch:
+        """Everything about candidate memories that needs no transaction: cleaning, the
+        embeddings, the echo filter, importance and the nearest stored memories."""
+        batch = MemoryBatch(owner_id=owner_id, persona_id=persona_id)
+        report = batch.report
         if not self.enabled:
             report.skipped = len(texts)
-            return report
+            return batch
         candidates = [" ".join(text.split())[:MAX_MEMORY_CHARS] for text in texts]
         candidates = [text for text in candidates if len(_WORD.findall(text)) >= 2]
         report.skipped = len(texts) - len(candidates)
         report.candidates = len(candidates)
         if not candidates:
-            return report
+            return batch
         vectors = self.embedder.embed(candidates)
         filters = {"owner_id": owner_id, "persona_id": persona_id}
         for text, vector in zip(candidates, vectors, strict=True):
             if self.is_echo(text, reference, vector, persona_name=persona_name):
                 report.echoes += 1
                 continue
-            importance = score_importance(text)
+            nearest = self.index.search(vector, k=4, filters=filters)
+            batch.candidates.append(_Candidate(text, vector, score_importance(text), list(nearest)))
+        return batch
+
+    def write(
+        self,
+        session: Session,
+        batch: MemoryBatch,
+        *,
+        source: str,
+        chat_session_id: int | None = None,
+        pending: IndexChanges | None = None,
+    ) -> IndexChanges:
+        """Write a planned batch through ``session`` (flush only) and count it in the
+        persona's hygiene; the vectors to add once the caller has committed (added to
+        ``pending`` when given, which is returned).
+
+        A candidate merges into the nearest stored memory at ``dedup_threshold`` or above,
+        or into a memory written earlier in this transaction that close (an earlier
+        candidate, or one in ``pending``: their vectors are not in the index yet).
+        """
+        owner_id, persona_id, report = batch.owner_id, batch.persona_id, batch.report
+        changes = pending if pending is not None else IndexChanges()
+        if not report.candidates:  # nothing to write, nothing to count
+            return changes
+        for candidate in batch.candidates:
             now = self.clock()
             expires = now + self.ttl if self.ttl is not None else None
-            nearest = self.index.search(vector, k=4, filters=filters)
-            target: int | None = None
-            with session_scope(self.database) as session:
-                rows = crud.get_memories(
-                    session=session,
-                    owner_id=owner_id,
-                    persona_id=persona_id,
-                    ids=[hit.id for hit in nearest if hit.score >= self.dedup_threshold],
-                )
-                for hit in nearest:
-                    if hit.score >= self.dedup_threshold and hit.id in rows:
-                        target = hit.id
-                        break
-                if target is not None:
-                    crud.merge_memory(
-                        session=session,
-                        memory=rows[target],
-                        text=text,
-                        importance=importance,
-                        at=now,
-                        expires_at=expires,
-                    )
-                    memory_id = target
-                else:
-                    memory_id = crud.add_memory(
-                        session=session,
-                        owner_id=owner_id,
-                        persona_id=persona_id,
-                        text=text,
-                        importance=importance,
-                        source=source,
-                        chat_session_id=chat_session_id,
-                        at=now,
-                        expires_at=expires,
-                    ).id
-            metadata: dict[str, int] = {"owner_id": owner_id, "persona_id": persona_id}
-            if chat_session_id is not None:
-                metadata["session_id"] = chat_session_id
-            if target is not None:
-                # A merged memory keeps the session it was first written in.
-                metadata.pop("session_id", None)
-                previous = self._session_of(target, nearest)
-                if previous is not None:
-                    metadata["session_id"] = previous
-                report.merged.append(memory_id)
-            else:
-                report.stored.append(memory_id)
-            self.index.add([memory_id], vector[None, :], [metadata])
-        with session_scope(self.database) as session:
-            crud.record_memory_hygiene(
+            close = [hit for hit in candidate.nearest if hit.score >= self.dedup_threshold]
+            rows = crud.get_memories(
                 session=session,
                 owner_id=owner_id,
                 persona_id=persona_id,
-                candidates=report.candidates,
-                stored=len(report.stored),
-                merged=len(report.merged),
-                echoes=report.echoes,
+                ids=[hit.id for hit in close],
             )
-        return report
+            target: int | None = next((hit.id for hit in close if hit.id in rows), None)
+            previous = self._session_of(target, candidate.nearest) if target else None
+            if target is None:
+                for earlier, vector, meta in changes.added:
+                    if float(vector @ candidate.vector) >= self.dedup_threshold:
+                        target, previous = earlier, meta.get("session_id")
+                        rows = crud.get_memories(
+                            session=session,
+                            owner_id=owner_id,
+                            persona_id=persona_id,
+                            ids=[earlier],
+                        )
+                        break
+            if target is not None:
+                crud.merge_memory(
+                    session=session,
+                    memory=rows[target],
+                    text=candidate.text,
+                    importance=candidate.importance,
+                    at=now,
+                    expires_at=expires,
+                )
+                memory_id = target
+                session_id = previous  # a merged memory keeps the session it was first written in
+                report.merged.append(memory_id)
+            else:
+                memory_id = crud.add_memory(
+                    session=session,
+                    owner_id=owner_id,
+                    persona_id=persona_id,
+                    text=candidate.text,
+                    importance=candidate.importance,
+                    source=source,
+                    chat_session_id=chat_session_id,
+                    at=now,
+                    expires_at=expires,
+                ).id
+                session_id = chat_session_id
+                report.stored.append(memory_id)
+            metadata: dict[str, int] = {"owner_id": owner_id, "persona_id": persona_id}
+            if session_id is not None:
+                metadata["session_id"] = session_id
+            changes.add(memory_id, candidate.vector, metadata)
+        crud.record_memory_hygiene(
+            session=session,
+            owner_id=owner_id,
+            persona_id=persona_id,
+            candidates=report.candidates,
+            stored=len(report.stored),
+            merged=len(report.merged),
+            echoes=report.echoes,
+        )
+        return changes
 
     @staticmethod
     def _session_of(memory_id: int, hits: Sequence[object]) -> int | None:
@@ -594,16 +703,21 @@ class MemoryStore:
     def expire(self, *, owner_id: int, persona_id: int) -> int:
         """Delete the persona's expired memories and their vectors; returns how many."""
         with session_scope(self.database) as session:
-            ids = crud.delete_expired_memories(
-                session=session, owner_id=owner_id, persona_id=persona_id, now=self.clock()
-            )
-            if ids:
-                crud.record_memory_hygiene(
-                    session=session, owner_id=owner_id, persona_id=persona_id, expired=len(ids)
-                )
+            changes = self.expire_in(session, owner_id=owner_id, persona_id=persona_id)
+        changes.apply(self.index)
+        return len(changes.deleted)
+
+    def expire_in(self, session: Session, *, owner_id: int, persona_id: int) -> IndexChanges:
+        """:meth:`expire` through the caller's ``session``: the vectors to delete once it
+        has committed."""
+        ids = crud.delete_expired_memories(
+            session=session, owner_id=owner_id, persona_id=persona_id, now=self.clock()
+        )
         if ids:
-            self.index.delete(ids)
-        return len(ids)
+            crud.record_memory_hygiene(
+                session=session, owner_id=owner_id, persona_id=persona_id, expired=len(ids)
+            )
+        return IndexChanges(deleted=list(ids))
 
     def hygiene(self, *, session: Session, owner_id: int, persona_id: int) -> MemoryHygieneView:
         """The persona's memory figures (see :func:`memory_hygiene`)."""

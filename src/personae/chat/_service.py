@@ -12,9 +12,18 @@ thinks (a local model can take seconds, and SQLite has one writer):
    from the traits (:func:`~personae.chat._traits.temperature_for`).
 2. The model answers (:meth:`ChatService.reply` blocks; :meth:`ChatService.stream`
    yields tokens).
-3. :meth:`ChatService.finish`: store the reply, extract traits from the exchange
-   (structured output; invalid answers skipped), and every ``summarize_every`` replies
-   of the persona summarise the recent conversation into memories.
+3. :meth:`ChatService.finish`: extract traits from the exchange (structured output;
+   invalid answers skipped) and, every ``summarize_every`` replies of the persona,
+   summarise the recent conversation into memories; then, in one unit of work, store
+   the reply, the traits learnt, the memories (facts the user stated, the summary) and
+   the turn's model calls (kept by the turn's :class:`~personae.store.BufferedCallLog`
+   until then). Memory vectors go to the index after that commit.
+
+So a turn is **two transactions** of the store: step 1's and step 3's (the vector
+index's reads and writes go through its own connections, outside both). The model calls
+of a turn are not served from the response cache (a reply samples at a temperature above
+0, and extraction reads that fresh reply, so a hit is as good as impossible and each
+lookup would cost a transaction); they are recorded all the same.
 
 The result is seed 002's ``ChatResponse``: ``response``, ``personaId``, ``traits``,
 ``confidence`` (mean confidence of the traits seen in this turn, or of the persona's
@@ -32,8 +41,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from personae._metrics import observe_chat_turn
 from personae.chat._context import PromptParts, build_prompt
+from personae.chat._editing import TraitEditing
 from personae.chat._identity import UserFacts, answer_from_facts, guard_reply, user_facts
-from personae.chat._memory import MemoryStore, summarize_conversation
+from personae.chat._memory import IndexChanges, MemoryBatch, MemoryStore, summarize_conversation
 from personae.chat._traits import (
     TraitView,
     extract_traits,
@@ -42,9 +52,18 @@ from personae.chat._traits import (
     temperature_for,
     traits_prompt,
 )
-from personae.errors import InputError
-from personae.llm import LLM, Completion, Message
-from personae.store import ChatMessage, Database, Persona, crud, session_scope
+from personae.errors import InputError, InvalidTokenError
+from personae.llm import LLM, Completion, Message, RecordedLLM
+from personae.store import (
+    BufferedCallLog,
+    ChatMessage,
+    Database,
+    Persona,
+    StoreCallLog,
+    User,
+    crud,
+    session_scope,
+)
 from personae.store._models import utcnow
 
 __all__ = ["ChatResponse", "ChatService", "TurnPlan", "persona_reference"]
@@ -85,6 +104,11 @@ class TurnPlan:
     reference: str
     replies_so_far: int
     user_facts: UserFacts = field(default_factory=UserFacts)
+    window: tuple[tuple[str, int | None, str], ...] = ()
+    """The session's last lines before this turn, ``(role, persona_id, text)``, as many as
+    a summary reads (read in step 1, so step 3 needs no read of its own)."""
+    log: BufferedCallLog = field(default_factory=BufferedCallLog)
+    """The turn's model calls, written in step 3's transaction."""
     max_tokens: int | None = None
     """The reply's token limit; ``None``: the service's ``max_reply_tokens``."""
     stop: tuple[str, ...] = ()
@@ -166,7 +190,7 @@ def addressed(message: str, names: dict[int, list[str]]) -> int | None:
     return None
 
 
-class ChatService:
+class ChatService(TraitEditing):
     """Chat turns over the store, the model, the traits and the memories.
 
     Parameters
@@ -272,6 +296,8 @@ class ChatService:
         # tables through connections of its own, which must not wait on this session's lock.
         memory_on = self.memory.enabled
         with session_scope(self.database) as session:
+            if session.get(User, owner_id) is None:
+                raise InvalidTokenError("the token's user no longer exists; sign in again")
             if session_id is None:
                 if persona_id is None:
                     raise InputError("name a persona (personaId) or a session (sessionId)")
@@ -301,12 +327,13 @@ class ChatService:
                 speaker_id = chat.persona_ids[chat.turns % len(chat.persona_ids)]
             persona = members[speaker_id]
             name = persona.display_name or persona.name
-            history = crud.recent_chat_messages(
+            window = crud.recent_chat_messages(
                 session=session,
                 owner_id=owner_id,
                 chat_session_id=chat.id,
-                limit=self.recent_messages,
+                limit=max(self.recent_messages, 2 * self.summarize_every),
             )
+            history = window[-self.recent_messages :] if self.recent_messages > 0 else []
             traits = persona_traits(
                 session=session, owner_id=owner_id, persona_id=speaker_id, now=now
             )
@@ -370,15 +397,30 @@ class ChatService:
                 max_tokens=max_tokens,
                 stop=tuple(stop),
                 seed=seed,
+                window=tuple((line.role, line.persona_id, line.content) for line in window),
+                log=BufferedCallLog(late=StoreCallLog(self.database)),
             )
 
+    def _model(self, plan: TurnPlan, purpose: str) -> LLM:
+        """The model for one of the turn's calls, recording into the turn's log."""
+        llm = self.llm_for(plan.owner_id, purpose)
+        if isinstance(llm, RecordedLLM):
+            return llm.logging_to(plan.log, cache=False)
+        return llm
+
     def finish(self, plan: TurnPlan, reply: str) -> ChatResponse:
-        """Step 3 of a turn: store the reply, learn traits, maybe write memories.
+        """Step 3 of a turn: learn traits, maybe summarise, then store it all at once.
 
         The reply is stored without sentences in which the persona claims the user's
         name, and cut where it starts looping (:func:`guard_reply`); facts the user stated
         in this message are remembered for later sessions.
         """
+        try:
+            return self._finish(plan, reply)
+        finally:
+            plan.log.close()  # after a failure: the calls made are still recorded
+
+    def _finish(self, plan: TurnPlan, reply: str) -> ChatResponse:
         observe_chat_turn()  # personae_chat_turns_total: REST, WebSocket, /v1, MCP alike
         text = guard_reply(reply, plan.user_facts, plan.persona_name)
         direct = answer_from_facts(plan.user_message, plan.user_facts)
@@ -386,26 +428,29 @@ class ChatService:
             text = f"{direct} {text}".strip()
         text = text or "…"
         stated = user_facts([plan.user_message]).prompt_lines()
+        batches: list[tuple[MemoryBatch, str]] = []
         if stated and self.memory.enabled:
-            self.memory.remember(
-                owner_id=plan.owner_id,
-                persona_id=plan.persona_id,
-                texts=stated,
-                source="user",
-                reference=plan.reference,
-                persona_name=plan.persona_name,
-                chat_session_id=plan.session_id,
-            )
+            batches.append((self._plan_memories(plan, stated), "user"))
         extracted = []
         if self.extract:
             extracted = extract_traits(
-                self.llm_for(plan.owner_id, "chat.traits"),
+                self._model(plan, "chat.traits"),
                 persona_name=plan.persona_name,
                 user_message=plan.user_message,
                 reply=text,
             )
+        summarize = (plan.replies_so_far + 1) % self.summarize_every == 0
+        if summarize:
+            memories, source = summarize_conversation(
+                self._model(plan, "chat.memory"),
+                persona_name=plan.persona_name,
+                lines=self._window_lines(plan, text),
+            )
+            summary = self._plan_memories(plan, memories)
         now = self.clock()
+        changes = IndexChanges()
         with session_scope(self.database) as session:
+            plan.log.flush(session)
             seen = learn_traits(
                 session=session,
                 owner_id=plan.owner_id,
@@ -424,6 +469,23 @@ class ChatService:
                 at=now,
             )
             message_id = line.id
+            for batch, kind in batches:
+                self.memory.write(
+                    session, batch, source=kind, chat_session_id=plan.session_id, pending=changes
+                )
+            if summarize:
+                changes.extend(
+                    self.memory.expire_in(
+                        session, owner_id=plan.owner_id, persona_id=plan.persona_id
+                    )
+                )
+                self.memory.write(
+                    session,
+                    summary,
+                    source=source,
+                    chat_session_id=plan.session_id,
+                    pending=changes,
+                )
             traits = persona_traits(
                 session=session, owner_id=plan.owner_id, persona_id=plan.persona_id, now=now
             )
@@ -431,19 +493,7 @@ class ChatService:
                 session=session, owner_id=plan.owner_id, persona_id=plan.persona_id
             )
             proposal_names = [row.name for row in proposals[:3]]
-            window = crud.recent_chat_messages(
-                session=session,
-                owner_id=plan.owner_id,
-                chat_session_id=plan.session_id,
-                limit=2 * self.summarize_every,
-            )
-            lines = [
-                ("user" if row.role == "user" else plan.persona_name, row.content)
-                for row in window
-                if row.role == "user" or row.persona_id == plan.persona_id
-            ]
-        if (plan.replies_so_far + 1) % self.summarize_every == 0:
-            self._summarize(plan, lines)
+        changes.apply(self.memory.index)
         basis = seen or traits
         confidence = (
             round(sum(trait.confidence for trait in basis) / len(basis), 4) if basis else 0.0
@@ -459,22 +509,28 @@ class ChatService:
             suggested_actions=_suggestions(plan.persona_name, traits, proposal_names),
         )
 
-    def _summarize(self, plan: TurnPlan, lines: list[tuple[str, str]]) -> None:
-        memories, source = summarize_conversation(
-            self.llm_for(plan.owner_id, "chat.memory"),
-            persona_name=plan.persona_name,
-            lines=lines,
-        )
-        self.memory.expire(owner_id=plan.owner_id, persona_id=plan.persona_id)
-        self.memory.remember(
+    def _plan_memories(self, plan: TurnPlan, texts: list[str]) -> MemoryBatch:
+        return self.memory.plan(
             owner_id=plan.owner_id,
             persona_id=plan.persona_id,
-            texts=memories,
-            source=source,
+            texts=texts,
             reference=plan.reference,
             persona_name=plan.persona_name,
-            chat_session_id=plan.session_id,
         )
+
+    def _window_lines(self, plan: TurnPlan, reply: str) -> list[tuple[str, str]]:
+        """The lines a summary reads: the session's last ``2 × summarize_every`` lines
+        with this turn's, those of the user and of the speaking persona."""
+        lines = [
+            *plan.window,
+            ("user", None, plan.user_message),
+            ("assistant", plan.persona_id, reply),
+        ][-2 * self.summarize_every :]
+        return [
+            ("user" if role == "user" else plan.persona_name, content)
+            for role, persona_id, content in lines
+            if role == "user" or persona_id == plan.persona_id
+        ]
 
     def reply(
         self,
@@ -493,44 +549,68 @@ class ChatService:
     def answer(self, plan: TurnPlan) -> tuple[ChatResponse, Completion]:
         """Steps 2 and 3, blocking: the turn's response and the model's completion
         (its token counts, for callers that report usage)."""
-        completion = self.llm_for(plan.owner_id, "chat.reply").complete(
+        try:
+            completion = self._model(plan, "chat.reply").complete(
+                plan.prompt.messages,
+                max_tokens=plan.max_tokens or self.max_reply_tokens,
+                temperature=plan.temperature,
+                stop=plan.stop,
+                seed=plan.seed,
+            )
+        except BaseException:
+            plan.log.close()
+            raise
+        return self.finish(plan, completion.text), completion
+
+    async def stream(self, plan: TurnPlan) -> AsyncIterator[str]:
+        """Step 2 as it is written, a sentence at a time, each through :func:`guard_reply`
+        (so a claim of the user's identity or a loop never reaches the screen); call
+        :meth:`finish` with their concatenation.
+
+        Closed before its end (a client that went away), it closes the model's stream at
+        once and records the turn's calls then, since :meth:`finish` will not run.
+        """
+        done = False
+        tokens = self._model(plan, "chat.reply").stream(
             plan.prompt.messages,
             max_tokens=plan.max_tokens or self.max_reply_tokens,
             temperature=plan.temperature,
             stop=plan.stop,
             seed=plan.seed,
         )
-        return self.finish(plan, completion.text), completion
+        try:
+            async for piece in _guarded(plan, tokens):
+                yield piece
+            done = True
+        finally:
+            close = getattr(tokens, "aclose", None)
+            if close is not None:
+                await close()  # stops the model at its next token; its call is recorded
+            if not done:
+                plan.log.close()
 
-    async def stream(self, plan: TurnPlan) -> AsyncIterator[str]:
-        """Step 2 as it is written, a sentence at a time, each through :func:`guard_reply`
-        (so a claim of the user's identity or a loop never reaches the screen); call
-        :meth:`finish` with their concatenation."""
-        direct = answer_from_facts(plan.user_message, plan.user_facts)
-        if direct is not None:
-            yield direct
-        written = ""
-        shown = ""
-        async for token in self.llm_for(plan.owner_id, "chat.reply").stream(
-            plan.prompt.messages,
-            max_tokens=plan.max_tokens or self.max_reply_tokens,
-            temperature=plan.temperature,
-            stop=plan.stop,
-            seed=plan.seed,
-        ):
-            written += token
-            end = max(written.rfind(". "), written.rfind("! "), written.rfind("? "))
-            if end < 0:
-                continue
-            safe = guard_reply(written[: end + 1], plan.user_facts, plan.persona_name)
-            if not safe.startswith(shown):
-                return  # the guard cut a loop short: nothing more is worth showing
-            if len(safe) > len(shown):
-                yield (" " if shown or direct else "") + safe[len(shown) :].lstrip()
-                shown = safe
-        final = guard_reply(written, plan.user_facts, plan.persona_name)
-        if final.startswith(shown) and len(final) > len(shown):
-            yield (" " if shown or direct else "") + final[len(shown) :].lstrip()
+
+async def _guarded(plan: TurnPlan, tokens: AsyncIterator[str]) -> AsyncIterator[str]:
+    """The reply's tokens as sentences checked by :func:`guard_reply`."""
+    direct = answer_from_facts(plan.user_message, plan.user_facts)
+    if direct is not None:
+        yield direct
+    written = ""
+    shown = ""
+    async for token in tokens:
+        written += token
+        end = max(written.rfind(". "), written.rfind("! "), written.rfind("? "))
+        if end < 0:
+            continue
+        safe = guard_reply(written[: end + 1], plan.user_facts, plan.persona_name)
+        if not safe.startswith(shown):
+            return  # the guard cut a loop short: nothing more is worth showing
+        if len(safe) > len(shown):
+            yield (" " if shown or direct else "") + safe[len(shown) :].lstrip()
+            shown = safe
+    final = guard_reply(written, plan.user_facts, plan.persona_name)
+    if final.startswith(shown) and len(final) > len(shown):
+        yield (" " if shown or direct else "") + final[len(shown) :].lstrip()
 
 
 def _suggestions(name: str, traits: list[TraitView], proposals: list[str]) -> list[str]:

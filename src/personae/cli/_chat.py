@@ -11,34 +11,16 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from datetime import timedelta
 from typing import Annotated
 
 import typer
 
-from personae.chat import ChatService, MemoryStore, TurnPlan
+from personae.chat import ChatService, TurnPlan, build_chat_service
 from personae.cli._console import err, out
 from personae.cli._store import local_database
-from personae.config import Settings, get_settings
-from personae.llm import LLM, build_recorded_llm
-from personae.store import Database, crud, session_scope
+from personae.config import get_settings
 
-__all__ = ["build_memory", "chat_command"]
-
-
-def build_memory(database: Database, settings: Settings) -> MemoryStore:
-    """The memory store of the configured embedder and the store's ``memories`` index."""
-    from personae.vectors import build_embedder, build_index
-
-    embedder = build_embedder(settings)
-    return MemoryStore(
-        database,
-        embedder=embedder,
-        index=build_index(database, embedder, collection="memories"),
-        dedup_threshold=settings.memory_dedup_threshold,
-        echo_threshold=settings.memory_echo_threshold,
-        ttl=timedelta(days=settings.memory_ttl_days) if settings.memory_ttl_days else None,
-    )
+__all__ = ["chat_command"]
 
 
 async def _stream(service: ChatService, plan: TurnPlan) -> str:
@@ -63,33 +45,11 @@ def chat_command(
     """Chat with PERSONA: one line in, the answer streamed out, until an empty line."""
     settings = get_settings()
     with local_database() as (database, owner_id):
-        with session_scope(database) as db_session:
-            persona_id = crud.get_persona_by_name(
-                session=db_session, owner_id=owner_id, name=persona
-            ).id
-
-        def llm_for(owner: int, purpose: str) -> LLM:
-            return build_recorded_llm(
-                settings, database=database, owner_id=owner, spec=llm, purpose=purpose
-            )
-
-        memory = build_memory(database, settings)
+        service = build_chat_service(settings, database=database, spec=llm)
         try:
-            service = ChatService(
-                database,
-                llm_for,
-                memory=memory,
-                recent_messages=settings.chat_recent_messages,
-                memory_k=settings.chat_memory_k,
-                prompt_budget=settings.chat_prompt_budget_tokens,
-                max_reply_tokens=settings.chat_max_reply_tokens,
-                summarize_every=settings.chat_summarize_every,
-            )
+            persona_id = service.persona_named(owner_id=owner_id, name=persona)
             if session is not None:
-                with session_scope(database) as db_session:
-                    crud.get_chat_session(
-                        session=db_session, owner_id=owner_id, chat_session_id=session
-                    )
+                service.check_session(owner_id=owner_id, session_id=session)
             interactive = sys.stdin.isatty()
             if interactive:
                 err().print(f"Chatting with {persona}. An empty line ends the chat.")
@@ -112,4 +72,4 @@ def chat_command(
             if session is not None:
                 err().print(f"session {session}")
         finally:
-            memory.index.close()
+            service.memory.index.close()

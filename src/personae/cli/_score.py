@@ -23,24 +23,20 @@ from rich.text import Text
 
 from personae.cli._console import fmt, out
 from personae.cli._files import about, read_profile, read_text
-from personae.cli._store import _local_session
+from personae.cli._store import local_database
 from personae.config import get_settings
 from personae.errors import InputError, TextTooLargeError
 from personae.persona import (
+    VALIDATION_TYPE,
     Platform,
     QualityReport,
-    VoiceRules,
     available_platforms,
+    build_persona_service,
     get_platform,
     score_content,
 )
-from personae.store import crud
-from personae.style import StyleProfile
 
 __all__ = ["VALIDATION_TYPE", "platforms_command", "quality_report", "score_command"]
-
-VALIDATION_TYPE = "content_quality"
-"""``metrics["validation_type"]`` of the rows ``personae score --persona`` stores (as the API)."""
 
 _COLOURS = {"high": "red", "medium": "yellow", "low": "dim"}
 _METRICS = (
@@ -191,41 +187,19 @@ def score_command(
         raise InputError("give --persona or --profile, not both")
     target: Platform | None = get_platform(platform) if platform is not None else None
     text, label, path = _read_input(source)
-    limit = get_settings().max_text_chars
     if persona is None:
         profile = read_profile(profile_path) if profile_path is not None else None
         with _about(path):
-            report = score_content(text, profile=profile, platform=target, max_chars=limit)
-    else:
-        with _local_session() as (session, user_id):
-            row = crud.get_persona_by_name(session=session, owner_id=user_id, name=persona)
-            voice = None
-            if row.linguistic_fingerprint is not None:
-                voice = StyleProfile.from_json(json.dumps(row.linguistic_fingerprint))
-            with _about(path):
-                report = score_content(
-                    text,
-                    profile=voice,
-                    platform=target,
-                    constraints=VoiceRules.from_persona(row.tonal_range, row.stylistic_constraints),
-                    max_chars=limit,
-                )
-            if voice is None:
-                report = report.model_copy(
-                    update={"notes": [*report.notes, "the persona has no measured voice yet"]}
-                )
-            failed = report.details.platform is not None and not report.details.platform.passed
-            crud.add_validation_result(
-                session=session,
-                owner_id=user_id,
-                persona_id=row.id,
-                validation_status="failed" if failed else "passed",
-                metrics={
-                    "validation_type": VALIDATION_TYPE,
-                    "persona_version": row.version,
-                    **report.model_dump(mode="json"),
-                },
+            report = score_content(
+                text, profile=profile, platform=target, max_chars=get_settings().max_text_chars
             )
+    else:
+        with local_database() as (database, user_id):
+            service = build_persona_service(get_settings(), database=database)
+            with _about(path):
+                report = service.score_and_record(
+                    user_id, text, persona_name=persona, platform=platform
+                ).report
     if as_json:
         typer.echo(report.model_dump_json(indent=2))
         return

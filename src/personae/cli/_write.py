@@ -29,7 +29,7 @@ from personae.llm import LLM, build_recorded_llm
 from personae.persona import check_draft
 from personae.persona._generate import OnboardingData, PersonaGenerationRequest
 from personae.persona._service import PersonaService
-from personae.store import crud
+from personae.store import StoreCallLog, crud
 
 __all__ = [
     "fraction_bar",
@@ -57,7 +57,7 @@ def persona_service(spec: str | None) -> Iterator[tuple[PersonaService, int]]:
 
         def llm_for(owner: int, purpose: str) -> LLM:
             return build_recorded_llm(
-                settings, database=database, owner_id=owner, spec=spec, purpose=purpose
+                settings, log=StoreCallLog(database), owner_id=owner, spec=spec, purpose=purpose
             )
 
         yield PersonaService(database, llm_for, max_text_chars=settings.max_text_chars), owner_id

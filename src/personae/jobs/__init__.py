@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from personae.jobs._context import JobContext, ModelFactory
+from personae.jobs._context import JobContext, ModelFactory, recorded_models
 from personae.jobs._execute import run_job, run_job_in_worker
 from personae.jobs._registry import TASKS, TaskFunction, resolve_task
 from personae.jobs._runner import (
@@ -36,6 +36,7 @@ __all__ = [
     "ThreadJobRunner",
     "build_job_runner",
     "queue_name",
+    "recorded_models",
     "resolve_task",
     "run_job",
     "run_job_in_worker",

@@ -8,13 +8,25 @@ from typing import Any
 
 from personae.config import Settings
 from personae.llm import LLM, build_recorded_llm
-from personae.store import Database, crud, session_scope
+from personae.store import Database, StoreCallLog, crud, session_scope
 
-__all__ = ["JobContext", "ModelFactory"]
+__all__ = ["JobContext", "ModelFactory", "recorded_models"]
 
 ModelFactory = Callable[[int, str, "str | None"], LLM]
 """``(owner_id, purpose, spec) -> LLM``: how a job gets its model. The server passes its
 own (so tests can script it); a worker process builds the configured one."""
+
+
+def recorded_models(settings: Settings, database: Database) -> ModelFactory:
+    """The configured provider (a call's ``spec`` overrides ``PERSONAE_LLM``), cached and
+    recorded in ``database`` for the owner (:class:`~personae.store.StoreCallLog`): the
+    one model factory of the server, the CLI and the job runner."""
+    log = StoreCallLog(database)
+
+    def build(owner_id: int, purpose: str, spec: str | None) -> LLM:
+        return build_recorded_llm(settings, log=log, owner_id=owner_id, spec=spec, purpose=purpose)
+
+    return build
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,13 +45,7 @@ class JobContext:
         spec = self.params.get("llm")
         if self.llm_for is not None:
             return self.llm_for(self.owner_id, purpose, spec)
-        return build_recorded_llm(
-            self.settings,
-            database=self.database,
-            owner_id=self.owner_id,
-            spec=spec,
-            purpose=purpose,
-        )
+        return recorded_models(self.settings, self.database)(self.owner_id, purpose, spec)
 
     def progress(self, fraction: float, message: str) -> None:
         """Report how far the job is (0..1, never backwards) and what it is doing."""

@@ -31,10 +31,11 @@ then asking again with the validation errors, a bounded number of times, before
 :class:`~personae.errors.LLMOutputError`. Failures are always the
 :class:`~personae.errors.LLMError` family, never an SDK's exceptions.
 
-:class:`RecordedLLM` wraps any provider with the store: a response cache
-(``llm_responses``, keyed by owner, provider, model, messages and parameters; only
-reproducible calls — temperature 0 or a seed — are cached) and one ``llm_usage`` row of
-tokens and latency per call, streams included.
+:class:`RecordedLLM` wraps any provider with a response cache (keyed by owner, provider,
+model, messages and parameters; only reproducible calls — temperature 0 or a seed — are
+cached) and one record of tokens and latency per call, streams included, both kept by the
+:class:`CallLog` it is handed (the store's is ``personae.store.StoreCallLog``): this
+package never imports the store.
 
 >>> from personae.config import Settings
 >>> from personae.llm import Message, build_llm
@@ -65,7 +66,7 @@ from personae.llm._protocol import (
     MessagesLike,
     as_messages,
 )
-from personae.llm._recorded import RecordedLLM, cache_key
+from personae.llm._recorded import CallLog, LLMCall, RecordedLLM, cache_key
 from personae.llm._retry import RetryPolicy
 from personae.llm._spec import PROVIDERS, LLMSpec, parse_spec
 
@@ -76,10 +77,12 @@ __all__ = [
     "LLM",
     "PROVIDERS",
     "AnthropicLLM",
+    "CallLog",
     "Completion",
     "GeminiLLM",
     "GenerationRequest",
     "LLMBase",
+    "LLMCall",
     "LLMSpec",
     "LocalLLM",
     "Message",

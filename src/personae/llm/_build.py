@@ -13,8 +13,7 @@ from personae.llm._retry import RetryPolicy
 from personae.llm._spec import LLMSpec, parse_spec
 
 if TYPE_CHECKING:
-    from personae.llm._recorded import RecordedLLM
-    from personae.store import Database
+    from personae.llm._recorded import CallLog, RecordedLLM
 
 __all__ = ["build_llm", "build_recorded_llm"]
 
@@ -121,21 +120,22 @@ def build_llm(settings: Settings, spec: str | None = None) -> LLMBase:
 def build_recorded_llm(
     settings: Settings,
     *,
-    database: Database,
+    log: CallLog,
     owner_id: int | None,
     spec: str | None = None,
     purpose: str = "",
 ) -> RecordedLLM:
-    """:func:`build_llm`, cached and accounted in ``database`` for ``owner_id``.
+    """:func:`build_llm`, cached and recorded through ``log`` for ``owner_id``.
 
     The cache follows ``settings.llm_cache_enabled`` (see :class:`~personae.llm.RecordedLLM`
-    for which calls it serves).
+    for which calls it serves); ``log`` is the caller's (the store's is
+    :class:`personae.store.StoreCallLog`).
     """
     from personae.llm._recorded import RecordedLLM
 
     return RecordedLLM(
         build_llm(settings, spec),
-        database=database,
+        log=log,
         owner_id=owner_id,
         cache=settings.llm_cache_enabled,
         purpose=purpose,

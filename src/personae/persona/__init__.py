@@ -1,4 +1,9 @@
-"""Personas at work: platform plugins and computed content-quality scoring.
+"""Personas at work: the persona service, platform plugins and computed content quality.
+
+:class:`PersonaService` (built by :func:`build_persona_service`) holds the use cases the
+HTTP API, the CLI and jobs share: create a persona (measuring its samples once),
+generate one, write and score content (:meth:`PersonaService.score_and_record`), adapt
+to a platform.
 
 >>> from personae.persona import get_platform, score_content
 >>> report = score_content("Short posts land. " * 10, platform="x")
@@ -11,6 +16,7 @@ rules, the persona's stated go-to and avoid words); no LLM is used for scoring.
 
 from __future__ import annotations
 
+from personae.persona._build import build_persona_service
 from personae.persona._draft_checks import DraftCheck, check_draft
 from personae.persona._quality import (
     DIMENSION_WEIGHTS,
@@ -25,6 +31,13 @@ from personae.persona._quality import (
     SubScore,
     revision_instructions,
     score_content,
+)
+from personae.persona._service import (
+    VALIDATION_TYPE,
+    LLMFactory,
+    PersonaService,
+    ScoredText,
+    voice_profile,
 )
 from personae.persona._voice_fixes import VoiceFix, VoiceFixResult, apply_voice_fixes
 from personae.persona._voice_rules import VoiceRules
@@ -42,10 +55,13 @@ from personae.persona.platforms import (
 
 __all__ = [
     "DIMENSION_WEIGHTS",
+    "VALIDATION_TYPE",
     "AuthenticityDetails",
     "Category",
     "DimensionScore",
     "DraftCheck",
+    "LLMFactory",
+    "PersonaService",
     "Platform",
     "PlatformInfo",
     "PlatformReport",
@@ -55,6 +71,7 @@ __all__ = [
     "QualityReport",
     "QualitySuggestion",
     "RuleResult",
+    "ScoredText",
     "Strategy",
     "SubScore",
     "VoiceFix",
@@ -62,10 +79,12 @@ __all__ = [
     "VoiceRules",
     "apply_voice_fixes",
     "available_platforms",
+    "build_persona_service",
     "check_draft",
     "get_platform",
     "register_platform",
     "revision_instructions",
     "score_content",
     "unregister_platform",
+    "voice_profile",
 ]

@@ -1,19 +1,29 @@
-"""The persona service: generation, writing and platform adaptation over the store.
+"""The persona service: creation, generation, writing, scoring and platform adaptation.
 
-The HTTP API, the CLI and background jobs all call this one class, so each use case is
-written once. It takes its collaborators as arguments (the database and a function that
-builds the model for an owner), so tests pass a real SQLite store and a scripted LLM.
+The HTTP API, the CLI and background jobs all call this one class (built by
+:func:`~personae.persona.build_persona_service`), so each use case is written once and
+owns its unit of work. It takes its collaborators as arguments (the database and a
+function that builds the model for an owner), so tests pass a real SQLite store and a
+scripted LLM.
 """
 
 from __future__ import annotations
 
+import json
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from personae.errors import DuplicateNameError, PersonaNotFoundError
+from personae.errors import (
+    DuplicateNameError,
+    InputError,
+    PersonaeError,
+    PersonaNotFoundError,
+    TextTooLargeError,
+)
 from personae.llm import LLM
 from personae.persona._content import LimitedStream, VoiceBrief, stream_draft
 from personae.persona._generate import (
@@ -26,15 +36,36 @@ from personae.persona._generate import (
     generate_persona,
 )
 from personae.persona._optimize import OptimizeResult, optimize_content
+from personae.persona._quality import QualityReport, score_content
+from personae.persona._voice_rules import VoiceRules
 from personae.persona.platforms import Platform, get_platform
-from personae.store import Database, PersonaCreate, PersonaPublic, crud, session_scope
+from personae.store import Database, Persona, PersonaCreate, PersonaPublic, crud, session_scope
 from personae.style import StyleProfile
 
-__all__ = ["LLMFactory", "PersonaService"]
+__all__ = ["VALIDATION_TYPE", "LLMFactory", "PersonaService", "ScoredText", "voice_profile"]
+
+VALIDATION_TYPE = "content_quality"
+"""``metrics["validation_type"]`` of the rows :meth:`PersonaService.score_and_record` stores."""
 
 LLMFactory = Callable[[int, str], LLM]
 """``(owner_id, purpose) -> LLM``: the model to use for one owner's call (cached and
 accounted per owner in production, scripted in tests)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredText:
+    """A text's quality report, and the stored row's id when a persona was named."""
+
+    validation_id: int | None
+    report: QualityReport
+
+
+def voice_profile(persona: Persona | PersonaPublic) -> StyleProfile | None:
+    """The persona's measured voice, or ``None`` before it has one (the one place a
+    stored fingerprint is read back: :meth:`StyleProfile.from_json` refuses one written
+    in a format this release cannot read)."""
+    data = persona.linguistic_fingerprint
+    return StyleProfile.from_json(json.dumps(data)) if data is not None else None
 
 
 class PersonaService:
@@ -73,6 +104,63 @@ class PersonaService:
             except PersonaNotFoundError:
                 return
         raise DuplicateNameError(f"you already have a persona named {name!r}", name=name)
+
+    def create(
+        self,
+        owner_id: int,
+        fields: Mapping[str, Any],
+        *,
+        writing_samples: Sequence[str] = (),
+    ) -> PersonaPublic:
+        """Create a persona from its fields and, optionally, writing samples.
+
+        With samples, the linguistic fingerprint is measured from them once
+        (:meth:`StyleProfile.from_texts`) and stored as it was measured: the profile is
+        serialised once and never parsed back. A sample that cannot be measured (empty,
+        binary, too large) raises an error naming it (``writing_samples[i]``).
+
+        Raises
+        ------
+        InputError
+            Samples and a fingerprint both given, or a sample that cannot be measured.
+        TextTooLargeError
+            A sample longer than ``max_text_chars``.
+        DuplicateNameError
+            The owner already has a persona of that name.
+        """
+        data = dict(fields)
+        if writing_samples:
+            if data.get("linguistic_fingerprint") is not None:
+                raise InputError(
+                    "send writing_samples or linguistic_fingerprint, not both: the fingerprint "
+                    "is measured from the samples",
+                    field="linguistic_fingerprint",
+                )
+            data["linguistic_fingerprint"] = self._measure(
+                writing_samples, name=str(data.get("display_name") or data.get("name") or "")
+            )
+        create = PersonaCreate.model_validate(data)
+        with session_scope(self._database) as session:
+            persona = crud.create_persona(session=session, owner_id=owner_id, data=create)
+            return PersonaPublic.model_validate(persona)
+
+    def _measure(self, samples: Sequence[str], *, name: str) -> StyleProfile:
+        for index, text in enumerate(samples):
+            if len(text) > self._max_text_chars:
+                error = TextTooLargeError(size=len(text), limit=self._max_text_chars)
+                error.details["field"] = f"writing_samples[{index}]"
+                raise error
+        done = 0
+
+        def progress(count: int) -> None:
+            nonlocal done
+            done = count
+
+        try:
+            return StyleProfile.from_texts(samples, name=name, on_progress=progress)
+        except PersonaeError as exc:
+            exc.details.setdefault("field", f"writing_samples[{done}]")
+            raise
 
     def generate(
         self,
@@ -179,6 +267,73 @@ class PersonaService:
         text after), stopped at the platform's hard limit."""
         llm = self._llm_for(owner_id, "content.stream")
         return stream_draft(voice, brief, llm, max_tokens=max_tokens)
+
+    def score_and_record(
+        self,
+        owner_id: int,
+        text: str,
+        *,
+        persona_id: int | None = None,
+        persona_name: str | None = None,
+        platform: str | None = None,
+    ) -> ScoredText:
+        """Seed 001's quality metrics for ``text``, and with a persona, stored.
+
+        Without a persona the text is judged on its own (linguistic quality, and platform
+        quality with ``platform``). With one (by id, or by name as the CLI names them;
+        another owner's is not found) its measured voice gives the authenticity score and
+        its stated go-to/avoid words and style rules the consistency score, and the report
+        is stored as a validation result of the persona (``validation_type``
+        :data:`VALIDATION_TYPE`, failed when the platform's hard rules fail).
+
+        Raises
+        ------
+        TextTooLargeError
+            ``text`` longer than ``max_text_chars``.
+        PersonaNotFoundError, PlatformNotFoundError
+            No such persona for this owner, or no such platform.
+        """
+        if len(text) > self._max_text_chars:
+            raise TextTooLargeError(size=len(text), limit=self._max_text_chars)
+        target = get_platform(platform) if platform is not None else None
+        if persona_id is None and persona_name is None:
+            report = score_content(text, platform=target, max_chars=self._max_text_chars)
+            return ScoredText(validation_id=None, report=report)
+        with session_scope(self._database) as session:
+            persona = (
+                crud.get_persona(session=session, owner_id=owner_id, persona_id=persona_id)
+                if persona_id is not None
+                else crud.get_persona_by_name(
+                    session=session, owner_id=owner_id, name=str(persona_name)
+                )
+            )
+            profile = voice_profile(persona)
+            report = score_content(
+                text,
+                profile=profile,
+                platform=target,
+                constraints=VoiceRules.from_persona(
+                    persona.tonal_range, persona.stylistic_constraints
+                ),
+                max_chars=self._max_text_chars,
+            )
+            if profile is None:
+                report = report.model_copy(
+                    update={"notes": [*report.notes, "the persona has no measured voice yet"]}
+                )
+            failed = report.details.platform is not None and not report.details.platform.passed
+            row = crud.add_validation_result(
+                session=session,
+                owner_id=owner_id,
+                persona_id=persona.id,
+                validation_status="failed" if failed else "passed",
+                metrics={
+                    "validation_type": VALIDATION_TYPE,
+                    "persona_version": persona.version,
+                    **report.model_dump(mode="json"),
+                },
+            )
+            return ScoredText(validation_id=row.id, report=report)
 
     def record_score(
         self,

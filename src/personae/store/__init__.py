@@ -29,6 +29,7 @@ from personae.store._cards import (
     read_card,
 )
 from personae.store._db import Database, session_scope
+from personae.store._llm_log import BufferedCallLog, StoreCallLog
 from personae.store._migrate import head_revision, upgrade
 from personae.store._models import (
     PERSONA_FIELDS,
@@ -98,6 +99,7 @@ __all__ = [
     "AuditLog",
     "AuthSession",
     "Base",
+    "BufferedCallLog",
     "ChatMessage",
     "ChatSession",
     "CoreTrait",
@@ -126,6 +128,7 @@ __all__ = [
     "PersonaVersionPublic",
     "PlatformPersona",
     "PolicyState",
+    "StoreCallLog",
     "Strategy",
     "StrategyEdge",
     "SyncIssue",

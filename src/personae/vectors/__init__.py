@@ -51,6 +51,7 @@ from __future__ import annotations
 from personae.vectors._build import build_embedder, build_index, erase_owner
 from personae.vectors._embedder import Embedder
 from personae.vectors._index import MAX_K, Filters, Hit, Metadata, MetadataValue, VectorIndex
+from personae.vectors._lazy import LazyEmbedder
 from personae.vectors._local import DEFAULT_LOCAL_MODEL, LocalEmbedder
 from personae.vectors._numpy import NumpyIndex
 from personae.vectors._openai import OpenAIEmbedder
@@ -63,6 +64,7 @@ __all__ = [
     "Embedder",
     "Filters",
     "Hit",
+    "LazyEmbedder",
     "LocalEmbedder",
     "Metadata",
     "MetadataValue",

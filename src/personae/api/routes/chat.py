@@ -20,8 +20,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import threading
-from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, WebSocket, WebSocketDisconnect
@@ -37,30 +35,25 @@ from personae.api.deps import (
     CurrentUserDep,
     LiveUserDep,
     PersonaIdPath,
-    SessionDep,
     StateDep,
     authenticate,
     identify,
 )
 from personae.chat import (
+    ChatLine,
     ChatResponse,
     ChatService,
-    MemoryHygieneView,
+    MemoryList,
     MemoryStore,
+    TraitProposalView,
     TraitView,
-    apply_personality,
-    memory_hygiene,
-    normalize_trait_name,
-    parse_trait_id,
-    persona_traits,
+    build_chat_service,
+    build_memory_store,
 )
-from personae.errors import AuthError, InputError, PersonaeError, StoreError
-from personae.llm import LLM
-from personae.store import MAX_INT, crud
-from personae.store._models import utcnow
-from personae.vectors import Embedder, Hit, VectorIndex
+from personae.errors import AuthError, InputError, PersonaeError
+from personae.store import MAX_INT
 
-__all__ = ["get_memory_store", "router"]
+__all__ = ["get_chat_service", "get_memory_store", "router"]
 
 logger = logging.getLogger("personae.api")
 
@@ -75,123 +68,14 @@ TraitIdPath = Annotated[
 ]
 
 
-class _LazyEmbedder:
-    """The configured embedder, built on the first embedding (a local model costs seconds)."""
-
-    def __init__(self, state: AppState) -> None:
-        self._state = state
-        self._built: Embedder | None = None
-
-    def _get(self) -> Embedder:
-        if self._built is None:
-            from personae.vectors import build_embedder
-
-            self._built = build_embedder(self._state.settings)
-        return self._built
-
-    @property
-    def name(self) -> str:
-        return self._get().name
-
-    @property
-    def dimension(self) -> int:
-        return self._get().dimension
-
-    def embed(self, texts: Any) -> Any:
-        return self._get().embed(texts)
-
-
-class _LazyIndex:
-    """The ``memories`` index, built on first use, so requests that never touch memory
-    (bad input, someone else's persona) never build it.
-
-    When the database cannot hold vectors (PostgreSQL without pgvector), memory is
-    switched off for the app, with one warning in the log: chat goes on without
-    memories (``available`` is false, and :class:`MemoryStore` writes and finds nothing)
-    rather than every turn failing with 503.
-    """
-
-    def __init__(self, state: AppState, embedder: Embedder) -> None:
-        self._state = state
-        self._embedder = embedder
-        self._built: VectorIndex | None = None
-        self._failed = False
-        self._lock = threading.Lock()
-
-    def _get(self) -> VectorIndex | None:
-        with self._lock:
-            if self._built is None and not self._failed:
-                from personae.vectors import build_index
-
-                try:
-                    self._built = build_index(
-                        self._state.database, self._embedder, collection="memories"
-                    )
-                except StoreError as exc:
-                    if self._state.database.engine.dialect.name != "postgresql":
-                        raise
-                    self._failed = True
-                    logger.warning("chat memory is off: %s", exc)
-            return self._built
-
-    @property
-    def available(self) -> bool:
-        return self._get() is not None
-
-    @property
-    def embedder_name(self) -> str:
-        return self._embedder.name
-
-    @property
-    def dimension(self) -> int:
-        return self._embedder.dimension
-
-    def ensure(self) -> None:
-        self._get()
-
-    def add(self, ids: Any, vectors: Any, metadata: Any) -> None:
-        index = self._get()
-        if index is not None:
-            index.add(ids, vectors, metadata)
-
-    def search(self, vector: Any, k: int = 10, filters: Any = None) -> list[Hit]:
-        index = self._get()
-        return index.search(vector, k=k, filters=filters) if index is not None else []
-
-    def delete(self, ids: Any = None, *, filters: Any = None) -> int:
-        index = self._get()
-        return index.delete(ids, filters=filters) if index is not None else 0
-
-    def count(self, filters: Any = None) -> int:
-        index = self._get()
-        return index.count(filters) if index is not None else 0
-
-    def close(self) -> None:
-        if self._built is not None:
-            self._built.close()
-
-
 def get_memory_store(connection: HTTPConnection) -> MemoryStore:
-    """The app's memory store: the configured embedder and the ``memories`` index of the
-    store's database, both built on first use (tests override this dependency). It
-    serves HTTP requests and WebSockets alike."""
+    """The app's memory store (:func:`~personae.chat.build_memory_store`: the configured
+    embedder and the ``memories`` index, both built on first use), one per app; tests
+    override this dependency. It serves HTTP requests and WebSockets alike."""
     state: AppState = connection.app.state.personae
     store: MemoryStore | None = getattr(connection.app.state, "chat_memory", None)
     if store is None:
-        embedder = _LazyEmbedder(state)
-        settings = state.settings
-        store = MemoryStore(
-            state.database,
-            embedder=embedder,
-            index=_LazyIndex(state, embedder),
-            dedup_threshold=settings.memory_dedup_threshold,
-            echo_threshold=settings.memory_echo_threshold,
-            ttl=(
-                timedelta(days=settings.memory_ttl_days)
-                if settings.memory_ttl_days is not None
-                else None
-            ),
-        )
+        store = build_memory_store(state.settings, state.database)
         connection.app.state.chat_memory = store
     return store
 
@@ -200,20 +84,17 @@ MemoryDep = Annotated[MemoryStore, Depends(get_memory_store)]
 
 
 def _service(state: AppState, memory: MemoryStore, spec: str | None = None) -> ChatService:
-    def llm_for(owner_id: int, purpose: str) -> LLM:
-        return state.llm_for(owner_id, purpose, spec)
-
-    settings = state.settings
-    return ChatService(
-        state.database,
-        llm_for,
-        memory=memory,
-        recent_messages=settings.chat_recent_messages,
-        memory_k=settings.chat_memory_k,
-        prompt_budget=settings.chat_prompt_budget_tokens,
-        max_reply_tokens=settings.chat_max_reply_tokens,
-        summarize_every=settings.chat_summarize_every,
+    return build_chat_service(
+        state.settings, database=state.database, models=state.llm_for, spec=spec, memory=memory
     )
+
+
+def get_chat_service(state: StateDep, memory: MemoryDep) -> ChatService:
+    """The chat service with the configured model, for the routes that name none."""
+    return _service(state, memory)
+
+
+ChatDep = Annotated[ChatService, Depends(get_chat_service)]
 
 
 # -- traits -------------------------------------------------------------------------------
@@ -247,47 +128,16 @@ class TraitList(BaseModel):
     traits: list[TraitView]
 
 
-class TraitProposalView(BaseModel):
-    """What extraction saw about a trait you set by hand."""
-
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    name: str
-    description: str
-    intensity: float
-    confidence: float
-    seen: int
-    updated_at: datetime
-
-
-def _one(session: Any, owner_id: int, persona_id: int, trait_id: str) -> TraitView:
-    for view in persona_traits(
-        session=session, owner_id=owner_id, persona_id=persona_id, now=utcnow()
-    ):
-        if view.id == trait_id:
-            return view
-    from personae.errors import TraitNotFoundError
-
-    raise TraitNotFoundError(f"persona {persona_id} has no trait {trait_id}")
-
-
-def _canonical(trait_id: str) -> str:
-    core, number = parse_trait_id(trait_id)
-    return ("c" if core else "t") + str(number)
-
-
 @router.get(
     "/api/personas/{persona_id}/traits",
     summary="The persona's traits",
     response_model=Envelope[TraitList],
 )
 def list_traits(
-    persona_id: PersonaIdPath, caller: CurrentUserDep, session: SessionDep
+    persona_id: PersonaIdPath, caller: CurrentUserDep, chat: ChatDep
 ) -> Envelope[TraitList]:
     """Own traits and the core traits the persona inherits, by name."""
-    views = persona_traits(session=session, owner_id=caller.id, persona_id=persona_id, now=utcnow())
-    return ok(TraitList(traits=views))
+    return ok(TraitList(traits=chat.traits(owner_id=caller.id, persona_id=persona_id)))
 
 
 @router.get(
@@ -296,11 +146,10 @@ def list_traits(
     response_model=Envelope[list[TraitProposalView]],
 )
 def list_proposals(
-    persona_id: PersonaIdPath, caller: CurrentUserDep, session: SessionDep
+    persona_id: PersonaIdPath, caller: CurrentUserDep, chat: ChatDep
 ) -> Envelope[list[TraitProposalView]]:
     """Extraction never rewrites a trait you set: what it saw is listed here."""
-    rows = crud.list_trait_proposals(session=session, owner_id=caller.id, persona_id=persona_id)
-    return ok([TraitProposalView.model_validate(row) for row in rows])
+    return ok(chat.trait_proposals(owner_id=caller.id, persona_id=persona_id))
 
 
 @router.post(
@@ -310,21 +159,19 @@ def list_proposals(
     response_model=Envelope[TraitView],
 )
 def create_trait(
-    persona_id: PersonaIdPath, body: TraitCreate, caller: LiveUserDep, session: SessionDep
+    persona_id: PersonaIdPath, body: TraitCreate, caller: LiveUserDep, chat: ChatDep
 ) -> Envelope[TraitView]:
     """Create (or replace) a trait of the persona, or a core trait with ``inherited``."""
-    name = normalize_trait_name(body.name)
-    crud.get_persona(session=session, owner_id=caller.id, persona_id=persona_id)
-    row = crud.save_trait(
-        session=session,
-        owner_id=caller.id,
-        persona_id=None if body.inherited else persona_id,
-        name=name,
-        description=body.description,
-        intensity=body.intensity,
-        source="user",
+    return ok(
+        chat.set_trait(
+            owner_id=caller.id,
+            persona_id=persona_id,
+            name=body.name,
+            description=body.description,
+            intensity=body.intensity,
+            inherited=body.inherited,
+        )
     )
-    return ok(_one(session, caller.id, persona_id, ("c" if body.inherited else "t") + str(row.id)))
 
 
 @router.get(
@@ -333,9 +180,9 @@ def create_trait(
     response_model=Envelope[TraitView],
 )
 def read_trait(
-    persona_id: PersonaIdPath, trait_id: TraitIdPath, caller: CurrentUserDep, session: SessionDep
+    persona_id: PersonaIdPath, trait_id: TraitIdPath, caller: CurrentUserDep, chat: ChatDep
 ) -> Envelope[TraitView]:
-    return ok(_one(session, caller.id, persona_id, _canonical(trait_id)))
+    return ok(chat.trait(owner_id=caller.id, persona_id=persona_id, trait_id=trait_id))
 
 
 @router.patch(
@@ -348,20 +195,18 @@ def update_trait(
     trait_id: TraitIdPath,
     body: TraitUpdate,
     caller: LiveUserDep,
-    session: SessionDep,
+    chat: ChatDep,
 ) -> Envelope[TraitView]:
     """Change a trait; changing an inherited one changes it for every persona of yours."""
-    view = _one(session, caller.id, persona_id, _canonical(trait_id))
-    row = crud.save_trait(
-        session=session,
-        owner_id=caller.id,
-        persona_id=None if view.inherited else persona_id,
-        name=view.name,
-        description=body.description,
-        intensity=view.intensity if body.intensity is None else body.intensity,
-        source="user",
+    return ok(
+        chat.change_trait(
+            owner_id=caller.id,
+            persona_id=persona_id,
+            trait_id=trait_id,
+            description=body.description,
+            intensity=body.intensity,
+        )
     )
-    return ok(_one(session, caller.id, persona_id, ("c" if view.inherited else "t") + str(row.id)))
 
 
 @router.delete(
@@ -370,19 +215,10 @@ def update_trait(
     response_model=Envelope[dict[str, bool]],
 )
 def delete_trait(
-    persona_id: PersonaIdPath, trait_id: TraitIdPath, caller: LiveUserDep, session: SessionDep
+    persona_id: PersonaIdPath, trait_id: TraitIdPath, caller: LiveUserDep, chat: ChatDep
 ) -> Envelope[dict[str, bool]]:
     """Delete a trait (an inherited one: from every persona of yours)."""
-    core, number = parse_trait_id(trait_id)
-    crud.get_persona(session=session, owner_id=caller.id, persona_id=persona_id)
-    row = (
-        crud.get_core_trait(session=session, owner_id=caller.id, trait_id=number)
-        if core
-        else crud.get_persona_trait(
-            session=session, owner_id=caller.id, persona_id=persona_id, trait_id=number
-        )
-    )
-    crud.delete_trait(session=session, owner_id=caller.id, row=row)
+    chat.delete_trait(owner_id=caller.id, persona_id=persona_id, trait_id=trait_id)
     return ok({"deleted": True})
 
 
@@ -404,46 +240,21 @@ class PersonalityUpdate(BaseModel):
     summary="Turn a trait up or down (seed 002)",
     response_model=Envelope[TraitView],
 )
-def personality(
-    body: PersonalityUpdate, caller: LiveUserDep, session: SessionDep
-) -> Envelope[TraitView]:
+def personality(body: PersonalityUpdate, caller: LiveUserDep, chat: ChatDep) -> Envelope[TraitView]:
     """``increase`` / ``decrease`` by ``intensity`` (0.1 when left out), or ``set`` it;
     clamped to 0..1. An inherited trait is copied to the persona first."""
-    row = apply_personality(
-        session=session,
-        owner_id=caller.id,
-        persona_id=body.persona_id,
-        trait_id=body.trait_id,
-        action=body.action,
-        intensity=body.intensity,
+    return ok(
+        chat.adjust_trait(
+            owner_id=caller.id,
+            persona_id=body.persona_id,
+            trait_id=body.trait_id,
+            action=body.action,
+            intensity=body.intensity,
+        )
     )
-    return ok(_one(session, caller.id, body.persona_id, f"t{row.id}"))
 
 
 # -- memories -----------------------------------------------------------------------------
-
-
-class MemoryView(BaseModel):
-    """One memory as its owner sees it."""
-
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    text: str
-    importance: float
-    source: str
-    merged: int
-    session_id: int | None
-    created_at: datetime
-    last_accessed: datetime
-    expires_at: datetime | None
-
-
-class MemoryList(BaseModel):
-    """A page of the persona's memories and its memory hygiene."""
-
-    memories: list[MemoryView]
-    hygiene: MemoryHygieneView
 
 
 @router.get(
@@ -454,18 +265,12 @@ class MemoryList(BaseModel):
 def list_memories(
     persona_id: PersonaIdPath,
     caller: CurrentUserDep,
-    session: SessionDep,
+    chat: ChatDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_INT)] = 0,
 ) -> Envelope[MemoryList]:
     """Newest first; ``hygiene`` has count, duplicate rate and echo rate."""
-    rows = crud.list_memories(
-        session=session, owner_id=caller.id, persona_id=persona_id, limit=limit, offset=offset
-    )
-    hygiene = memory_hygiene(session=session, owner_id=caller.id, persona_id=persona_id)
-    return ok(
-        MemoryList(memories=[MemoryView.model_validate(row) for row in rows], hygiene=hygiene)
-    )
+    return ok(chat.memories(owner_id=caller.id, persona_id=persona_id, limit=limit, offset=offset))
 
 
 # -- chat ---------------------------------------------------------------------------------
@@ -489,9 +294,13 @@ class ChatRequest(BaseModel):
     responses=error_responses(503),
 )
 def chat(
-    body: ChatRequest, caller: LiveUserDep, state: StateDep, memory: MemoryDep
+    body: ChatRequest, caller: CurrentUserDep, state: StateDep, memory: MemoryDep
 ) -> Envelope[ChatResponse]:
-    """A new session when ``sessionId`` is left out; the reply names its session."""
+    """A new session when ``sessionId`` is left out; the reply names its session.
+
+    The turn's first transaction confirms the account still exists (401 otherwise), so
+    the route opens none of its own: a turn is two transactions.
+    """
     service = _service(state, memory, body.llm)
     return ok(
         service.reply(
@@ -503,18 +312,6 @@ def chat(
     )
 
 
-class ChatLine(BaseModel):
-    """One line of a session."""
-
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    role: str
-    persona_id: int | None
-    content: str
-    created_at: datetime
-
-
 @router.get(
     "/api/chat/sessions/{session_id}/messages",
     summary="A chat session's messages",
@@ -523,13 +320,10 @@ class ChatLine(BaseModel):
 def session_messages(
     session_id: Annotated[int, Path(ge=1, le=MAX_INT)],
     caller: CurrentUserDep,
-    session: SessionDep,
+    chat: ChatDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> Envelope[list[ChatLine]]:
-    rows = crud.recent_chat_messages(
-        session=session, owner_id=caller.id, chat_session_id=session_id, limit=limit
-    )
-    return ok([ChatLine.model_validate(row) for row in rows])
+    return ok(chat.session_lines(owner_id=caller.id, session_id=session_id, limit=limit))
 
 
 # -- WebSocket ----------------------------------------------------------------------------

@@ -40,8 +40,13 @@ from personae.api.deps import (
 from personae.api.routes.content import content_service
 from personae.errors import PersonaeError
 from personae.jobs import submit_job
-from personae.llm import LLM
-from personae.persona import QualityReport, check_draft, score_content
+from personae.persona import (
+    PersonaService,
+    QualityReport,
+    build_persona_service,
+    check_draft,
+    score_content,
+)
 from personae.persona._content import MAX_BRIEF_CHARS
 from personae.persona._generate import (
     OnboardingData,
@@ -50,7 +55,6 @@ from personae.persona._generate import (
     require_samples,
 )
 from personae.persona._optimize import OptimizeResult, failures
-from personae.persona._service import PersonaService
 from personae.store import MAX_INT, crud, session_scope
 from personae.style import StyleProfile
 
@@ -65,10 +69,9 @@ LLMSpec = RequestLLMSpec
 
 
 def _service(state: AppState, spec: str | None) -> PersonaService:
-    def llm_for(owner_id: int, purpose: str) -> LLM:
-        return state.llm_for(owner_id, purpose, spec)
-
-    return PersonaService(state.database, llm_for, max_text_chars=state.settings.max_text_chars)
+    return build_persona_service(
+        state.settings, database=state.database, models=state.llm_for, spec=spec
+    )
 
 
 # -- persona generation -------------------------------------------------------------------

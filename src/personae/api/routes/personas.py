@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
@@ -18,16 +17,15 @@ from personae.api.deps import (
     CurrentUserDep,
     LiveUserDep,
     PersonaIdPath,
+    PersonaServiceDep,
     SessionDep,
-    SettingsDep,
     StateDep,
     authenticate,
     bearer_token,
     confirm_admin,
 )
-from personae.errors import InputError, PersonaeError, TextTooLargeError, UserNotFoundError
-from personae.store import MAX_INT, PersonaCreate, PersonaPublic, PersonaUpdate, crud
-from personae.style import StyleProfile
+from personae.errors import UserNotFoundError
+from personae.store import MAX_INT, PersonaPublic, PersonaUpdate, crud
 
 __all__ = ["HOT_ROUTES", "router"]
 
@@ -97,41 +95,6 @@ def list_user_personas(
     return ok(_page(session, user_id, offset, limit, active_only))
 
 
-def _measured_fingerprint(
-    request: PersonaCreateRequest, settings: SettingsDep
-) -> dict[str, object] | None:
-    """The voice measured from the request's writing samples, as stored JSON."""
-    samples = request.writing_samples
-    if not samples:
-        return request.linguistic_fingerprint
-    if request.linguistic_fingerprint is not None:
-        raise InputError(
-            "send writing_samples or linguistic_fingerprint, not both: the fingerprint "
-            "is measured from the samples",
-            field="linguistic_fingerprint",
-        )
-    for index, text in enumerate(samples):
-        if len(text) > settings.max_text_chars:
-            error = TextTooLargeError(size=len(text), limit=settings.max_text_chars)
-            error.details["field"] = f"writing_samples[{index}]"
-            raise error
-    done = 0
-
-    def progress(count: int) -> None:
-        nonlocal done
-        done = count
-
-    try:
-        profile = StyleProfile.from_texts(
-            samples, name=request.display_name or request.name, on_progress=progress
-        )
-    except PersonaeError as exc:
-        exc.details.setdefault("field", f"writing_samples[{done}]")
-        raise
-    measured: dict[str, object] = json.loads(profile.to_json())
-    return measured
-
-
 @router.post(
     "",
     status_code=201,
@@ -140,10 +103,7 @@ def _measured_fingerprint(
     responses=error_responses(409, 413),
 )
 def create_persona(
-    body: PersonaCreateRequest,
-    caller: LiveUserDep,
-    session: SessionDep,
-    settings: SettingsDep,
+    body: PersonaCreateRequest, caller: LiveUserDep, service: PersonaServiceDep
 ) -> Envelope[PersonaPublic]:
     """Create a persona from its fields and, optionally, writing samples.
 
@@ -152,10 +112,7 @@ def create_persona(
     large) is a 422 naming the sample.
     """
     fields = body.model_dump(exclude={"writing_samples"}, exclude_unset=True)
-    fields["linguistic_fingerprint"] = _measured_fingerprint(body, settings)
-    data = PersonaCreate.model_validate(fields)
-    persona = crud.create_persona(session=session, owner_id=caller.id, data=data)
-    return ok(PersonaPublic.model_validate(persona))
+    return ok(service.create(caller.id, fields, writing_samples=body.writing_samples))
 
 
 @router.get(

@@ -37,7 +37,7 @@ from personae.strategy import (
     SimilarStrategy,
     StrategyService,
 )
-from personae.vectors import Embedder
+from personae.vectors import Embedder, LazyEmbedder
 
 __all__ = [
     "MAX_BATCH_ROWS",
@@ -139,38 +139,11 @@ class ReclusterRequest(BaseModel):
     k: int | None = Field(default=None, ge=1, le=8, description="Broad segments (default: chosen).")
 
 
-class _LazyEmbedder:
-    """The configured embedder, built when a route first embeds something (building a
-    local model costs seconds; most strategy requests never embed)."""
-
-    def __init__(self, settings: Settings) -> None:
-        self._settings = settings
-        self._built: Embedder | None = None
-
-    def _get(self) -> Embedder:
-        if self._built is None:
-            from personae.vectors import build_embedder
-
-            self._built = build_embedder(self._settings)
-        return self._built
-
-    @property
-    def name(self) -> str:
-        return self._get().name
-
-    @property
-    def dimension(self) -> int:
-        return self._get().dimension
-
-    def embed(self, texts: Any) -> Any:
-        return self._get().embed(texts)
-
-
 async def get_embedder(request: Request, settings: SettingsDep) -> Embedder:
     """The app's embedder, one per app, built on first use."""
     embedder: Embedder | None = getattr(request.app.state, "strategy_embedder", None)
     if embedder is None:
-        embedder = _LazyEmbedder(settings)
+        embedder = LazyEmbedder(settings)
         request.app.state.strategy_embedder = embedder
     return embedder
 

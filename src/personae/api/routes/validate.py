@@ -18,7 +18,6 @@ persona routers all the same, so the fixed ``/validate`` path is tried first.
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 from fastapi import APIRouter
@@ -26,19 +25,17 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 
 from personae.api._envelope import Envelope, error_responses, ok
 from personae.api._schemas import PLATFORM_PATTERN
-from personae.api.deps import CurrentUserDep, PlatformPath, SessionDep, SettingsDep
+from personae.api.deps import CurrentUserDep, PersonaServiceDep, PlatformPath, SettingsDep
 from personae.errors import TextTooLargeError
 from personae.persona import (
+    VALIDATION_TYPE,
     PlatformInfo,
     PlatformReport,
     QualityReport,
-    VoiceRules,
     available_platforms,
     get_platform,
-    score_content,
 )
-from personae.store import MAX_INT, crud
-from personae.style import StyleProfile
+from personae.store import MAX_INT
 
 __all__ = [
     "VALIDATION_TYPE",
@@ -48,9 +45,6 @@ __all__ = [
     "PlatformValidation",
     "router",
 ]
-
-VALIDATION_TYPE = "content_quality"
-"""``metrics["validation_type"]`` of the rows this router stores."""
 
 router = APIRouter(tags=["validation"], responses=error_responses(401, 422, 429, 503))
 
@@ -181,10 +175,7 @@ def validate_for_platform(
     responses=error_responses(404, 413),
 )
 def validate_content(
-    body: ContentValidateRequest,
-    caller: CurrentUserDep,
-    session: SessionDep,
-    settings: SettingsDep,
+    body: ContentValidateRequest, caller: CurrentUserDep, service: PersonaServiceDep
 ) -> Envelope[ContentValidation]:
     """Seed 001's quality metrics, computed, with improvement suggestions.
 
@@ -194,36 +185,7 @@ def validate_content(
     consistency score, and the report is stored as a validation result of the persona
     (``GET /api/personas/{id}/quality`` lists them).
     """
-    _check_size(body.text, settings.max_text_chars)
-    target = get_platform(body.platform) if body.platform is not None else None
-    if body.persona_id is None:
-        report = score_content(body.text, platform=target, max_chars=settings.max_text_chars)
-        return ok(ContentValidation(validation_id=None, report=report))
-    persona = crud.get_persona(session=session, owner_id=caller.id, persona_id=body.persona_id)
-    profile = None
-    if persona.linguistic_fingerprint is not None:
-        profile = StyleProfile.from_json(json.dumps(persona.linguistic_fingerprint))
-    report = score_content(
-        body.text,
-        profile=profile,
-        platform=target,
-        constraints=VoiceRules.from_persona(persona.tonal_range, persona.stylistic_constraints),
-        max_chars=settings.max_text_chars,
+    scored = service.score_and_record(
+        caller.id, body.text, persona_id=body.persona_id, platform=body.platform
     )
-    if profile is None:
-        report = report.model_copy(
-            update={"notes": [*report.notes, "the persona has no measured voice yet"]}
-        )
-    has_error = report.details.platform is not None and not report.details.platform.passed
-    row = crud.add_validation_result(
-        session=session,
-        owner_id=caller.id,
-        persona_id=persona.id,
-        validation_status="failed" if has_error else "passed",
-        metrics={
-            "validation_type": VALIDATION_TYPE,
-            "persona_version": persona.version,
-            **report.model_dump(mode="json"),
-        },
-    )
-    return ok(ContentValidation(validation_id=row.id, report=report))
+    return ok(ContentValidation(validation_id=scored.validation_id, report=scored.report))

@@ -1,0 +1,47 @@
+"""Wiring the persona service from the settings: one way for the API, the CLI and jobs."""
+
+from __future__ import annotations
+
+from personae.config import Settings
+from personae.jobs import ModelFactory, recorded_models
+from personae.llm import LLM
+from personae.persona._service import PersonaService
+from personae.store import Database
+
+__all__ = ["build_persona_service"]
+
+
+def build_persona_service(
+    settings: Settings,
+    *,
+    database: Database,
+    models: ModelFactory | None = None,
+    spec: str | None = None,
+) -> PersonaService:
+    """The persona service the settings describe.
+
+    Parameters
+    ----------
+    settings
+        ``max_text_chars`` and the model (``PERSONAE_LLM``).
+    database
+        The store.
+    models
+        ``(owner_id, purpose, spec) -> LLM``; default: the configured provider, cached and
+        recorded in ``database`` (:func:`~personae.jobs.recorded_models`).
+    spec
+        A model spec overriding ``PERSONAE_LLM`` for this service's calls.
+
+    Examples
+    --------
+    >>> service = build_persona_service(settings, database=db)  # doctest: +SKIP
+    >>> service.score_and_record(1, "A short post.", persona_name="ada").report.word_count
+    ... # doctest: +SKIP
+    3
+    """
+    factory = models if models is not None else recorded_models(settings, database)
+
+    def llm_for(owner_id: int, purpose: str) -> LLM:
+        return factory(owner_id, purpose, spec)
+
+    return PersonaService(database, llm_for, max_text_chars=settings.max_text_chars)
