@@ -76,3 +76,23 @@ def test_personae_write_keeps_its_text(tmp_path: Path, monkeypatch: pytest.Monke
     assert runner.invoke(app, ["write", "x", "-p", "founder", "--no-save"]).exit_code == 0
     assert '"total": 1' in runner.invoke(app, ["content", "list", "--json"]).stdout
     get_settings.cache_clear()
+
+
+def test_a_text_written_from_a_recommended_brief_follows_its_decision(
+    service: Any, db: Any, owner_ids: tuple[int, int], persona_ids: tuple[int, int]
+) -> None:
+    from personae.store import session_scope
+    from personae.strategy import ArmSpace, StrategyService
+
+    alice, _ = owner_ids
+    mine, _ = persona_ids
+    with session_scope(db) as session:
+        rec = StrategyService(session=session, owner_id=alice, seed=0).recommend(
+            mine, space=ArmSpace(topics=["ai"], formats=["text"], platforms=["x"])
+        )
+    brief = rec.content_brief.instructions
+    kept = service.keep_written(alice, mine, "x", brief, "A text.", report=None, source="cli")
+    piece = service.get(alice, kept)
+    assert (piece.episode_id, piece.strategy_id) == (rec.episode_id, rec.strategy_id)
+    other = service.keep_written(alice, mine, "x", "another brief", "B.", report=None, source="cli")
+    assert service.get(alice, other).episode_id is None

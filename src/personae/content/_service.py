@@ -178,8 +178,12 @@ class ContentService:
         """Keep a generated text as a draft, with its quality report; the piece id.
 
         The one call generation makes (``POST /api/content/generate``, the studio, which
-        uses it, and ``personae write``), so nothing written is lost.
+        uses it, and ``personae write``), so nothing written is lost. A text written from
+        a strategy recommendation's brief (the brief as recommended) is linked to that
+        decision even when the caller does not say so.
         """
+        if episode_id is None:
+            episode_id = self._decision_of(owner_id, persona_id, brief)
         draft = DraftCreate(
             persona_id=persona_id,
             platform=platform,
@@ -188,6 +192,18 @@ class ContentService:
             episode_id=episode_id,
         )
         return self.save_draft(owner_id, draft, source=source, quality=report).id
+
+    def _decision_of(self, owner_id: int, persona_id: int, brief: str) -> int | None:
+        """The newest open strategy decision of the persona whose brief this is."""
+        wanted = " ".join(brief.split())
+        with session_scope(self._database) as session:
+            for episode in crud.list_learning_episodes(
+                session=session, owner_id=owner_id, persona_id=persona_id, limit=20, rewarded=False
+            ):
+                recommended = (episode.action.get("content_brief") or {}).get("instructions")
+                if isinstance(recommended, str) and " ".join(recommended.split()) == wanted:
+                    return episode.id
+        return None
 
     @staticmethod
     def _variant(
