@@ -9,6 +9,7 @@ offline and an injected script from elsewhere does not run.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -20,7 +21,7 @@ from fastapi.templating import Jinja2Templates
 from personae import __version__
 from personae.store import MAX_INT
 
-__all__ = ["CSP", "NAVIGATION", "router", "templates"]
+__all__ = ["CSP", "NAVIGATION", "PAGES", "PERSONA_PAGES", "router", "templates"]
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -63,61 +64,42 @@ def _page(request: Request, page: str, title: str, **context: object) -> HTMLRes
     return response
 
 
-@router.get("/", response_class=HTMLResponse)
-def personas_page(request: Request) -> HTMLResponse:
-    """Home: the account's personas."""
-    return _page(request, "personas", "Your personas")
+PAGES: tuple[tuple[str, str, str], ...] = (
+    ("/", "personas", "Your personas"),
+    ("/signin", "signin", "Sign in"),
+    ("/personas/new", "new", "New persona"),
+    ("/write", "write", "Write"),
+    ("/chat", "chat", "Chat"),
+    ("/strategy", "strategy", "Strategy"),
+    ("/universe", "universe", "Persona universe"),
+    ("/account", "account", "Account"),
+)
+"""``(path, template, title)`` of the pages that take no path parameter."""
+
+PERSONA_PAGES: tuple[tuple[str, str, str], ...] = (
+    ("/personas/{persona_id}", "persona", "Persona"),
+    ("/personas/{persona_id}/history", "history", "History"),
+)
+"""The same for the pages of one persona (its id goes to the page as ``data-persona-id``)."""
 
 
-@router.get("/signin", response_class=HTMLResponse)
-def signin_page(request: Request) -> HTMLResponse:
-    """Sign in or create an account."""
-    return _page(request, "signin", "Sign in")
+def _shell(page: str, title: str) -> Callable[[Request], HTMLResponse]:
+    def shell(request: Request) -> HTMLResponse:
+        return _page(request, page, title)
+
+    return shell
 
 
-@router.get("/personas/new", response_class=HTMLResponse)
-def new_persona_page(request: Request) -> HTMLResponse:
-    """Create a persona from writing samples, or import a character card."""
-    return _page(request, "new", "New persona")
+def _persona_shell(page: str, title: str) -> Callable[[Request, int], HTMLResponse]:
+    def shell(request: Request, persona_id: PersonaId) -> HTMLResponse:
+        return _page(request, page, title, persona_id=persona_id)
+
+    return shell
 
 
-@router.get("/personas/{persona_id}", response_class=HTMLResponse)
-def persona_page(request: Request, persona_id: PersonaId) -> HTMLResponse:
-    """The persona's measured voice, confidence, rules and traits."""
-    return _page(request, "persona", "Persona", persona_id=persona_id)
-
-
-@router.get("/personas/{persona_id}/history", response_class=HTMLResponse)
-def history_page(request: Request, persona_id: PersonaId) -> HTMLResponse:
-    """Versions, diffs, rollback and labels."""
-    return _page(request, "history", "History", persona_id=persona_id)
-
-
-@router.get("/write", response_class=HTMLResponse)
-def write_page(request: Request) -> HTMLResponse:
-    """The writing studio."""
-    return _page(request, "write", "Write")
-
-
-@router.get("/chat", response_class=HTMLResponse)
-def chat_page(request: Request) -> HTMLResponse:
-    """Chat with a persona, and what it remembers."""
-    return _page(request, "chat", "Chat")
-
-
-@router.get("/strategy", response_class=HTMLResponse)
-def strategy_page(request: Request) -> HTMLResponse:
-    """Recommendation, performance, audience, engagement import."""
-    return _page(request, "strategy", "Strategy")
-
-
-@router.get("/universe", response_class=HTMLResponse)
-def universe_page(request: Request) -> HTMLResponse:
-    """The account's personas placed by voice."""
-    return _page(request, "universe", "Persona universe")
-
-
-@router.get("/account", response_class=HTMLResponse)
-def account_page(request: Request) -> HTMLResponse:
-    """API keys, export, erase."""
-    return _page(request, "account", "Account")
+for _path, _name, _title in PAGES:
+    router.add_api_route(_path, _shell(_name, _title), methods=["GET"], response_class=HTMLResponse)
+for _path, _name, _title in PERSONA_PAGES:
+    router.add_api_route(
+        _path, _persona_shell(_name, _title), methods=["GET"], response_class=HTMLResponse
+    )
