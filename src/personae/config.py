@@ -387,6 +387,16 @@ class Settings(BaseSettings):
             return None
         return SecretStr(value.get_secret_value().strip())
 
+    @field_validator(
+        "token_budget_monthly", "metrics_token", "prometheus_multiproc_dir", mode="before"
+    )
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        """An empty ``PERSONAE_TOKEN_BUDGET_MONTHLY=`` (or metrics token) means unset."""
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
     @field_validator("redis_url")
     @classmethod
     def _blank_redis_url_is_unset(cls, value: str | None) -> str | None:

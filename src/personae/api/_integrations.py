@@ -66,4 +66,5 @@ def install_integrations(app: FastAPI, settings: Settings) -> None:
                 max_age=600,
             )
         )
-    app.add_middleware(RequestObserver)  # outermost: every answer is timed and has an id
+    # Outermost: every answer has an id and, with metrics on, is timed.
+    app.add_middleware(RequestObserver, record=settings.metrics == "on")

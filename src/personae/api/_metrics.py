@@ -8,7 +8,9 @@ recorded as ``unmatched``.
 
 ``/metrics`` (``PERSONAE_METRICS=on``, the default) answers Prometheus's text format;
 with ``PERSONAE_METRICS_TOKEN`` it wants ``Authorization: Bearer <token>`` (compared in
-constant time); ``off`` is a 404 like any unknown path.
+constant time). ``off`` serves no ``/metrics`` (a 404 like any unknown path) and records
+no requests; the per-event counters of model calls, cache lookups and jobs still tick
+(one locked increment each), since Prometheus keeps them per process, not per app.
 """
 
 from __future__ import annotations
@@ -59,10 +61,11 @@ def _template(scope: Scope) -> str:
 
 
 class RequestObserver:
-    """Give every HTTP request an id and record its latency by route and status."""
+    """Give every HTTP request an id and (``record``) its latency by route and status."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, record: bool = True) -> None:
         self.app = app
+        self.record = record
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -90,12 +93,13 @@ class RequestObserver:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            observe_request(
-                method=scope["method"],
-                route=_template(scope),
-                status=status,
-                seconds=time.perf_counter() - started,
-            )
+            if self.record:
+                observe_request(
+                    method=scope["method"],
+                    route=_template(scope),
+                    status=status,
+                    seconds=time.perf_counter() - started,
+                )
             request_id_var.reset(token)
 
 
