@@ -14,9 +14,8 @@ async function loadKeys() {
 
 if (startPage()) {
   guarded(null, async () => {
-    me = await api("/api/auth/me");
+    [me] = await Promise.all([api("/api/auth/me"), loadKeys()]);
     document.getElementById("who").textContent = `Signed in as ${me.email}.`;
-    await loadKeys();
     ready();
   });
   document.getElementById("key-form").addEventListener("submit", (event) => {

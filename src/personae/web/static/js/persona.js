@@ -85,7 +85,15 @@ async function loadTraits() { drawTraits((await api(`/api/personas/${id}/traits`
 
 if (startPage()) {
   guarded(null, async () => {
-    const persona = await api(`/api/personas/${id}`);
+    // Everything the page shows, asked for at once; a persona without a measured voice
+    // answers the voice request with a 422, which only means "no charts".
+    const voiceOrNone = api(`/api/studio/personas/${id}/voice`).catch((error) => {
+      if (error.status === 422) return null;
+      throw error;
+    });
+    const [persona, voice, traits, adaptations] = await Promise.all([
+      api(`/api/personas/${id}`), voiceOrNone, api(`/api/personas/${id}/traits`), api(`/api/personas/${id}/platforms`),
+    ]);
     document.querySelector("h1").textContent = persona.display_name || persona.name;
     document.title = `${persona.display_name || persona.name} · personae`;
     document.getElementById("persona-summary").textContent =
@@ -100,10 +108,9 @@ if (startPage()) {
       const link = h("a", { href: URL.createObjectURL(new Blob([JSON.stringify(card, null, 2)], { type: "application/json" })), download: `${persona.name}.card.json` });
       link.click();
     }));
-    if (persona.linguistic_fingerprint) drawVoice(await api(`/api/studio/personas/${id}/voice`));
+    if (voice) drawVoice(voice);
     else document.getElementById("confidence-basis").textContent = "No measured voice yet: it is measured from writing samples.";
-    await loadTraits();
-    const adaptations = await api(`/api/personas/${id}/platforms`);
+    drawTraits(traits.traits);
     document.getElementById("platforms").replaceChildren(...(adaptations.length ? adaptations.map((a) =>
       h("li", {}, h("strong", {}, a.platform), ": ", Object.keys(a.optimization_strategies || {}).join(", ") || "adapted", ` (updated ${new Date(a.updated_at).toLocaleDateString()})`))
       : [h("li", { class: "hint" }, "None stored yet: writing for a platform computes one.")]));
