@@ -61,6 +61,14 @@ function drawVoice(page) {
     `Measured from ${page.voice.samples} sample${page.voice.samples === 1 ? "" : "s"} and ${page.voice.words.toLocaleString()} words${others}.`;
 }
 
+function drawBasis(parts) {
+  const list = h("dl", { class: "facts", id: "confidence-parts" },
+    h("dt", {}, "Enough words"), h("dd", {}, percent(parts.words)),
+    h("dt", {}, "Enough samples"), h("dd", {}, percent(parts.samples)),
+    h("dt", {}, "Samples agree with each other"), h("dd", {}, percent(parts.agreement)));
+  document.getElementById("confidence-basis").after(list);
+}
+
 function drawTraits(traits) {
   const list = document.getElementById("traits");
   list.replaceChildren(...traits.map((trait) => {
@@ -91,8 +99,9 @@ if (startPage()) {
       if (error.status === 422) return null;
       throw error;
     });
-    const [persona, voice, traits, adaptations] = await Promise.all([
+    const [persona, voice, traits, adaptations, jobs] = await Promise.all([
       api(`/api/personas/${id}`), voiceOrNone, api(`/api/personas/${id}/traits`), api(`/api/personas/${id}/platforms`),
+      api("/api/jobs?limit=100"),
     ]);
     document.querySelector("h1").textContent = persona.display_name || persona.name;
     document.title = `${persona.display_name || persona.name} · personae`;
@@ -109,6 +118,9 @@ if (startPage()) {
       link.click();
     }));
     if (voice) drawVoice(voice);
+    // The generation job kept what the confidence rests on (words, samples, agreement).
+    const built = jobs.find((j) => j.kind === "persona.generate" && j.status === "succeeded" && j.result?.persona_id === id);
+    if (built?.result?.confidence) drawBasis(built.result.confidence);
     else document.getElementById("confidence-basis").textContent = "No measured voice yet: it is measured from writing samples.";
     drawTraits(traits.traits);
     document.getElementById("platforms").replaceChildren(...(adaptations.length ? adaptations.map((a) =>
