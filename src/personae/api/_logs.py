@@ -72,7 +72,10 @@ class JsonFormatter(logging.Formatter):
 
 
 def json_log_config() -> dict[str, object]:
-    """A ``logging.config.dictConfig`` for uvicorn and personae that writes JSON lines."""
+    """A ``logging.config.dictConfig`` for uvicorn and personae that writes JSON lines.
+
+    Plain data, so it can be saved as JSON for ``uvicorn --log-config log.json``.
+    """
     handler = {
         "class": "logging.StreamHandler",
         "formatter": "json",
@@ -82,8 +85,8 @@ def json_log_config() -> dict[str, object]:
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"request_id": {"()": RequestIdFilter}},
-        "formatters": {"json": {"()": JsonFormatter}},
+        "filters": {"request_id": {"()": "personae.api._logs.RequestIdFilter"}},
+        "formatters": {"json": {"()": "personae.api._logs.JsonFormatter"}},
         "handlers": {"json": handler},
         "loggers": {
             "uvicorn": {"handlers": ["json"], "level": "INFO", "propagate": False},
