@@ -14,7 +14,7 @@ from personae.errors import (
     LLMTransientError,
     LLMUnavailableError,
 )
-from personae.llm import LLMBase, OpenAILLM, RetryPolicy
+from personae.llm import CallLog, LLMBase, LLMCall, OpenAILLM, RecordedLLM, RetryPolicy
 from personae.llm._fallback import FallbackLLM, split_specs
 from tests.llm.servers import FakeProviderServer, Step
 from tests.llm_fakes import FakeSleep, ScriptedLLM
@@ -136,3 +136,18 @@ def test_the_setting_builds_a_fallback(server: FakeProviderServer) -> None:
     single = build_llm(settings, "openai:x,local:/etc/passwd")
     assert not isinstance(single, FallbackLLM)
     assert single.model == "x,local:/etc/passwd"
+
+
+def test_the_usage_record_names_the_provider_that_answered() -> None:
+    class Kept(CallLog):
+        def __init__(self) -> None:
+            self.calls: list[LLMCall] = []
+
+        def record(self, call: LLMCall) -> None:
+            self.calls.append(call)
+
+    log = Kept()
+    first = ScriptedLLM([LLMTransientError("down")], retry=RetryPolicy(max_retries=0), provider="a")
+    recorded = RecordedLLM(FallbackLLM([first, _local()]), log=log, owner_id=None)
+    recorded.complete("Hi")
+    assert [(c.provider, c.model) for c in log.calls] == [("local", "smollm2")]

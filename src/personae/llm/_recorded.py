@@ -206,8 +206,9 @@ class RecordedLLM(LLMBase):
     ) -> LLMCall:
         return LLMCall(
             owner_id=self.owner_id,
-            provider=self.provider,
-            model=self.model,
+            # Who answered: the provider itself, or the one a fallback chain handed over to.
+            provider=completion.provider or self.provider,
+            model=completion.model or self.model,
             purpose=self.purpose,
             prompt_tokens=0 if cached else completion.prompt_tokens,
             completion_tokens=0 if cached else completion.completion_tokens,
