@@ -266,7 +266,13 @@ def test_a_text_too_short_to_judge_cannot_dodge_the_voice(essayist: StyleProfile
 
 @pytest.mark.parametrize(
     ("option", "value"),
-    [("candidates", 0), ("first_round", 9), ("max_rounds", 7), ("tie_margin", 1.5)],
+    [
+        ("candidates", 0),
+        ("first_round", 9),
+        ("max_rounds", 7),
+        ("tie_margin", 1.5),
+        ("voice_margin", -0.1),
+    ],
 )
 def test_out_of_range_options_are_refused(
     essayist: StyleProfile, option: str, value: float
@@ -289,3 +295,71 @@ def test_without_a_profile_the_rules_drive_the_fixes(writers: list[SampleWriter]
     result = optimize_content(voice, "notes", ScriptedLLM([LOOPY]), candidates=1, max_rounds=1)
     assert "limit_exclamations" in result.trace[0].voice_fixes
     assert "!" not in result.text
+
+
+def test_the_prompt_carries_the_writers_measured_habits(
+    profiles: dict[str, StyleProfile],
+) -> None:
+    from personae.persona._content import writing_messages
+
+    examples = [
+        "ballads; or (as at a later period I discovered) from the pages",
+        "The road teaches this without lecturing; it simply continues.",
+        "and then the rain",
+        "Speed abolishes such relationships.",
+        "A letter is, in this sense, an act of faith in continuity.",
+        "we walked",
+    ]
+
+    def system(key: str) -> str:
+        rules = {**measured_constraints(profiles[key]), "examples": examples}
+        voice = VoiceBrief.of(_persona(profiles[key], stylistic_constraints=rules), "linkedin")
+        return writing_messages(voice, "what a long walk teaches")[0].content
+
+    essayist, founder, cook = system("essayist"), system("founder"), system("cook")
+    assert "semicolons" in essayist
+    assert "semicolons" not in founder
+    assert "No contractions" in founder
+    assert "Use contractions" in cook
+    # The examples shown are whole sentences (a capital first, a stop last).
+    shown = [line[3:-1] for line in essayist.splitlines() if line.startswith('- "')]
+    assert len(shown) == 3
+    assert all(s[0].isupper() and s.endswith((".", "!", "?")) for s in shown), shown
+
+
+def test_with_rivals_the_voice_among_them_chooses_between_near_drafts(
+    profiles: dict[str, StyleProfile],
+) -> None:
+    essayist = profiles["essayist"]
+    rivals = [p for key, p in profiles.items() if key != "essayist"]
+    plain = (
+        "We kept notes for a year. They saved us twice. Notes help new people find their "
+        "way, and they let us look back on why we chose what we chose. It's worth it! "
+        "Write things down, every day, and keep the notes."
+    )
+    essay = (
+        "It is easy to forget, in the hurry of a working day, how much of what we know "
+        "was written down by someone who expected never to be thanked for it; the notes "
+        "outlast the people, and the people, reading them, become a little wiser than "
+        "they were."
+    )
+    voice = VoiceBrief.of(_persona(essayist), "facebook")
+
+    def chosen(voice_margin: float) -> str:
+        texts = iter([plain, essay])
+        llm = ScriptedLLM(responder=lambda request: next(texts))
+        return optimize_content(
+            voice,
+            "notes",
+            llm,
+            candidates=2,
+            max_rounds=1,
+            threshold=1.0,
+            rivals=rivals,
+            voice_fixes=False,
+            voice_margin=voice_margin,
+        ).text
+
+    # The plain draft scores a little higher overall (about 0.06); the essay is the voice.
+    assert chosen(voice_margin=0.0).startswith("We kept notes")
+    assert chosen(voice_margin=0.15).startswith("It is easy to forget")

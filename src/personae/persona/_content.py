@@ -91,15 +91,26 @@ def _check_brief(brief: str) -> str:
     return text
 
 
-def _closest(examples: list[str], brief: str, count: int = 3) -> list[str]:
-    """The examples sharing most words with the brief (ties: the shorter first)."""
+def _closest(examples: list[str], brief: str, count: int = 3, *, length: float = 0.0) -> list[str]:
+    """The examples sharing most words with the brief; among equals, whole sentences
+    (a capital first, a stop last) nearest the writer's mean ``length`` in words, so
+    the few shown are typical of the writer rather than merely short."""
     wanted = {w.lower().strip(".,!?;:") for w in brief.split() if len(w) > 3}
 
-    def overlap(sentence: str) -> tuple[int, int]:
+    def rank(sentence: str) -> tuple[int, bool, float]:
         words = {w.lower().strip(".,!?;:") for w in sentence.split()}
-        return (-len(words & wanted), len(sentence))
+        whole = sentence[:1].isupper() and sentence.rstrip("”\"')").endswith((".", "!", "?"))
+        return (-len(words & wanted), not whole, abs(len(sentence.split()) - length))
 
-    return sorted(examples, key=overlap)[:count]
+    return sorted(examples, key=rank)[:count]
+
+
+def _mean_length(voice: VoiceBrief) -> float:
+    if voice.profile is None:
+        return 0.0
+    dims = {d.key: d for d in voice.profile.describe()}
+    length = dims.get("sentence_length.average")
+    return float(length.value) if length is not None else 0.0
 
 
 def _rhythm(voice: VoiceBrief) -> list[str]:
@@ -113,11 +124,37 @@ def _rhythm(voice: VoiceBrief) -> list[str]:
             words = round(float(length.value))
             size = "Very short" if words <= 8 else "Short" if words <= 14 else "Full"
             lines.append(f"{size} sentences: about {words} words each.")
+        lines.extend(_habits({key: float(d.value) for key, d in dims.items()}))
     rules = voice.rules
     if rules.default_tone:
         lines.append(f"Tone: {rules.default_tone}.")
     if rules.avoid:
         lines.append(f"Never use: {', '.join(rules.avoid[:6])}.")
+    return lines
+
+
+def _habits(dims: dict[str, float]) -> list[str]:
+    """The writer's measured punctuation and perspective habits, as plain rules: what a
+    character n-gram reader notices first (contractions, '!', ';', 'I' or 'we')."""
+    lines = []
+    contractions = dims.get("contractions.per_100_words")
+    if contractions is not None and contractions < 0.1:
+        lines.append("No contractions: write 'I am', 'do not', 'it is'.")
+    elif contractions is not None and contractions >= 2.0:
+        lines.append("Use contractions: I'm, don't, it's.")
+    if dims.get("sentence_type.exclamation") == 0.0:
+        lines.append("No exclamation marks.")
+    if dims.get("punctuation.semicolon", 0.0) >= 5.0:  # per 1,000 words
+        lines.append("Join related clauses with semicolons.")
+    pronouns = {
+        "Write as 'I'.": dims.get("pronouns.first_singular", 0.0),
+        "Write as 'we'.": dims.get("pronouns.first_plural", 0.0),
+    }
+    line, rate = max(pronouns.items(), key=lambda item: item[1])
+    if rate >= 15.0:  # per 1,000 words, as measured_constraints' perspective
+        lines.append(line)
+    elif max(pronouns.values()) < 5.0 and dims.get("pronouns.second", 0.0) < 5.0:
+        lines.append("Write about the topic, not about yourself: no 'I', 'we' or 'you'.")
     return lines
 
 
@@ -128,7 +165,7 @@ def _system_prompt(voice: VoiceBrief, brief: str = "") -> str:
     if persona.system_prompt:
         parts.append(persona.system_prompt)
     parts.extend(_rhythm(voice))
-    examples = _closest(voice.examples, brief)
+    examples = _closest(voice.examples, brief, length=_mean_length(voice))
     if examples:
         parts.append("Sentences you wrote before (match their style, do not copy them):")
         parts.extend(f'- "{sentence}"' for sentence in examples)

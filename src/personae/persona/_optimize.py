@@ -22,7 +22,9 @@ kept.
 Among accepted ones, the highest ``overall_quality_score`` wins, except that candidates
 within ``tie_margin`` of it count as tied and the one that sounds most like the persona
 (``authenticity_score``) is taken: overall differences that small are within the noise
-of the measures, and sounding like the writer is what personae is for. A text too short
+of the measures, and sounding like the writer is what personae is for. With rivals (the
+owner's other personas) the margin widens to ``voice_margin``: the voice *among them*
+decides. A text too short
 to judge against a profile counts as authenticity 0 for this, so cutting a post down
 can never dodge the voice check.
 
@@ -222,6 +224,7 @@ def optimize_content(
     voice_fixes: bool = True,
     first_round: int | None = None,
     tie_margin: float = 0.05,
+    voice_margin: float = 0.15,
 ) -> OptimizeResult:
     """Write, fix, score and revise until ``threshold`` or ``max_rounds``; return the best.
 
@@ -254,6 +257,12 @@ def optimize_content(
     tie_margin
         Overall scores this close to the best count as tied; among tied candidates the
         most authentic wins.
+    voice_margin
+        With ``rivals`` (the owner's other personas) the margin is at least this: the
+        voice *among them* (authenticity is then typicality × the share personae's
+        attribution gives this voice against the rivals) chooses among drafts of about
+        the same quality, since a post that could be any of the owner's personas is
+        not this one's.
 
     Raises
     ------
@@ -278,8 +287,9 @@ def optimize_content(
         raise InputError(f"first_round must be 1 to 8 (got {opening})", field="first_round")
     if not 1 <= max_rounds <= 6:
         raise InputError(f"max_rounds must be 1 to 6 (got {max_rounds})", field="max_rounds")
-    if not 0.0 <= tie_margin <= 1.0:
-        raise InputError(f"tie_margin must be 0 to 1 (got {tie_margin})", field="tie_margin")
+    for name, margin in (("tie_margin", tie_margin), ("voice_margin", voice_margin)):
+        if not 0.0 <= margin <= 1.0:
+            raise InputError(f"{name} must be 0 to 1 (got {margin})", field=name)
     started = time.perf_counter()
     llm_seconds = 0.0
     tokens = 0
@@ -289,6 +299,8 @@ def optimize_content(
     formatting = platform.constraints.formatting
     preview = platform.constraints.length.preview_chars
     judged = voice.profile is not None
+    if judged and rivals:
+        tie_margin = max(tie_margin, voice_margin)
     samples = voice.examples
     known = voice.known_names
     trace: list[TraceStep] = []
