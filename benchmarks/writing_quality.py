@@ -24,8 +24,11 @@ plain). Time: wall seconds per accepted post vs per plain draft.
 
 The checks are personae's own (:func:`~personae.persona.check_draft`); the judge is not.
 
-Run: ``.venv/bin/python benchmarks/writing_quality.py [--quick]`` (JSON in
-``benchmarks/results/writing_quality.json``).
+Changes to the pipeline are tried on :data:`BRIEFS` (``--briefs dev``, the default);
+:data:`HELD_OUT_BRIEFS` (``--briefs held-out``) were written before and never tuned on.
+
+Run: ``.venv/bin/python benchmarks/writing_quality.py [--quick] [--briefs held-out]``
+(JSON in ``benchmarks/results/writing_quality[-held-out].json``).
 """
 
 from __future__ import annotations
@@ -62,6 +65,16 @@ BRIEFS: tuple[tuple[str, str], ...] = (
     ("facebook", "my favourite rainy-day soup"),
     ("instagram", "a slow morning walk by the river"),
 )
+HELD_OUT_BRIEFS: tuple[tuple[str, str], ...] = (
+    ("linkedin", "why we stopped holding weekly status meetings"),
+    ("x", "the best advice I got about hiring"),
+    ("blog", "what an old notebook taught me about patience"),
+    ("facebook", "baking bread with the kids on a Sunday"),
+    ("instagram", "the first snow of the winter in the garden"),
+)
+"""Briefs written before any change to the pipeline was tried on :data:`BRIEFS`, and
+never used to choose one: the figures on them show whether a gain carries over."""
+BRIEF_SETS = {"dev": BRIEFS, "held-out": HELD_OUT_BRIEFS}
 SAMPLES_PER_PERSONA = 4
 
 
@@ -162,12 +175,20 @@ def summary(rows: list[dict[str, Any]], judged: list[bool], seconds: list[float]
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="3 personas, 2 briefs")
+    parser.add_argument(
+        "--briefs",
+        choices=sorted(BRIEF_SETS),
+        default="dev",
+        help="dev: the briefs changes were tried on; held-out: briefs never tuned on",
+    )
     args = parser.parse_args()
     llm = build_llm(Settings(_env_file=None))
     found = writers(args.quick)
     profiles = {w.key: StyleProfile.from_texts(w.samples, name=w.name) for w in found}
     vectorizer, classifier = judge(found)
-    briefs = BRIEFS[:2] if args.quick else BRIEFS
+    brief_set = BRIEF_SETS[args.briefs]
+    briefs = brief_set[:2] if args.quick else brief_set
+    x_brief = next(brief for platform, brief in brief_set if platform == "x")
     results: dict[str, list[dict[str, Any]]] = {"plain": [], "personae": [], "streamed": []}
     times: dict[str, list[float]] = {"plain": [], "personae": [], "streamed": []}
     for index, writer in enumerate(found):
@@ -196,9 +217,9 @@ def main() -> None:
             results["personae"].append(measure(result.text, brief, platform, writer, voice))
         voice = VoiceBrief.of(persona, "x")
         started = time.perf_counter()
-        text, _ = asyncio.run(streamed(voice, BRIEFS[1][1], llm))
+        text, _ = asyncio.run(streamed(voice, x_brief, llm))
         times["streamed"].append(time.perf_counter() - started)
-        results["streamed"].append(measure(text, BRIEFS[1][1], "x", writer, voice))
+        results["streamed"].append(measure(text, x_brief, "x", writer, voice))
     table: dict[str, Any] = {}
     for condition, rows in results.items():
         predicted = classifier.predict(vectorizer.transform([r["text"] or "-" for r in rows]))
@@ -233,10 +254,17 @@ def main() -> None:
         print(
             f"\nexample ({condition}, {sample['writer']}, {sample['platform']}):\n{sample['text']}"
         )
-    out = {"table": table, "targets": targets, "outputs": results, "model": llm.model}
+    out = {
+        "briefs": args.briefs,
+        "table": table,
+        "targets": targets,
+        "outputs": results,
+        "model": llm.model,
+    }
     folder = Path(__file__).parent / "results"
     folder.mkdir(exist_ok=True)
-    (folder / "writing_quality.json").write_text(json.dumps(out, indent=2, ensure_ascii=False))
+    name = "writing_quality.json" if args.briefs == "dev" else f"writing_quality-{args.briefs}.json"
+    (folder / name).write_text(json.dumps(out, indent=2, ensure_ascii=False))
 
 
 if __name__ == "__main__":
