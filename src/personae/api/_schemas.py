@@ -10,11 +10,18 @@ input is a 422 on every database backend.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from personae.persona import (
+    AnalyticsReport,
+    DailyRatings,
+    MetricStats,
+    RatingPoint,
+    VersionStats,
+)
 from personae.store import (
     MAX_INT,
     ApiKeyPublic,
@@ -382,52 +389,6 @@ class QualityReport(BaseModel):
     profile: ProfileStats | None = Field(description="null when no voice has been measured.")
     validation_results: list[ValidationResultPublic] = Field(description="Newest first.")
     feedback: FeedbackStats
-
-
-class VersionStats(BaseModel):
-    """The persona's history in numbers."""
-
-    count: int
-    current: int
-    first_at: datetime | None
-    last_at: datetime | None
-
-
-class RatingPoint(BaseModel):
-    """One rating at one time."""
-
-    rating: float
-    recorded_at: datetime
-
-
-class DailyRatings(BaseModel):
-    """Ratings of one day (UTC)."""
-
-    day: date
-    count: int
-    mean_rating: float
-
-
-class MetricStats(BaseModel):
-    """One metric's rows, summarised."""
-
-    metric: str
-    count: int
-    mean: float
-    min: float
-    max: float
-    latest: float
-    latest_at: datetime
-
-
-class AnalyticsReport(BaseModel):
-    """Counts and series computed from the persona's stored rows."""
-
-    persona_id: int
-    versions: VersionStats
-    ratings: list[RatingPoint] = Field(description="Feedback ratings over time, oldest first.")
-    ratings_by_day: list[DailyRatings]
-    metrics: list[MetricStats]
 
 
 # -- health -----------------------------------------------------------------------------

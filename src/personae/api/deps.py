@@ -21,7 +21,8 @@ Routes ask for what they need by type::
   (for managing keys and the account).
 - :data:`SettingsDep`, :data:`CacheDep`, :data:`StateDep`: what the app's lifespan built.
 - :data:`PersonaServiceDep`: the persona service on the app's database and models
-  (:func:`~personae.persona.build_persona_service`, the wiring the CLI and jobs use too).
+  (:func:`~personae.persona.build_persona_service`, the wiring the CLI and jobs use too);
+  it drops the app's cached reads of a persona after each commit that changed it.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from personae._types import Role
-from personae.api._cache import AfterCommit, session_live_async
+from personae.api._cache import AfterCommit, persona_prefix, session_live_async
 from personae.api._schemas import PLATFORM_PATTERN
 from personae.api._state import AppState
 from personae.auth import (
@@ -124,7 +125,12 @@ async def _after_commit() -> AfterCommit:
 
 
 async def _persona_service(state: StateDep) -> PersonaService:
-    return build_persona_service(state.settings, database=state.database, models=state.llm_for)
+    def changed(owner_id: int, persona_id: int) -> None:
+        state.cache.invalidate_prefix(persona_prefix(owner_id, persona_id))
+
+    return build_persona_service(
+        state.settings, database=state.database, models=state.llm_for, on_change=changed
+    )
 
 
 SettingsDep = Annotated[Settings, Depends(_settings)]

@@ -18,6 +18,19 @@ from __future__ import annotations
 
 from personae.persona._build import build_persona_service
 from personae.persona._draft_checks import DraftCheck, check_draft
+from personae.persona._insights import (
+    EDIT_MATCH_METRIC,
+    FEEDBACK_ANALYSIS,
+    RATING_METRIC,
+    AnalyticsReport,
+    DailyRatings,
+    FeedbackOutcome,
+    MetricStats,
+    PersonaChanged,
+    QualityFacts,
+    RatingPoint,
+    VersionStats,
+)
 from personae.persona._quality import (
     DIMENSION_WEIGHTS,
     AuthenticityDetails,
@@ -39,6 +52,7 @@ from personae.persona._service import (
     ScoredText,
     voice_profile,
 )
+from personae.persona._versions import PersonaPage
 from personae.persona._voice_fixes import VoiceFix, VoiceFixResult, apply_voice_fixes
 from personae.persona._voice_rules import VoiceRules
 from personae.persona.platforms import (
@@ -55,12 +69,21 @@ from personae.persona.platforms import (
 
 __all__ = [
     "DIMENSION_WEIGHTS",
+    "EDIT_MATCH_METRIC",
+    "FEEDBACK_ANALYSIS",
+    "RATING_METRIC",
     "VALIDATION_TYPE",
+    "AnalyticsReport",
     "AuthenticityDetails",
     "Category",
+    "DailyRatings",
     "DimensionScore",
     "DraftCheck",
+    "FeedbackOutcome",
     "LLMFactory",
+    "MetricStats",
+    "PersonaChanged",
+    "PersonaPage",
     "PersonaService",
     "Platform",
     "PlatformInfo",
@@ -68,12 +91,15 @@ __all__ = [
     "Priority",
     "QualityDetails",
     "QualityDimension",
+    "QualityFacts",
     "QualityReport",
     "QualitySuggestion",
+    "RatingPoint",
     "RuleResult",
     "ScoredText",
     "Strategy",
     "SubScore",
+    "VersionStats",
     "VoiceFix",
     "VoiceFixResult",
     "VoiceRules",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from personae.config import Settings
 from personae.jobs import ModelFactory, recorded_models
 from personae.llm import LLM
+from personae.persona._insights import PersonaChanged
 from personae.persona._service import PersonaService
 from personae.store import Database
 
@@ -17,6 +18,7 @@ def build_persona_service(
     database: Database,
     models: ModelFactory | None = None,
     spec: str | None = None,
+    on_change: PersonaChanged | None = None,
 ) -> PersonaService:
     """The persona service the settings describe.
 
@@ -31,6 +33,8 @@ def build_persona_service(
         recorded in ``database`` (:func:`~personae.jobs.recorded_models`).
     spec
         A model spec overriding ``PERSONAE_LLM`` for this service's calls.
+    on_change
+        Called with ``(owner_id, persona_id)`` after a commit that changed a persona.
 
     Examples
     --------
@@ -44,4 +48,6 @@ def build_persona_service(
     def llm_for(owner_id: int, purpose: str) -> LLM:
         return factory(owner_id, purpose, spec)
 
-    return PersonaService(database, llm_for, max_text_chars=settings.max_text_chars)
+    return PersonaService(
+        database, llm_for, max_text_chars=settings.max_text_chars, on_change=on_change
+    )

@@ -35,8 +35,10 @@ from personae.persona._generate import (
     draft_samples,
     generate_persona,
 )
+from personae.persona._insights import Insights, PersonaChanged
 from personae.persona._optimize import OptimizeResult, optimize_content
 from personae.persona._quality import QualityReport, score_content
+from personae.persona._versions import Records
 from personae.persona._voice_rules import VoiceRules
 from personae.persona.platforms import Platform, get_platform
 from personae.store import Database, Persona, PersonaCreate, PersonaPublic, crud, session_scope
@@ -68,7 +70,7 @@ def voice_profile(persona: Persona | PersonaPublic) -> StyleProfile | None:
     return StyleProfile.from_json(json.dumps(data)) if data is not None else None
 
 
-class PersonaService:
+class PersonaService(Insights, Records):
     """Use cases on one owner's personas that need more than the store.
 
     Parameters
@@ -79,14 +81,23 @@ class PersonaService:
         Builds the model for an owner and a purpose (see :data:`LLMFactory`).
     max_text_chars
         Longest sample or text accepted (``PERSONAE_MAX_TEXT_CHARS``).
+    on_change
+        ``(owner_id, persona_id)``, called after a commit that changed a persona (the API
+        passes the invalidation of its read cache), so no caller invalidates by hand.
     """
 
     def __init__(
-        self, database: Database, llm_for: LLMFactory, *, max_text_chars: int = 200_000
+        self,
+        database: Database,
+        llm_for: LLMFactory,
+        *,
+        max_text_chars: int = 200_000,
+        on_change: PersonaChanged | None = None,
     ) -> None:
         self._database = database
         self._llm_for = llm_for
         self._max_text_chars = max_text_chars
+        self._on_change = on_change
 
     # -- generation ---------------------------------------------------------------------
 

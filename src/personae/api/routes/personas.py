@@ -13,7 +13,6 @@ from personae.api._envelope import Envelope, error_responses, json_envelope, ok
 from personae.api._schemas import Deleted, Page, PersonaCreateRequest, PersonaSummary
 from personae.api._state import AppState
 from personae.api.deps import (
-    AfterCommitDep,
     CurrentUserDep,
     LiveUserDep,
     PersonaIdPath,
@@ -44,15 +43,12 @@ ActiveOnly = Annotated[bool, Query(description="Only personas that are active.")
 
 
 def _page(
-    session: SessionDep, owner_id: int, offset: int, limit: int, active_only: bool
+    service: PersonaServiceDep, owner_id: int, offset: int, limit: int, active_only: bool
 ) -> Page[PersonaSummary]:
-    rows = crud.list_personas(
-        session=session, owner_id=owner_id, offset=offset, limit=limit, active_only=active_only
-    )
-    total = crud.count_personas(session=session, owner_id=owner_id, active_only=active_only)
+    page = service.page(owner_id, offset=offset, limit=limit, active_only=active_only)
     return Page[PersonaSummary](
-        items=[PersonaSummary.model_validate(row) for row in rows],
-        total=total,
+        items=[PersonaSummary.model_validate(row) for row in page.items],
+        total=page.total,
         offset=offset,
         limit=limit,
     )
@@ -61,13 +57,13 @@ def _page(
 @router.get("", summary="List your personas", response_model=Envelope[Page[PersonaSummary]])
 def list_personas(
     caller: CurrentUserDep,
-    session: SessionDep,
+    service: PersonaServiceDep,
     offset: Offset = 0,
     limit: Limit = 50,
     active_only: ActiveOnly = False,
 ) -> Envelope[Page[PersonaSummary]]:
     """One page of the caller's personas, by name (summaries: no long texts)."""
-    return ok(_page(session, caller.id, offset, limit, active_only))
+    return ok(_page(service, caller.id, offset, limit, active_only))
 
 
 @router.get(
@@ -80,6 +76,7 @@ def list_user_personas(
     user_id: Annotated[int, Path(ge=1, le=MAX_INT, description="The user's id.")],
     caller: CurrentUserDep,
     session: SessionDep,
+    service: PersonaServiceDep,
     offset: Offset = 0,
     limit: Limit = 50,
     active_only: ActiveOnly = False,
@@ -92,7 +89,7 @@ def list_user_personas(
         if not confirm_admin(session, caller):
             raise UserNotFoundError(f"no user with id {user_id}", user_id=user_id)
         crud.get_user(session=session, user_id=user_id)
-    return ok(_page(session, user_id, offset, limit, active_only))
+    return ok(_page(service, user_id, offset, limit, active_only))
 
 
 @router.post(
@@ -189,19 +186,14 @@ def update_persona(
     persona_id: PersonaIdPath,
     body: PersonaUpdate,
     caller: CurrentUserDep,
-    session: SessionDep,
-    after_commit: AfterCommitDep,
+    service: PersonaServiceDep,
 ) -> Envelope[PersonaPublic]:
     """Change the fields sent; ``version`` is the version you read.
 
     If the persona changed since that version the answer is 409 ``version_conflict`` and
     nothing is written: re-read it, re-apply the change, send the new version.
     """
-    persona = crud.update_persona(
-        session=session, owner_id=caller.id, persona_id=persona_id, update=body
-    )
-    after_commit.persona_changed(caller.id, persona_id)
-    return ok(PersonaPublic.model_validate(persona))
+    return ok(service.update(caller.id, persona_id, body))
 
 
 @router.delete(
@@ -213,16 +205,12 @@ def update_persona(
 def delete_persona(
     persona_id: PersonaIdPath,
     caller: CurrentUserDep,
-    session: SessionDep,
-    after_commit: AfterCommitDep,
+    service: PersonaServiceDep,
     version: Annotated[
         int | None,
         Query(ge=1, le=MAX_INT, description="Delete only if still at this version (else 409)."),
     ] = None,
 ) -> Envelope[Deleted]:
     """Delete a persona with its history, labels and facets."""
-    crud.delete_persona(
-        session=session, owner_id=caller.id, persona_id=persona_id, expected_version=version
-    )
-    after_commit.persona_changed(caller.id, persona_id)
+    service.delete(caller.id, persona_id, expected_version=version)
     return ok(Deleted(id=persona_id))

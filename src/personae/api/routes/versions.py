@@ -9,14 +9,13 @@ from fastapi import APIRouter, Query
 from personae.api._envelope import Envelope, error_responses, ok
 from personae.api._schemas import LabelPublic, LabelRequest, RollbackRequest, VersionSummary
 from personae.api.deps import (
-    AfterCommitDep,
     CurrentUserDep,
     LabelPath,
     PersonaIdPath,
-    SessionDep,
+    PersonaServiceDep,
     VersionPath,
 )
-from personae.store import MAX_INT, PersonaDiff, PersonaPublic, PersonaVersionPublic, crud
+from personae.store import MAX_INT, PersonaDiff, PersonaPublic, PersonaVersionPublic
 
 __all__ = ["router"]
 
@@ -33,10 +32,10 @@ router = APIRouter(
     response_model=Envelope[list[VersionSummary]],
 )
 def list_versions(
-    persona_id: PersonaIdPath, caller: CurrentUserDep, session: SessionDep
+    persona_id: PersonaIdPath, caller: CurrentUserDep, service: PersonaServiceDep
 ) -> Envelope[list[VersionSummary]]:
     """Every version of the persona, oldest first, without the snapshots."""
-    rows = crud.history(session=session, owner_id=caller.id, persona_id=persona_id)
+    rows = service.versions(caller.id, persona_id)
     return ok([VersionSummary.model_validate(row) for row in rows])
 
 
@@ -46,33 +45,25 @@ def list_versions(
     response_model=Envelope[PersonaVersionPublic],
 )
 def read_version(
-    persona_id: PersonaIdPath, version: VersionPath, caller: CurrentUserDep, session: SessionDep
+    persona_id: PersonaIdPath,
+    version: VersionPath,
+    caller: CurrentUserDep,
+    service: PersonaServiceDep,
 ) -> Envelope[PersonaVersionPublic]:
     """One version with its full snapshot, author and message."""
-    row = crud.get_version(
-        session=session, owner_id=caller.id, persona_id=persona_id, version=version
-    )
-    return ok(PersonaVersionPublic.model_validate(row))
+    return ok(service.version(caller.id, persona_id, version))
 
 
 @router.get("/diff", summary="Compare two versions", response_model=Envelope[PersonaDiff])
 def diff_versions(
     persona_id: PersonaIdPath,
     caller: CurrentUserDep,
-    session: SessionDep,
+    service: PersonaServiceDep,
     from_version: Annotated[int, Query(ge=1, le=MAX_INT, alias="from")],
     to_version: Annotated[int, Query(ge=1, le=MAX_INT, alias="to")],
 ) -> Envelope[PersonaDiff]:
     """The fields that differ between versions ``from`` and ``to``, in field order."""
-    return ok(
-        crud.diff(
-            session=session,
-            owner_id=caller.id,
-            persona_id=persona_id,
-            from_version=from_version,
-            to_version=to_version,
-        )
-    )
+    return ok(service.diff(caller.id, persona_id, from_version=from_version, to_version=to_version))
 
 
 @router.post(
@@ -85,33 +76,31 @@ def rollback(
     persona_id: PersonaIdPath,
     body: RollbackRequest,
     caller: CurrentUserDep,
-    session: SessionDep,
-    after_commit: AfterCommitDep,
+    service: PersonaServiceDep,
 ) -> Envelope[PersonaPublic]:
     """Write a new version equal to ``to_version``; history is never rewritten.
 
     ``version`` is the version you read: if the persona moved on since, 409.
     """
-    persona = crud.rollback(
-        session=session,
-        owner_id=caller.id,
-        persona_id=persona_id,
-        to_version=body.to_version,
-        expected_version=body.version,
-        message=body.message,
+    return ok(
+        service.rollback(
+            caller.id,
+            persona_id,
+            to_version=body.to_version,
+            expected_version=body.version,
+            message=body.message,
+        )
     )
-    after_commit.persona_changed(caller.id, persona_id)
-    return ok(PersonaPublic.model_validate(persona))
 
 
 @router.get(
     "/labels", summary="List a persona's labels", response_model=Envelope[list[LabelPublic]]
 )
 def list_labels(
-    persona_id: PersonaIdPath, caller: CurrentUserDep, session: SessionDep
+    persona_id: PersonaIdPath, caller: CurrentUserDep, service: PersonaServiceDep
 ) -> Envelope[list[LabelPublic]]:
     """Every label of the persona and the version it points at."""
-    labels = crud.list_labels(session=session, owner_id=caller.id, persona_id=persona_id)
+    labels = service.labels(caller.id, persona_id)
     return ok([LabelPublic(label=label, version=version) for label, version in labels.items()])
 
 
@@ -121,11 +110,10 @@ def list_labels(
     response_model=Envelope[PersonaVersionPublic],
 )
 def read_label(
-    persona_id: PersonaIdPath, label: LabelPath, caller: CurrentUserDep, session: SessionDep
+    persona_id: PersonaIdPath, label: LabelPath, caller: CurrentUserDep, service: PersonaServiceDep
 ) -> Envelope[PersonaVersionPublic]:
     """The version ``label`` points at, with its snapshot (e.g. what is in production)."""
-    row = crud.get_label(session=session, owner_id=caller.id, persona_id=persona_id, label=label)
-    return ok(PersonaVersionPublic.model_validate(row))
+    return ok(service.label(caller.id, persona_id, label))
 
 
 @router.put(
@@ -139,16 +127,8 @@ def set_label(
     label: LabelPath,
     body: LabelRequest,
     caller: CurrentUserDep,
-    session: SessionDep,
-    after_commit: AfterCommitDep,
+    service: PersonaServiceDep,
 ) -> Envelope[LabelPublic]:
     """Create or move ``label`` to ``version``."""
-    row = crud.set_label(
-        session=session,
-        owner_id=caller.id,
-        persona_id=persona_id,
-        label=label,
-        version=body.version,
-    )
-    after_commit.persona_changed(caller.id, persona_id)
-    return ok(LabelPublic(label=row.label, version=row.version))
+    version = service.set_label(caller.id, persona_id, label, body.version)
+    return ok(LabelPublic(label=label, version=version))

@@ -1,0 +1,169 @@
+"""The persona service's record-keeping use cases: list, update and delete personas, and
+their history (versions, diff, rollback, labels). Each is one unit of work; a change is
+reported through the service's ``on_change`` hook after its commit, so callers never
+invalidate a cache by hand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from personae.persona._insights import PersonaChanged
+from personae.store import (
+    Database,
+    Persona,
+    PersonaDiff,
+    PersonaPublic,
+    PersonaUpdate,
+    PersonaVersion,
+    PersonaVersionPublic,
+    crud,
+    session_scope,
+)
+
+__all__ = ["PersonaPage", "Records"]
+
+
+@dataclass(frozen=True, slots=True)
+class PersonaPage:
+    """One page of an owner's personas (rows, read in one unit of work) and how many
+    there are in all."""
+
+    items: list[Persona]
+    total: int
+    offset: int
+    limit: int
+
+
+class Records:
+    """Personas and their history (mixed into :class:`~personae.persona.PersonaService`,
+    which provides the database and the change hook). Another owner's persona is not
+    found, exactly as a missing one."""
+
+    _database: Database
+    _on_change: PersonaChanged | None
+
+    def _changed(self, owner_id: int, persona_id: int) -> None:
+        if self._on_change is not None:
+            self._on_change(owner_id, persona_id)
+
+    def page(
+        self, owner_id: int, *, offset: int = 0, limit: int = 50, active_only: bool = False
+    ) -> PersonaPage:
+        """One page of the owner's personas, by name."""
+        with session_scope(self._database) as session:
+            rows = crud.list_personas(
+                session=session,
+                owner_id=owner_id,
+                offset=offset,
+                limit=limit,
+                active_only=active_only,
+            )
+            total = crud.count_personas(session=session, owner_id=owner_id, active_only=active_only)
+            return PersonaPage(
+                items=rows,
+                total=total,
+                offset=offset,
+                limit=limit,
+            )
+
+    def update(self, owner_id: int, persona_id: int, update: PersonaUpdate) -> PersonaPublic:
+        """Change the fields sent (``update.version`` is the version read; a persona changed
+        since is a :class:`~personae.errors.VersionConflictError` and nothing is written)."""
+        with session_scope(self._database) as session:
+            persona = crud.update_persona(
+                session=session, owner_id=owner_id, persona_id=persona_id, update=update
+            )
+            public = PersonaPublic.model_validate(persona)
+        self._changed(owner_id, persona_id)
+        return public
+
+    def delete(
+        self, owner_id: int, persona_id: int, *, expected_version: int | None = None
+    ) -> None:
+        """Delete a persona with its history, labels and facets (only if still at
+        ``expected_version`` when given)."""
+        with session_scope(self._database) as session:
+            crud.delete_persona(
+                session=session,
+                owner_id=owner_id,
+                persona_id=persona_id,
+                expected_version=expected_version,
+            )
+        self._changed(owner_id, persona_id)
+
+    def versions(self, owner_id: int, persona_id: int) -> list[PersonaVersion]:
+        """Every version of the persona, oldest first."""
+        with session_scope(self._database) as session:
+            return crud.history(session=session, owner_id=owner_id, persona_id=persona_id)
+
+    def version(self, owner_id: int, persona_id: int, version: int) -> PersonaVersionPublic:
+        """One version with its full snapshot, author and message."""
+        with session_scope(self._database) as session:
+            row = crud.get_version(
+                session=session, owner_id=owner_id, persona_id=persona_id, version=version
+            )
+            return PersonaVersionPublic.model_validate(row)
+
+    def diff(
+        self, owner_id: int, persona_id: int, *, from_version: int, to_version: int
+    ) -> PersonaDiff:
+        """The fields that differ between two versions, in field order."""
+        with session_scope(self._database) as session:
+            return crud.diff(
+                session=session,
+                owner_id=owner_id,
+                persona_id=persona_id,
+                from_version=from_version,
+                to_version=to_version,
+            )
+
+    def rollback(
+        self,
+        owner_id: int,
+        persona_id: int,
+        *,
+        to_version: int,
+        expected_version: int,
+        message: str | None = None,
+    ) -> PersonaPublic:
+        """A new version equal to ``to_version``; history is never rewritten."""
+        with session_scope(self._database) as session:
+            persona = crud.rollback(
+                session=session,
+                owner_id=owner_id,
+                persona_id=persona_id,
+                to_version=to_version,
+                expected_version=expected_version,
+                message=message,
+            )
+            public = PersonaPublic.model_validate(persona)
+        self._changed(owner_id, persona_id)
+        return public
+
+    def labels(self, owner_id: int, persona_id: int) -> dict[str, int]:
+        """Every label of the persona and the version it points at."""
+        with session_scope(self._database) as session:
+            return crud.list_labels(session=session, owner_id=owner_id, persona_id=persona_id)
+
+    def label(self, owner_id: int, persona_id: int, label: str) -> PersonaVersionPublic:
+        """The version ``label`` points at, with its snapshot."""
+        with session_scope(self._database) as session:
+            row = crud.get_label(
+                session=session, owner_id=owner_id, persona_id=persona_id, label=label
+            )
+            return PersonaVersionPublic.model_validate(row)
+
+    def set_label(self, owner_id: int, persona_id: int, label: str, version: int) -> int:
+        """Create or move ``label`` to ``version``; returns the version it points at."""
+        with session_scope(self._database) as session:
+            row = crud.set_label(
+                session=session,
+                owner_id=owner_id,
+                persona_id=persona_id,
+                label=label,
+                version=version,
+            )
+            pointed = row.version
+        self._changed(owner_id, persona_id)
+        return pointed
