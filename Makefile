@@ -57,10 +57,11 @@ lock: | $(BIN)/python  ## Refresh requirements/*.lock from pyproject.toml.
 demo: $(STAMP_RUN)  ## Set up .venv and run the demo on the bundled sample writers.
 	$(BIN)/personae demo
 
-lint: $(STAMP_DEV)  ## Format check, lint and type check.
+lint: $(STAMP_DEV)  ## Format check, lint, type check and the layer contracts (.importlinter).
 	$(BIN)/ruff format --check $(CHECKED)
 	$(BIN)/ruff check $(CHECKED)
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 test: lint  ## Set up .venv and run everything: format, lint, types, tests (on real PostgreSQL and Redis when this machine has them).
 	eval "$$(scripts/test-services.sh)" && $(BIN)/pytest
