@@ -272,6 +272,24 @@ class Settings(BaseSettings):
             "(seed 003's, with decay) or `random`."
         ),
     )
+    content_settle_hours: float = Field(
+        default=48.0,
+        ge=0.0,
+        le=24.0 * 90,
+        description=(
+            "Hours after publishing when a piece's engagement counts as settled: its reward "
+            "is computed and the strategy policy learns from it (personae.content)."
+        ),
+    )
+    content_scheduler_seconds: float = Field(
+        default=30.0,
+        ge=0.0,
+        le=3600.0,
+        description=(
+            "How often the server looks for scheduled pieces whose time has come (and queues "
+            "a job that publishes them); 0 turns the scheduler off."
+        ),
+    )
 
     chat_recent_messages: int = Field(
         default=12, ge=0, le=200, description="Recent messages of a session a chat turn sees."

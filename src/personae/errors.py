@@ -26,8 +26,11 @@ once, so no caller ever needs to catch a third-party exception.
     │   ├── StrategyNotFoundError   unknown strategy, or another owner's
     │   ├── EpisodeNotFoundError    unknown learning episode, or another owner's
     │   ├── ClusterNotFoundError    unknown audience cluster, or another owner's
-│   ├── TraitNotFoundError      unknown trait, or one of another owner's personas
-│   └── ChatSessionNotFoundError  unknown chat session, or another owner's
+    │   ├── TraitNotFoundError      unknown trait, or one of another owner's personas
+    │   ├── ChatSessionNotFoundError  unknown chat session, or another owner's
+    │   ├── ContentNotFoundError    unknown content piece, or another owner's
+    │   ├── PublisherNotFoundError  no publisher of that name (or no plugin of that kind)
+    │   └── ExperimentNotFoundError unknown A/B experiment, or another owner's
     ├── ConflictError               the write clashes with what is stored (HTTP 409, exit 2)
     │   ├── VersionConflictError    the persona changed since the caller read it
     │   ├── DuplicateNameError      the owner already has a persona of that name
@@ -69,12 +72,14 @@ __all__ = [
     "ChatSessionNotFoundError",
     "ClusterNotFoundError",
     "ConflictError",
+    "ContentNotFoundError",
     "DuplicateEmailError",
     "DuplicateNameError",
     "EmbedderMismatchError",
     "EmbeddingError",
     "EmptyTextError",
     "EpisodeNotFoundError",
+    "ExperimentNotFoundError",
     "FeedbackConflictError",
     "IncompatibleProfileError",
     "InputError",
@@ -96,6 +101,7 @@ __all__ = [
     "PersonaNotFoundError",
     "PersonaeError",
     "ProfileError",
+    "PublisherNotFoundError",
     "RateLimitedError",
     "StoreError",
     "StrategyNotFoundError",
@@ -295,6 +301,25 @@ class ChatSessionNotFoundError(NotFoundError):
     """The owner has no chat session with this id."""
 
     code = "chat_session_not_found"
+
+
+class ContentNotFoundError(NotFoundError):
+    """The owner has no content piece with this id."""
+
+    code = "content_not_found"
+
+
+class PublisherNotFoundError(NotFoundError):
+    """The owner has no publisher of this name, or no publisher plugin of this kind is
+    installed (``details["known"]`` lists the installed kinds)."""
+
+    code = "publisher_not_found"
+
+
+class ExperimentNotFoundError(NotFoundError):
+    """The owner has no A/B experiment with this id."""
+
+    code = "experiment_not_found"
 
 
 class ConflictError(PersonaeError):

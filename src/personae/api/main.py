@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from functools import partial
 from typing import Any
 
@@ -76,7 +77,12 @@ def create_app(settings: Settings | None = None, *, llm_for: ModelFactory | None
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         state: AppState = await run_in_threadpool(partial(open_state, resolved, llm_for=llm_for))
         app.state.personae = state
-        scheduler = DueScheduler(state.database, state.jobs)  # due pieces go out at their time
+        scheduler = DueScheduler(  # due pieces go out at their time; settled ones teach
+            state.database,
+            state.jobs,
+            interval=resolved.content_scheduler_seconds,
+            settle_after=timedelta(hours=resolved.content_settle_hours),
+        )
         scheduler.start()
         try:
             yield

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from personae.config import Settings
 from personae.content._publishers import Transport, urllib_transport
@@ -27,7 +27,7 @@ def build_content_service(
     Parameters
     ----------
     settings
-        ``max_text_chars``.
+        ``max_text_chars`` and ``content_settle_hours``.
     database
         The store.
     transport
@@ -48,5 +48,6 @@ def build_content_service(
         clock=clock,
         transport=transport if transport is not None else urllib_transport,
         sleep=sleep,
+        settle_after=timedelta(hours=settings.content_settle_hours),
         max_text_chars=settings.max_text_chars,
     )

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
 from typing import Any, ClassVar
 
-from personae.errors import InputError, NotFoundError
+from personae.errors import InputError, PublisherNotFoundError
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -216,7 +216,7 @@ def get_publisher_plugin(kind: str) -> PublisherPlugin:
 
     Raises
     ------
-    NotFoundError
+    PublisherNotFoundError
         No installed plugin of that kind.
     """
     if kind in _loaded:
@@ -238,4 +238,6 @@ def get_publisher_plugin(kind: str) -> PublisherPlugin:
             _loaded[kind] = plugin
             return plugin
     known = sorted({*_BUILTINS, *(point.name for point in _entry_points())})
-    raise NotFoundError(f"no publisher plugin {kind!r} is installed", kind=kind, known=known)
+    raise PublisherNotFoundError(
+        f"no publisher plugin {kind!r} is installed", kind=kind, known=known
+    )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -51,8 +52,10 @@ class DueScheduler:
         *,
         interval: float = 30.0,
         settle_every: float = 600.0,
+        settle_after: timedelta = timedelta(hours=48),
     ) -> None:
         self._database = database
+        self._settle_after = settle_after
         self._runner = runner
         self._interval = interval
         self._settle_every = settle_every
@@ -88,7 +91,7 @@ class DueScheduler:
 
     def settle(self) -> int:
         """Reward every owner's pieces whose engagement settled; how many."""
-        service = ContentService(self._database)
+        service = ContentService(self._database, settle_after=self._settle_after)
         cutoff = service.clock() - service.settle_after
         with session_scope(self._database) as session:
             owners = session.scalars(
@@ -113,8 +116,8 @@ class DueScheduler:
                 logger.warning("content scheduler pass failed", exc_info=True)
 
     def start(self) -> None:
-        """Start the thread (once)."""
-        if self._thread is None:
+        """Start the thread (once; never with an interval of 0)."""
+        if self._thread is None and self._interval > 0:
             self._thread = threading.Thread(
                 target=self._loop, name="personae-content-scheduler", daemon=True
             )

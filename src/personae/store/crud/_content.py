@@ -17,7 +17,13 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from personae.errors import InputError, NotFoundError
+from personae.errors import (
+    ContentNotFoundError,
+    ExperimentNotFoundError,
+    InputError,
+    NotFoundError,
+    PublisherNotFoundError,
+)
 from personae.store._models import (
     CalendarFeed,
     ContentEdit,
@@ -67,8 +73,8 @@ _DATE_FIELDS = {
 }
 
 
-def _piece_not_found(piece_id: int) -> NotFoundError:
-    return NotFoundError(f"no content piece {piece_id}", piece_id=piece_id)
+def _piece_not_found(piece_id: int) -> ContentNotFoundError:
+    return ContentNotFoundError(f"no content piece {piece_id}", piece_id=piece_id)
 
 
 def _check_fields(changes: Mapping[str, Any]) -> None:
@@ -116,7 +122,7 @@ def get_content_piece(*, session: Session, owner_id: int, piece_id: int) -> Cont
 
     Raises
     ------
-    NotFoundError
+    ContentNotFoundError
         No such piece for this owner.
     """
     piece = session.get(ContentPiece, piece_id)
@@ -203,7 +209,7 @@ def update_content_piece(
 
     Raises
     ------
-    NotFoundError
+    ContentNotFoundError
         No such piece for this owner.
     """
     piece = get_content_piece(session=session, owner_id=owner_id, piece_id=piece_id)
@@ -434,14 +440,14 @@ def get_publisher(*, session: Session, owner_id: int, name: str) -> Publisher:
 
     Raises
     ------
-    NotFoundError
+    PublisherNotFoundError
         The owner has no publisher of that name.
     """
     row = session.scalars(
         select(Publisher).where(Publisher.owner_id == owner_id, Publisher.name == name)
     ).first()
     if row is None:
-        raise NotFoundError(
+        raise PublisherNotFoundError(
             f"no publisher named {name!r}; add one first (webhook or manual)", publisher=name
         )
     return row
@@ -511,12 +517,12 @@ def get_experiment(*, session: Session, owner_id: int, experiment_id: int) -> Co
 
     Raises
     ------
-    NotFoundError
+    ExperimentNotFoundError
         No such experiment for this owner.
     """
     row = session.get(ContentExperiment, experiment_id)
     if row is None or row.owner_id != owner_id:
-        raise NotFoundError(f"no experiment {experiment_id}", experiment_id=experiment_id)
+        raise ExperimentNotFoundError(f"no experiment {experiment_id}", experiment_id=experiment_id)
     return row
 
 
