@@ -90,6 +90,9 @@ def test_a_writer_goes_from_sign_up_to_a_recommendation(page: Any, studio: Studi
     page.wait_for_function("() => /%$/.test(document.getElementById('score-value').textContent)")
     assert _score(page) != first
     assert page.locator("#suggestions li").count() > 0
+    long = page.locator("#marked mark.long_sentence")
+    long.first.wait_for()
+    assert "notwithstanding" in long.last.inner_text()
     screenshot(page, "journey-write")
 
     # Chat, streamed over the WebSocket; the memory panel follows.

@@ -128,3 +128,20 @@ def test_universe_places_measured_voices(client: TestClient, alice: User) -> Non
     assert data["unmeasured"] == ["blank"]
     assert 0 < sum(data["explained"]) <= 1.0 + 1e-9
     assert all(len(p["nearest"]) == 2 for p in data["points"])
+
+
+def test_marks_point_at_the_long_sentence(client: TestClient, alice: User, bob: User) -> None:
+    founder = sample_writers()[0]
+    persona = create_persona(client, alice, name="m", writing_samples=list(founder.training))
+    long = (
+        "Moreover, notwithstanding the aforementioned considerations, one must acknowledge "
+        "that the organisation's deliberately comprehensive approach, which encompassed "
+        "numerous stakeholders, was, in hindsight, extraordinarily elaborate and slow."
+    )
+    text = f"We shipped it on Tuesday. It took two weeks. {long} Next week we measure."
+    url = f"/api/studio/personas/{persona['id']}/marks"
+    marks = client.post(url, json={"text": text}, headers=alice.headers).json()["data"]
+    assert [text[m["start"] : m["end"]] for m in marks] == [long]
+    assert marks[0]["kind"] == "long_sentence"
+    assert client.post(url, json={"text": text}, headers=bob.headers).status_code == 404
+    assert client.post(url, json={"text": "Too short."}, headers=alice.headers).status_code == 422

@@ -43,6 +43,21 @@ Modules
 
 from __future__ import annotations
 
-from personae.web._mount import install_studio
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 __all__ = ["install_studio"]
+
+
+def install_studio(app: FastAPI) -> None:
+    """Serve the studio at ``/`` beside the API (see :func:`personae.web._mount.install_studio`).
+
+    Imported on call: the studio's modules import the API's (its dependencies and
+    envelope), and ``personae.api.main`` imports this package, so importing the studio's
+    modules here would make ``import personae.web`` circular.
+    """
+    from personae.web._mount import install_studio as install
+
+    install(app)

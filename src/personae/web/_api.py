@@ -11,6 +11,11 @@ limits and error envelope; nothing here measures or decides anything new.
   file as the request body, read by ``parse_engagement_file`` and stored by
   ``StrategyService.import_engagement`` (what ``personae engagement import`` does), so
   the browser uploads the file as it is and never parses CSV itself.
+- ``POST /api/studio/personas/{persona_id}/marks``: where in a draft the voice's biggest
+  deviations are (the sentences longer than the voice writes them, the contractions it
+  would or would not use), as character spans: ``StyleProfile.match`` says which
+  dimensions stray, and the sentence splitter and contraction finders of the voice fixes
+  (``personae.persona._voice_fixes``, what *revise* rewrites with) say where.
 - ``GET /api/studio/universe``: every measured persona of the owner placed in 2-D by
   voice (the first two principal components of their standardised dimension means), and
   for each its nearest voices.
@@ -23,12 +28,13 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from personae.api._body import RawBody, request_body
 from personae.api._envelope import Envelope, error_responses, ok
 from personae.api.deps import CurrentUserDep, LiveUserDep, PersonaIdPath, SessionDep, SettingsDep
-from personae.errors import BinaryInputError, InputError, ProfileError
+from personae.errors import BinaryInputError, InputError, ProfileError, TextTooLargeError
+from personae.persona._voice_fixes import _contraction_spans, _form_spans, _sentences
 from personae.store import MAX_INT, Persona, crud
 from personae.strategy import ImportReport, StrategyService
 from personae.strategy._engagement import parse_engagement_file
@@ -67,6 +73,23 @@ class VoicePage(BaseModel):
     others: list[VoiceOf]
 
 
+class Mark(BaseModel):
+    """A stretch of the draft that strays from the voice, and why, for a person."""
+
+    start: int
+    end: int
+    kind: Literal["long_sentence", "short_sentence", "contract", "spell_out"]
+    message: str
+
+
+class MarksRequest(BaseModel):
+    """The draft to mark up."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: Annotated[str, StringConstraints(min_length=1)]
+
+
 class UniversePoint(BaseModel):
     """A persona on the map: where it sits and which voices are nearest."""
 
@@ -90,6 +113,18 @@ def _profile(persona: Persona) -> StyleProfile | None:
     if not persona.linguistic_fingerprint:
         return None
     return StyleProfile.from_json(json.dumps(persona.linguistic_fingerprint))
+
+
+def _measured_voice(persona: Persona) -> StyleProfile:
+    """The persona's voice, or the API's 422 when it has none yet."""
+    profile = _profile(persona)
+    if profile is None:
+        raise ProfileError(
+            f"persona {persona.id} has no measured voice yet: create it from writing samples "
+            "or send feedback with an edited text",
+            persona_id=persona.id,
+        )
+    return profile
 
 
 def _voice(persona: Persona, profile: StyleProfile) -> VoiceOf:
@@ -125,14 +160,7 @@ def voice(persona_id: PersonaIdPath, caller: CurrentUserDep, session: SessionDep
     per 1,000 words (its most used ones), and the same for your other measured personas.
     A persona without a measured voice is a 422 ``profile_error``."""
     persona = crud.get_persona(session=session, owner_id=caller.id, persona_id=persona_id)
-    profile = _profile(persona)
-    if profile is None:
-        raise ProfileError(
-            f"persona {persona.id} has no measured voice yet: create it from writing samples "
-            "or send feedback with an edited text",
-            persona_id=persona.id,
-        )
-    mine = _voice(persona, profile)
+    mine = _voice(persona, _measured_voice(persona))
     top = sorted(mine.function_words, key=lambda w: -mine.function_words[w])[:TOP_FUNCTION_WORDS]
     mine = mine.model_copy(update={"function_words": {w: mine.function_words[w] for w in top}})
     others = []
@@ -173,6 +201,89 @@ def import_engagement_file(
     rows = list(parse_engagement_file(text, fmt=fmt))
     service = StrategyService(session=session, owner_id=caller.id, policy=settings.strategy_policy)
     return ok(service.import_engagement(creator_id, rows))
+
+
+MARK_Z = 1.0
+"""A dimension at least this many spreads from the voice gets its places marked."""
+
+SENTENCE_REACH = 1.5
+"""A sentence is marked beyond this many of the writer's within-text sentence-length spreads."""
+
+
+def _sentence_spans(text: str) -> list[tuple[int, int, int]]:
+    """``(start, end, words)`` of each sentence, found in order in the text."""
+    spans = []
+    position = 0
+    for block in text.split("\n"):
+        for sentence in _sentences(block):
+            start = text.find(sentence, position)
+            if start < 0:
+                continue
+            position = start + len(sentence)
+            spans.append((start, position, len(sentence.split())))
+    return spans
+
+
+def _marks(text: str, profile: StyleProfile) -> list[Mark]:
+    deviations = {d.dimension: d for d in profile.match(text).deviations if abs(d.z) >= MARK_Z}
+    marks: list[Mark] = []
+    length = deviations.get("sentence_length.average")
+    if length is not None:
+        usual = length.profile_value
+        # Unusual *within* one of the writer's texts: beyond 1.5 of their in-text spread.
+        within = profile.dimensions.get("sentence_length.stdev")
+        reach = SENTENCE_REACH * max(within.mean if within else 0.0, 0.25 * usual)
+        for a, b, n in _sentence_spans(text):
+            if (length.z > 0 and n > usual + reach) or (length.z < 0 and n < usual - reach):
+                kind: Literal["long_sentence", "short_sentence"] = (
+                    "long_sentence" if length.z > 0 else "short_sentence"
+                )
+                message = f"{n} words; this voice averages {usual:.0f}"
+                marks.append(Mark(start=a, end=b, kind=kind, message=message))
+    contractions = deviations.get("contractions.per_100_words")
+    if contractions is not None and contractions.z < 0:
+        marks += [
+            Mark(
+                start=a,
+                end=b,
+                kind="contract",
+                message=f"this voice would write \u201c{form}\u201d",
+            )
+            for a, b, form in _form_spans(text)
+        ]
+    elif contractions is not None:
+        marks += [
+            Mark(
+                start=a,
+                end=b,
+                kind="spell_out",
+                message=f"this voice spells it out: \u201c{full}\u201d",
+            )
+            for a, b, full in _contraction_spans(text)
+        ]
+    return sorted(marks, key=lambda m: m.start)
+
+
+@router.post(
+    "/personas/{persona_id}/marks",
+    summary="Where a draft strays from the voice",
+    response_model=Envelope[list[Mark]],
+    responses=error_responses(413),
+)
+def marks(
+    persona_id: PersonaIdPath,
+    body: MarksRequest,
+    caller: CurrentUserDep,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> Envelope[list[Mark]]:
+    """Character spans of the draft behind its largest deviations (a sentence much longer
+    or shorter than the voice's, a contraction the voice would make or spell out), each
+    with a message for the writer. Texts too short to judge are a 422, as for ``match``."""
+    if len(body.text) > settings.max_text_chars:
+        raise TextTooLargeError(size=len(body.text), limit=settings.max_text_chars)
+    persona = crud.get_persona(session=session, owner_id=caller.id, persona_id=persona_id)
+    return ok(_marks(body.text, _measured_voice(persona)))
 
 
 def _nearest(

@@ -28,6 +28,20 @@ function drawMatch(match) {
     h("li", {}, `${d.label}: ${fixed(d.text_value, 1)} here, ${fixed(d.profile_value, 1)} in the voice`)));
 }
 
+/** The draft with its straying stretches marked, each followed by why (read aloud too). */
+function drawMarks(text, marks) {
+  const parts = [];
+  let at = 0;
+  for (const mark of marks) {
+    if (mark.start < at) continue; // overlapping marks: the first wins
+    parts.push(text.slice(at, mark.start));
+    parts.push(h("mark", { class: mark.kind }, text.slice(mark.start, mark.end), " ", h("span", { class: "why" }, `(${mark.message})`)));
+    at = mark.end;
+  }
+  parts.push(text.slice(at));
+  document.getElementById("marked").replaceChildren(...(marks.length ? parts : [h("p", { class: "hint" }, "Nothing stands out from the voice.")]));
+}
+
 async function measure() {
   const text = draft.value;
   const mine = ++generation;
@@ -35,15 +49,20 @@ async function measure() {
   document.getElementById("draft-stats").textContent = `${count} words, ${text.length} characters`;
   if (!text.trim()) return;
   const checks = api(`/api/personas/${encodeURIComponent(platformBox.value)}/validate`, { method: "POST", json: { text } });
-  const match = count >= MIN_WORDS
+  const enough = count >= MIN_WORDS;
+  const match = enough
     ? api(`/api/personas/${personaBox.value}/match`, { method: "POST", json: { text } })
     : Promise.resolve(null);
+  const marks = enough
+    ? api(`/api/studio/personas/${personaBox.value}/marks`, { method: "POST", json: { text } })
+    : Promise.resolve(null);
   try {
-    const [report, matched] = await Promise.all([checks, match]);
+    const [report, matched, marked] = await Promise.all([checks, match, marks]);
     if (mine !== generation) return;
     clearError();
     drawChecks(report);
     if (matched) drawMatch(matched);
+    if (marked) drawMarks(text, marked);
     else document.getElementById("score-value").textContent = `needs ${MIN_WORDS} words`;
     document.body.dataset.measured = String(mine);
     if (lastInput) document.body.dataset.latency = String(Math.round(performance.now() - lastInput));
