@@ -203,8 +203,9 @@ def sign_in_as(page: Any, studio: Studio, email: str) -> None:
 
 
 def screenshot(page: Any, name: str, folder: Path | None = None) -> None:
-    """Save what the page shows as ``<name>.png``: into docs/screenshots/ with
-    ``PERSONAE_WRITE_SCREENSHOTS=1``, else into ``folder`` (or nowhere)."""
+    """Save what the page (or one element of it, a locator) shows as ``<name>.png``: into
+    docs/screenshots/ with ``PERSONAE_WRITE_SCREENSHOTS=1``, else into ``folder`` (or
+    nowhere)."""
     target = SCREENSHOTS if os.environ.get("PERSONAE_WRITE_SCREENSHOTS") == "1" else folder
     if target is None:
         return

@@ -93,7 +93,7 @@ def test_a_writer_goes_from_sign_up_to_a_recommendation(page: Any, studio: Studi
     long = page.locator("#marked mark.long_sentence")
     long.first.wait_for()
     assert "notwithstanding" in long.last.inner_text()
-    screenshot(page, "journey-write")
+    screenshot(page.locator(".studio"), "journey-write")
 
     # Chat, streamed over the WebSocket; the memory panel follows.
     page.get_by_role("link", name="Chat").click()
