@@ -22,14 +22,13 @@ from rich.table import Table
 from personae.cli._console import err, fmt, out
 from personae.cli._content import keep_written
 from personae.cli._files import about, read_samples, read_text
-from personae.cli._store import _local_session, local_database
+from personae.cli._store import local_database
 from personae.config import get_settings
 from personae.errors import InputError
 from personae.llm import LLM, build_recorded_llm
-from personae.persona import check_draft
+from personae.persona import PersonaService, build_persona_service, check_draft
 from personae.persona._generate import OnboardingData, PersonaGenerationRequest
-from personae.persona._service import PersonaService
-from personae.store import StoreCallLog, crud
+from personae.store import StoreCallLog
 
 __all__ = [
     "fraction_bar",
@@ -54,13 +53,15 @@ def persona_service(spec: str | None) -> Iterator[tuple[PersonaService, int]]:
     """The persona service as the local user, on a migrated store."""
     settings = get_settings()
     with local_database() as (database, owner_id):
+        log = StoreCallLog(database)
 
-        def llm_for(owner: int, purpose: str) -> LLM:
+        def models(owner: int, purpose: str, chosen: str | None) -> LLM:
             return build_recorded_llm(
-                settings, log=StoreCallLog(database), owner_id=owner, spec=spec, purpose=purpose
+                settings, log=log, owner_id=owner, spec=chosen, purpose=purpose
             )
 
-        yield PersonaService(database, llm_for, max_text_chars=settings.max_text_chars), owner_id
+        service = build_persona_service(settings, database=database, models=models, spec=spec)
+        yield service, owner_id
 
 
 @contextmanager
@@ -143,8 +144,11 @@ def drafts_command(
 
 
 def local_persona_id(name: str) -> int:
-    with _local_session() as (session, owner_id):
-        return crud.get_persona_by_name(session=session, owner_id=owner_id, name=name).id
+    """The id of the local user's persona called ``name``."""
+    with local_database() as (database, owner_id):
+        return build_persona_service(get_settings(), database=database).persona_id_named(
+            owner_id, name
+        )
 
 
 def write_command(

@@ -12,14 +12,14 @@ rows.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from statistics import fmean
 
 from pydantic import BaseModel, Field
 
-from personae.errors import TextTooLargeError, VersionConflictError
+from personae.errors import InputError, ProfileError, TextTooLargeError, VersionConflictError
 from personae.store import (
     Database,
     PersonaMetric,
@@ -29,7 +29,7 @@ from personae.store import (
     crud,
     session_scope,
 )
-from personae.style import MIN_WORDS_TO_JUDGE, StyleProfile, analyze, text_evidence
+from personae.style import MIN_WORDS_TO_JUDGE, Match, StyleProfile, analyze, text_evidence
 
 __all__ = [
     "EDIT_MATCH_METRIC",
@@ -299,3 +299,56 @@ class Insights:
                 ],
                 metrics=_metric_stats(metrics),
             )
+
+    def rival_profiles(self, owner_id: int, persona_ids: Sequence[int]) -> list[StyleProfile]:
+        """The measured voices of the owner's personas ``persona_ids`` (those without one
+        are left out; another owner's id is not found)."""
+        from personae.persona._service import voice_profile
+
+        rivals = []
+        with session_scope(self._database) as session:
+            for rival_id in dict.fromkeys(persona_ids):
+                persona = crud.get_persona(session=session, owner_id=owner_id, persona_id=rival_id)
+                profile = voice_profile(persona)
+                if profile is not None:
+                    rivals.append(profile)
+        return rivals
+
+    def match(
+        self, owner_id: int, persona_id: int, text: str, *, against: Sequence[int] = ()
+    ) -> Match:
+        """How typical ``text`` is of the persona's voice, what deviates and what to change;
+        with ``against`` (the owner's other personas), also whether this voice explains the
+        text better than theirs.
+
+        Raises
+        ------
+        TextTooLargeError
+            ``text`` longer than ``max_text_chars``.
+        ProfileError
+            The persona (or a rival) has no measured voice yet.
+        InputError
+            ``against`` names the persona itself.
+        """
+        from personae.persona._service import voice_profile
+
+        if len(text) > self._max_text_chars:
+            raise TextTooLargeError(size=len(text), limit=self._max_text_chars)
+        with session_scope(self._database) as session:
+            voices = []
+            for index, other_id in enumerate([persona_id, *dict.fromkeys(against)]):
+                if index and other_id == persona_id:
+                    raise InputError(
+                        "against lists the persona itself; name the other personas only",
+                        field="against",
+                    )
+                persona = crud.get_persona(session=session, owner_id=owner_id, persona_id=other_id)
+                profile = voice_profile(persona)
+                if profile is None:
+                    raise ProfileError(
+                        f"persona {persona.id} has no measured voice yet: create it with "
+                        "writing_samples or send feedback with an edited_text",
+                        persona_id=persona.id,
+                    )
+                voices.append(profile)
+        return voices[0].match(text, against=voices[1:])

@@ -7,16 +7,19 @@ invalidate a cache by hand.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from personae.persona._insights import PersonaChanged
 from personae.store import (
     Database,
+    Job,
     Persona,
     PersonaDiff,
     PersonaPublic,
     PersonaUpdate,
     PersonaVersion,
     PersonaVersionPublic,
+    PlatformPersona,
     crud,
     session_scope,
 )
@@ -167,3 +170,49 @@ class Records:
             pointed = row.version
         self._changed(owner_id, persona_id)
         return pointed
+
+    def persona_id_named(self, owner_id: int, name: str) -> int:
+        """The id of the owner's persona called ``name`` (else PersonaNotFoundError)."""
+        with session_scope(self._database) as session:
+            return crud.get_persona_by_name(session=session, owner_id=owner_id, name=name).id
+
+    def adaptations(self, owner_id: int, persona_id: int) -> list[PlatformPersona]:
+        """Every platform the persona is adapted to, by name."""
+        with session_scope(self._database) as session:
+            return crud.list_platform_personas(
+                session=session, owner_id=owner_id, persona_id=persona_id
+            )
+
+    def save_adaptation(
+        self,
+        owner_id: int,
+        persona_id: int,
+        platform: str,
+        *,
+        platform_specific_data: dict[str, Any] | None = None,
+        optimization_strategies: dict[str, Any] | None = None,
+        quality_metrics: dict[str, Any] | None = None,
+    ) -> PlatformPersona:
+        """Create the persona's adaptation to ``platform``, or replace the fields given."""
+        with session_scope(self._database) as session:
+            row = crud.upsert_platform_persona(
+                session=session,
+                owner_id=owner_id,
+                persona_id=persona_id,
+                platform=platform,
+                platform_specific_data=platform_specific_data,
+                optimization_strategies=optimization_strategies,
+                quality_metrics=quality_metrics,
+            )
+        self._changed(owner_id, persona_id)
+        return row
+
+    def job(self, owner_id: int, job_id: str) -> Job:
+        """One of the owner's background jobs (another owner's is not found)."""
+        with session_scope(self._database) as session:
+            return crud.get_job(session=session, owner_id=owner_id, job_id=job_id)
+
+    def jobs(self, owner_id: int, *, limit: int = 20) -> list[Job]:
+        """The owner's newest jobs, newest first."""
+        with session_scope(self._database) as session:
+            return crud.list_jobs(session=session, owner_id=owner_id, limit=limit)

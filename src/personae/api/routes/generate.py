@@ -55,7 +55,7 @@ from personae.persona._generate import (
     require_samples,
 )
 from personae.persona._optimize import OptimizeResult, failures
-from personae.store import MAX_INT, crud, session_scope
+from personae.store import MAX_INT
 from personae.style import StyleProfile
 
 __all__ = ["jobs_router", "router"]
@@ -167,9 +167,7 @@ def read_job(
     state: StateDep,
 ) -> Envelope[JobView]:
     """Status, progress (0..1), what it is doing, and its result or error at the end."""
-    with session_scope(state.database) as session:
-        job = crud.get_job(session=session, owner_id=caller.id, job_id=job_id)
-        return ok(JobView.model_validate(job))
+    return ok(JobView.model_validate(_service(state, None).job(caller.id, job_id)))
 
 
 @jobs_router.get("", summary="Your recent jobs", response_model=Envelope[list[JobView]])
@@ -179,9 +177,8 @@ def list_jobs(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> Envelope[list[JobView]]:
     """Newest first."""
-    with session_scope(state.database) as session:
-        jobs = crud.list_jobs(session=session, owner_id=caller.id, limit=limit)
-        return ok([JobView.model_validate(job) for job in jobs])
+    jobs = _service(state, None).jobs(caller.id, limit=limit)
+    return ok([JobView.model_validate(job) for job in jobs])
 
 
 # -- content --------------------------------------------------------------------------------
@@ -219,13 +216,7 @@ class ContentRequest(BaseModel):
 
 def _rivals(state: AppState, owner_id: int, ids: list[int]) -> list[StyleProfile]:
     """The measured voices of the caller's personas ``ids`` (owner-scoped: 404 otherwise)."""
-    rivals = []
-    with session_scope(state.database) as session:
-        for rival_id in dict.fromkeys(ids):
-            persona = crud.get_persona(session=session, owner_id=owner_id, persona_id=rival_id)
-            if persona.linguistic_fingerprint:
-                rivals.append(StyleProfile.from_json(json.dumps(persona.linguistic_fingerprint)))
-    return rivals
+    return _service(state, None).rival_profiles(owner_id, ids)
 
 
 def _keep(

@@ -14,16 +14,14 @@ from personae.api._cache import read_platform_json
 from personae.api._envelope import Envelope, error_responses, json_envelope, ok
 from personae.api._schemas import PlatformPersonaPublic, PlatformPersonaUpsert
 from personae.api.deps import (
-    AfterCommitDep,
     CurrentUserDep,
     PersonaIdPath,
+    PersonaServiceDep,
     PlatformPath,
-    SessionDep,
     StateDep,
 )
 from personae.errors import UnknownPlatformError
 from personae.persona import get_platform
-from personae.store import crud
 
 __all__ = ["router"]
 
@@ -52,10 +50,10 @@ def _stored_name(platform: str) -> str:
     response_model=Envelope[list[PlatformPersonaPublic]],
 )
 def list_platforms(
-    persona_id: PersonaIdPath, caller: CurrentUserDep, session: SessionDep
+    persona_id: PersonaIdPath, caller: CurrentUserDep, service: PersonaServiceDep
 ) -> Envelope[list[PlatformPersonaPublic]]:
     """Every platform the persona is adapted to, by name."""
-    rows = crud.list_platform_personas(session=session, owner_id=caller.id, persona_id=persona_id)
+    rows = service.adaptations(caller.id, persona_id)
     return ok([PlatformPersonaPublic.model_validate(row) for row in rows])
 
 
@@ -85,22 +83,19 @@ def upsert_platform(
     platform: PlatformPath,
     body: PlatformPersonaUpsert,
     caller: CurrentUserDep,
-    session: SessionDep,
-    after_commit: AfterCommitDep,
+    service: PersonaServiceDep,
 ) -> Envelope[PlatformPersonaPublic]:
     """Create the adaptation, or replace the fields sent.
 
     ``platform`` must be an installed platform plugin (``GET /api/platforms``); another
     name is a 404 whose details list the known ones.
     """
-    row = crud.upsert_platform_persona(
-        session=session,
-        owner_id=caller.id,
-        persona_id=persona_id,
-        platform=get_platform(platform).name,
+    row = service.save_adaptation(
+        caller.id,
+        persona_id,
+        get_platform(platform).name,
         platform_specific_data=body.platform_specific_data,
         optimization_strategies=body.optimization_strategies,
         quality_metrics=body.quality_metrics,
     )
-    after_commit.persona_changed(caller.id, persona_id)
     return ok(PlatformPersonaPublic.model_validate(row))

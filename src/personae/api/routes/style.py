@@ -7,16 +7,13 @@ to judge) are 422s with the style core's own message.
 
 from __future__ import annotations
 
-import json
-
 from fastapi import APIRouter
 
 from personae.api._envelope import Envelope, error_responses, ok
 from personae.api._schemas import AnalyzeRequest, MatchRequest
-from personae.api.deps import CurrentUserDep, PersonaIdPath, SessionDep, SettingsDep
-from personae.errors import InputError, ProfileError, TextTooLargeError
-from personae.store import Persona, crud
-from personae.style import Fingerprint, Match, StyleProfile, analyze
+from personae.api.deps import CurrentUserDep, PersonaIdPath, PersonaServiceDep, SettingsDep
+from personae.errors import TextTooLargeError
+from personae.style import Fingerprint, Match, analyze
 
 __all__ = ["router"]
 
@@ -30,16 +27,6 @@ router = APIRouter(
 def _check_size(text: str, limit: int) -> None:
     if len(text) > limit:
         raise TextTooLargeError(size=len(text), limit=limit)
-
-
-def _voice(persona: Persona) -> StyleProfile:
-    if persona.linguistic_fingerprint is None:
-        raise ProfileError(
-            f"persona {persona.id} has no measured voice yet: create it with writing_samples "
-            "or send feedback with an edited_text",
-            persona_id=persona.id,
-        )
-    return StyleProfile.from_json(json.dumps(persona.linguistic_fingerprint))
 
 
 @router.post("/style/analyze", summary="Measure a text", response_model=Envelope[Fingerprint])
@@ -61,8 +48,7 @@ def match_text(
     persona_id: PersonaIdPath,
     body: MatchRequest,
     caller: CurrentUserDep,
-    session: SessionDep,
-    settings: SettingsDep,
+    service: PersonaServiceDep,
 ) -> Envelope[Match]:
     """How typical the text is of the voice, what deviates and what to change.
 
@@ -70,15 +56,4 @@ def match_text(
     voice explains the text better than those rivals (``StyleProfile.match(text,
     against=…)``).
     """
-    _check_size(body.text, settings.max_text_chars)
-    voice = _voice(crud.get_persona(session=session, owner_id=caller.id, persona_id=persona_id))
-    rivals = []
-    for rival_id in dict.fromkeys(body.against):
-        if rival_id == persona_id:
-            raise InputError(
-                "against lists the persona itself; name the other personas only",
-                field="against",
-            )
-        rival = crud.get_persona(session=session, owner_id=caller.id, persona_id=rival_id)
-        rivals.append(_voice(rival))
-    return ok(voice.match(body.text, against=rivals))
+    return ok(service.match(caller.id, persona_id, body.text, against=body.against))
