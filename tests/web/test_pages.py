@@ -289,3 +289,17 @@ def test_a_group_conversation_addressed_by_name(
     page.get_by_label("Persona", exact=True).select_option(str(second))
     assert say("and you?", 2).startswith("essayist:")
     assert say("@founder back to you", 3).startswith("founder:")
+
+
+def test_a_persona_exports_as_a_card(page: Any, studio: Studio, account: dict[str, int]) -> None:
+    first = next(iter(account.values()))
+    sign_in_as(page, studio, EMAIL)
+    page.goto(f"{studio.url}/personas/{first}")
+    page.wait_for_function("() => document.body.dataset.ready !== undefined")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Export card (JSON)").click()
+    card = json.loads(Path(download.value.path()).read_text())
+    assert card["spec"] == "chara_card_v2"
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Export card (PNG)").click()
+    assert Path(download.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -117,6 +117,10 @@ if (startPage()) {
       const link = h("a", { href: URL.createObjectURL(new Blob([JSON.stringify(card, null, 2)], { type: "application/json" })), download: `${persona.name}.card.json` });
       link.click();
     }));
+    document.getElementById("export-png").addEventListener("click", (e) => guarded(e.target, async () => {
+      const response = await api(`/api/personas/${id}/card?format=png`, { raw: true });
+      h("a", { href: URL.createObjectURL(await response.blob()), download: `${persona.name}.card.png` }).click();
+    }));
     if (voice) drawVoice(voice);
     // The generation job kept what the confidence rests on (words, samples, agreement).
     const built = jobs.find((j) => j.kind === "persona.generate" && j.status === "succeeded" && j.result?.persona_id === id);
