@@ -121,3 +121,24 @@ def test_word_likelihood_counts_for_short_texts_only() -> None:
     features = Panel(profiles).features(analyze(text), text_evidence(text))
     assert analyze(text).word_count >= 600
     assert features[:, FEATURES.index("word_likelihood")].tolist() == [0.0, 0.0]
+
+
+def test_one_readable_dimension_cannot_swamp_the_rest() -> None:
+    """Past the cap, a text further from a voice on one dimension costs no more: on long
+    texts the expected spread is small, and uncapped one genre habit outweighed every
+    other family."""
+    from personae.style._fusion import _gaussian_log_likelihood
+
+    texts = _writer(13, _A, ".", n=8)
+    profile = StyleProfile.from_texts(texts[:-1], name="a")
+    fp = analyze(" ".join(texts))
+    stat = profile.dimensions["sentence_length.average"]
+    stat.m2 = 20.0**2 * (stat.n - 1)  # a spread of 20 words, above its floor below
+    shifted = []
+    for shift in (0.0, 100.0, 190.0):  # 0, 5 and 9.5 spreads away
+        voice = profile.model_copy(deep=True)
+        voice.dimensions["sentence_length.average"].mean += shift
+        shifted.append(_gaussian_log_likelihood(fp, voice))
+    near, far, farther = shifted
+    assert near > far
+    assert farther == pytest.approx(far)
