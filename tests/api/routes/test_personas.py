@@ -495,3 +495,29 @@ def test_the_hot_route_serves_gets_and_leaves_other_methods_to_the_routers(
     assert error_of(client.get("/api/personas/12", headers=alice.headers))["code"] == (
         "persona_not_found"
     )
+
+
+def test_samples_are_measured_once_and_the_profile_parsed_at_most_once(
+    client: TestClient, alice: User, writers: list[SampleWriter], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Creating from samples: one measurement, and the measured profile is stored as it
+    is, not serialised and parsed back on its way to the store (issue 15)."""
+    calls = {"from_texts": 0, "from_json": 0}
+    from_texts, from_json = StyleProfile.from_texts.__func__, StyleProfile.from_json.__func__  # type: ignore[attr-defined]
+
+    def counted_texts(cls: type[StyleProfile], *args: Any, **kwargs: Any) -> StyleProfile:
+        calls["from_texts"] += 1
+        return from_texts(cls, *args, **kwargs)  # type: ignore[no-any-return]
+
+    def counted_json(cls: type[StyleProfile], *args: Any, **kwargs: Any) -> StyleProfile:
+        calls["from_json"] += 1
+        return from_json(cls, *args, **kwargs)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(StyleProfile, "from_texts", classmethod(counted_texts))
+    monkeypatch.setattr(StyleProfile, "from_json", classmethod(counted_json))
+    created = create_persona(
+        client, alice, name="measured", writing_samples=list(writers[0].training)
+    )
+    assert created["linguistic_fingerprint"]["sample_count"] == len(writers[0].training)
+    assert calls["from_texts"] == 1
+    assert calls["from_json"] <= 1
