@@ -8,6 +8,22 @@
 A job is a row in the store (``jobs``): queued → running → succeeded | failed, with
 ``progress`` (0..1) and a ``message``. By default a thread of the server runs it; with
 Redis configured, RQ carries job ids to ``personae worker`` processes.
+
+Design notes
+============
+
+`personae.jobs`
+---------------
+
+A job is a `jobs` row (`queued → running → succeeded | failed`, `progress` 0..1, a
+`message`, the JSON `result` or `error`), written through `crud`. `submit_job` commits the
+row, then hands its id to a runner: `ThreadJobRunner` (default: a thread of the server) or
+`RQJobRunner` (with Redis: RQ carries the id to `personae worker` processes, which open
+the database from their settings). `run_job` always ends the row: a `PersonaeError`
+becomes the error envelope's `{code, message, details}`, anything else
+`internal_error` (logged with its traceback, never shown). A job found already started is
+not run again, so a queue delivering twice runs it once. The server's model factory
+reaches thread-run jobs (tests script the model); a worker builds the configured one.
 """
 
 from __future__ import annotations

@@ -38,6 +38,63 @@ figures and what is still short of the targets.
 >>> fp = analyze("Short sentences work. They land. Do they not?")
 >>> fp.sentence_analysis.sentence_count
 3
+
+Design notes
+============
+
+`personae.style`
+----------------
+
+`analyze(text)` makes one shared tokenization pass (`_tokens.py`) and feeds it to one
+module per feature family (`_sentences`, `_vocabulary`, `_punctuation`, `_rhetoric`,
+`_readability`, `_social`, `_paragraphs`, `_ngrams`, function words through `_lexicon`).
+Each family cites its source in its docstring. The result is a frozen pydantic
+`Fingerprint` that stores counts where a profile needs to pool texts, so JSON round trips
+are lossless.
+
+Before the pass, `_paragraphs.unwrap_double_spacing` restores files that are hard-wrapped
+with a blank line after every line (Gutenberg-style e-texts), so line ends are not read
+as sentence or paragraph ends.
+
+`StyleProfile` keeps running means and spreads of named dimensions (`_features.py`) and
+the sums of a beta-binomial function-word model (`_wordmodel.py`, after Mosteller &
+Wallace), so `update` never re-reads old texts. Two questions are kept apart:
+
+- **attribution** (`_attribution.py` over `_fusion.py`): which of these voices wrote the
+  text? A `Panel` (the candidates, prepared once) scores each voice on five evidence
+  families: beta-binomial function-word likelihoods (Mosteller & Wallace; what tells
+  Hamilton from Madison), typed character 3-gram log-likelihood and angle
+  (`_evidence.py`: word-initial, word-final, mid-word, prefix, suffix and
+  punctuation-bearing grams after Sapkota et al. 2015, kept as running sums with a
+  bounded vocabulary of 3,000 grams and 400 words so `update` stays incremental), Cosine
+  Delta over the panel's 150 most frequent words, and the readable dimensions. The
+  log-odds are Σ (a_k + b_k·log(words/150))·score_k — weights that depend on the text's
+  length, fitted leave-one-corpus-out by `benchmarks/style_eval.py --fit` — and their
+  softmax is the share. Text that is not English is judged on the language-neutral
+  families. Profiles without n-gram evidence (built from fingerprints only) keep the
+  function-word model.
+- **verification** (`_verification.py`, `verify(profile, text)`): is this text in this
+  voice, with no rivals? The text's typed character 3-grams give a log-likelihood ratio
+  per gram, the voice against the pooled background of 83 bundled public-domain writers
+  (`style/data/background.json.gz`, built by `benchmarks/make_background.py`), less the
+  voice's own expected score (its KL divergence from the background, in closed form, so
+  no samples are stored and `update` stays incremental); a logistic calibration of that
+  centred ratio and the small-sample bias term (distinct grams / grams seen), fitted
+  leave-one-corpus-out, gives the probability. `impostors=` replaces the background.
+  Weak so far (see the README). A sixth fusion family, `word_likelihood` (a word model
+  with content words, shrunk to the panel), counts fully up to 150 words and fades out by
+  600: content words carry topic, and at every length it cost Federalist accuracy.
+- **typicality** (`StyleProfile.match`): is the text typical of this one voice? Each
+  dimension becomes a z-score against the voice's spread plus the counting noise of a
+  text of this length (Poisson for rates, binomial for sentence shares); a logistic model
+  weighs the squared deviations. Its weights are data in `_profile.py`, fitted by
+  `benchmarks/calibrate_match.py` on corpora the evaluation never uses. With
+  `against=[rivals]`, `match` multiplies typicality by the voice's posterior share
+  among the rivals.
+
+Deviations carry both numbers ("this voice averages 14 words; this text 31") and
+suggestions are ordered by their share of the squared deviation. Result types live in
+`_results.py`.
 """
 
 from __future__ import annotations
