@@ -8,6 +8,7 @@ can check what reached the model as well as what came back.
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 import httpx2
@@ -335,3 +336,37 @@ def test_a_sillytavern_request(served: Served, api_key: str, ada: dict[str, Any]
     assert seen[-1].content == "[System note: stay in character.]"
     assert seen[4].content == "example_user: How do you start?"
     assert data["choices"][0]["message"]["content"].startswith("I am Ada.")
+
+
+def test_response_format_json_schema_reaches_the_model(
+    served: Served, api_key: str, ada: dict[str, Any]
+) -> None:
+    served.llm.add('{"mood": "hopeful", "words": 3}')
+    schema = {
+        "type": "object",
+        "properties": {"mood": {"type": "string"}, "words": {"type": "integer"}},
+        "required": ["mood", "words"],
+    }
+    client = _client(served, api_key)
+    completion = client.chat.completions.create(
+        model="ada",
+        messages=[{"role": "user", "content": "How do you feel?"}],
+        response_format={
+            "type": "json_schema",
+            "json_schema": {"name": "mood", "schema": schema, "strict": True},
+        },
+    )
+    assert json.loads(completion.choices[0].message.content or "") == {
+        "mood": "hopeful",
+        "words": 3,
+    }
+    request = _reply_requests(served)[-1]
+    assert request.json_schema == schema  # handed to the provider, which constrains to it
+    assert request.messages[-1].role == "system"
+    assert "JSON object only" in request.messages[-1].content
+    with pytest.raises(openai.BadRequestError, match="response_format"):
+        client.chat.completions.create(
+            model="ada",
+            messages=[{"role": "user", "content": "x"}],
+            response_format={"type": "json_schema", "json_schema": {"name": "x"}},
+        )

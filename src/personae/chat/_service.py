@@ -36,6 +36,7 @@ import re
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -113,6 +114,8 @@ class TurnPlan:
     """The reply's token limit; ``None``: the service's ``max_reply_tokens``."""
     stop: tuple[str, ...] = ()
     seed: int | None = None
+    json_schema: dict[str, Any] | None = None
+    """A JSON Schema the reply must follow (a client's ``response_format``), if any."""
 
 
 def persona_reference(persona: Persona, traits: list[TraitView]) -> str:
@@ -274,6 +277,7 @@ class ChatService(TraitEditing):
         temperature: float | None = None,
         stop: Sequence[str] = (),
         seed: int | None = None,
+        json_schema: dict[str, Any] | None = None,
     ) -> TurnPlan:
         """Step 1 of a turn (see the module docstring).
 
@@ -281,7 +285,8 @@ class ChatService(TraitEditing):
         endpoint: every message it sent, ``message`` among them): the prompt is then the
         persona's system prompt and memories followed by that transcript verbatim,
         instead of the stored history. ``max_tokens``, ``temperature`` (else the
-        traits'), ``stop`` and ``seed`` shape this turn's reply.
+        traits'), ``stop``, ``seed`` and ``json_schema`` (a JSON Schema the reply must
+        follow, where the provider can constrain it) shape this turn's reply.
 
         Raises
         ------
@@ -397,6 +402,7 @@ class ChatService(TraitEditing):
                 max_tokens=max_tokens,
                 stop=tuple(stop),
                 seed=seed,
+                json_schema=json_schema,
                 window=tuple((line.role, line.persona_id, line.content) for line in window),
                 log=BufferedCallLog(late=StoreCallLog(self.database)),
             )
@@ -556,6 +562,7 @@ class ChatService(TraitEditing):
                 temperature=plan.temperature,
                 stop=plan.stop,
                 seed=plan.seed,
+                json_schema=plan.json_schema,
             )
         except BaseException:
             plan.log.close()
@@ -577,6 +584,7 @@ class ChatService(TraitEditing):
             temperature=plan.temperature,
             stop=plan.stop,
             seed=plan.seed,
+            json_schema=plan.json_schema,
         )
         try:
             async for piece in _guarded(plan, tokens):

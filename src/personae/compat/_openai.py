@@ -28,6 +28,7 @@ import json
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from personae.cache import Cache
 from personae.chat import ChatResponse, ChatService, TurnPlan, count_message_tokens, count_tokens
@@ -96,6 +97,17 @@ class TurnResult:
     score: ReplyScore | None
 
 
+def _json_instruction(schema: dict[str, Any] | None) -> list[Message]:
+    """A last system message asking for JSON (``response_format``): the provider is also
+    handed the schema, and constrains its output to it where it can."""
+    if schema is None:
+        return []
+    shape = (
+        "" if schema == {"type": "object"} else f" following this JSON Schema: {json.dumps(schema)}"
+    )
+    return [Message.system(f"Answer with one JSON object only{shape}. No other text.")]
+
+
 def _fingerprint(owner_id: int, persona_id: int, messages: Sequence[ClientMessage]) -> str:
     material = [[m.role, m.name or "", m.content.strip()] for m in messages]
     encoded = json.dumps([owner_id, persona_id, material], ensure_ascii=False)
@@ -156,6 +168,7 @@ class OpenAIChat:
         stop: Sequence[str] = (),
         seed: int | None = None,
         score: bool = False,
+        json_schema: dict[str, Any] | None = None,
     ) -> Turn:
         """Find the persona and the session, store the new message, build the prompt.
 
@@ -186,11 +199,12 @@ class OpenAIChat:
             owner_id=owner_id,
             message=messages[last_user].content,
             persona_id=persona.id,
-            transcript=[m.as_message() for m in messages],
+            transcript=[m.as_message() for m in messages] + _json_instruction(json_schema),
             max_tokens=max_tokens,
             temperature=temperature,
             stop=stop,
             seed=seed,
+            json_schema=json_schema,
         )
         try:
             plan = prepare(session_id=session_id)

@@ -180,6 +180,7 @@ class LLMBase(ABC):
         stop: Sequence[str] | None = None,
         seed: int | None = None,
         timeout: float | None = None,
+        json_schema: dict[str, Any] | None = None,
     ) -> Completion:
         """The model's whole answer (see :class:`~personae.llm.LLM`).
 
@@ -199,6 +200,7 @@ class LLMBase(ABC):
             stop=stop,
             seed=seed,
             timeout=timeout,
+            json_schema=json_schema,
         )
         return self._observed_call(request)
 
@@ -211,6 +213,7 @@ class LLMBase(ABC):
         stop: Sequence[str] | None = None,
         seed: int | None = None,
         timeout: float | None = None,
+        json_schema: dict[str, Any] | None = None,
     ) -> AsyncIterator[str]:
         """The answer token by token, without blocking the event loop.
 
@@ -229,6 +232,7 @@ class LLMBase(ABC):
             stop=stop,
             seed=seed,
             timeout=timeout,
+            json_schema=json_schema,
         )
         loop = asyncio.get_running_loop()
         queue: asyncio.Queue[object] = asyncio.Queue()

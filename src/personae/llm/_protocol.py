@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping, Sequence
-from typing import Protocol, TypeAlias, TypeVar, runtime_checkable
+from typing import Any, Protocol, TypeAlias, TypeVar, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -160,8 +160,10 @@ class LLM(Protocol):
         stop: Sequence[str] | None = None,
         seed: int | None = None,
         timeout: float | None = None,
+        json_schema: dict[str, Any] | None = None,
     ) -> Completion:
-        """The model's whole answer, blocking until it is there."""
+        """The model's whole answer, blocking until it is there (``json_schema``: a
+        JSON Schema the answer must follow, where the provider can constrain it)."""
         ...
 
     def stream(
@@ -173,6 +175,7 @@ class LLM(Protocol):
         stop: Sequence[str] | None = None,
         seed: int | None = None,
         timeout: float | None = None,
+        json_schema: dict[str, Any] | None = None,
     ) -> AsyncIterator[str]:
         """The answer as it is generated, a token (or a provider's chunk) at a time."""
         ...

@@ -91,6 +91,15 @@ def _client_messages(body: ChatCompletionRequest) -> list[ClientMessage]:
     return messages
 
 
+def _json_schema(body: ChatCompletionRequest) -> dict[str, Any] | None:
+    if body.response_format is None:
+        return None
+    try:
+        return body.response_format.schema_for_model()
+    except ValueError as exc:
+        raise InputError(str(exc), field="response_format") from None
+
+
 def _usage(result: TurnResult) -> Usage:
     return Usage(
         prompt_tokens=result.prompt_tokens,
@@ -197,6 +206,7 @@ async def chat_completions(
         stop=body.stops(),
         seed=body.seed,
         score=body.personae is not None and body.personae.score,
+        json_schema=_json_schema(body),
     )
     if body.stream:
         return _sse(api, turn, body)

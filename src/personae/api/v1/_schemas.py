@@ -82,6 +82,35 @@ class PersonaeExtension(BaseModel):
     )
 
 
+class JsonSchemaFormat(BaseModel):
+    """``response_format.json_schema``: a named JSON Schema."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    name: Annotated[str, StringConstraints(max_length=64)] = "answer"
+    schema_: dict[str, Any] | None = Field(default=None, alias="schema")
+    strict: bool | None = None
+
+
+class ResponseFormat(BaseModel):
+    """``response_format``: plain text, any JSON object, or JSON following a schema."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: Literal["text", "json_object", "json_schema"]
+    json_schema: JsonSchemaFormat | None = None
+
+    def schema_for_model(self) -> dict[str, Any] | None:
+        """The JSON Schema the reply must follow (``None`` for plain text)."""
+        if self.type == "text":
+            return None
+        if self.type == "json_object":
+            return {"type": "object"}
+        if self.json_schema is None or self.json_schema.schema_ is None:
+            raise ValueError("response_format json_schema needs json_schema.schema")
+        return self.json_schema.schema_
+
+
 class ChatCompletionRequest(BaseModel):
     """``POST /v1/chat/completions``."""
 
@@ -100,6 +129,7 @@ class ChatCompletionRequest(BaseModel):
     seed: int | None = Field(default=None, ge=0, lt=2**31)
     n: int | None = Field(default=None, ge=1, le=1)
     user: Annotated[str, StringConstraints(max_length=256)] | None = None
+    response_format: ResponseFormat | None = None
     personae: PersonaeExtension | None = None
 
     def stops(self) -> list[str]:
