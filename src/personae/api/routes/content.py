@@ -16,7 +16,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi.security import APIKeyQuery
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from personae.api._envelope import Envelope, error_responses, ok
@@ -147,6 +148,14 @@ def new_feed(caller: LiveUserDep, state: StateDep, request: Request) -> Envelope
     return ok(FeedUrl(url=url, token=token))
 
 
+_feed_token = APIKeyQuery(
+    name="token",
+    scheme_name="calendar_feed_token",
+    description="The secret token of your calendar feed URL (POST /api/content/calendar/feed).",
+    auto_error=False,
+)
+
+
 @router.get(
     "/calendar/feed.ics",
     name="calendar_feed",
@@ -157,10 +166,12 @@ def new_feed(caller: LiveUserDep, state: StateDep, request: Request) -> Envelope
 def calendar_feed(
     state: StateDep,
     request: Request,
-    token: Annotated[str, Query(min_length=20, max_length=100)],
+    token: Annotated[str | None, Depends(_feed_token)],
 ) -> Response:
     """For calendar apps, which cannot send a bearer token: the URL's token opens it."""
-    text = content_service(state).feed(token, host=request.url.hostname or "personae")
+    text = None
+    if token is not None and 20 <= len(token) <= 100:
+        text = content_service(state).feed(token, host=request.url.hostname or "personae")
     if text is None:
         raise AuthError("this calendar feed token is unknown or was replaced")
     return Response(text, media_type="text/calendar; charset=utf-8")
