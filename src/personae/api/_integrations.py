@@ -7,6 +7,7 @@ before the studio (which mounts ``/``), so these paths are matched first.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -26,6 +27,8 @@ from personae.usage import budgeted, build_usage_service
 
 __all__ = ["cors_origins", "install_integrations"]
 
+logger = logging.getLogger("personae.api")
+
 
 def cors_origins(settings: Settings) -> list[str]:
     """``PERSONAE_CORS_ORIGINS`` as a list (empty: no cross-origin access)."""
@@ -40,6 +43,11 @@ def install_integrations(app: FastAPI, settings: Settings) -> None:
     app.include_router(usage.router)
     if settings.metrics == "on":
         app.router.routes.append(metrics_route(settings))
+        if settings.environment == "production" and settings.metrics_token is None:
+            logger.warning(
+                "/metrics is served without a token (route names, counts, model names; no "
+                "user data): set PERSONAE_METRICS_TOKEN, or PERSONAE_METRICS=off"
+            )
     running = install_mcp(app)
     original = app.router.lifespan_context
 
