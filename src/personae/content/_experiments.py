@@ -27,7 +27,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from scipy.stats import norm
 
-from personae.errors import InputError
+from personae.errors import ConflictError, InputError
 from personae.store import MAX_INT, crud, session_scope
 from personae.store._models import ContentExperiment
 
@@ -288,8 +288,6 @@ def allocate(
     ConflictError
         The experiment was stopped.
     """
-    from personae.errors import ConflictError
-
     with session_scope(service.database) as session:
         experiment = crud.get_experiment(
             session=session, owner_id=owner_id, experiment_id=experiment_id

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -87,8 +88,6 @@ class ContentService:
         retry_base_seconds: float = 0.5,
         max_text_chars: int = 100_000,
     ) -> None:
-        import time
-
         self._database = database
         self.clock = clock
         self.transport = transport
