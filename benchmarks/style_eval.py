@@ -111,6 +111,8 @@ FINAL_CORPORA = (
 MODES = ("full", "short")
 SHORT_SAMPLES, SHORT_WORDS = 20, 60
 VERIFY_LENGTH = 150
+VERIFY_ALSO = (50, 600)
+"""Lengths verification is also reported at, with the calibration fitted at 150 words."""
 SHARE_BINS = (0.0, 0.5, 0.7, 0.9, 1.0001)
 BASELINES = ("delta", "cosine_delta", "tfidf_char3", "function_words")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
@@ -247,7 +249,8 @@ class Group:
     baselines: dict[str, bool]
     previous: bool
     verification: list[tuple[bool, tuple[float, float], float]] = field(default_factory=list)
-    """(same author, verification evidence, ``match`` typicality) per voice, at VERIFY_LENGTH."""
+    """(same author, verification evidence, ``match`` typicality) per voice, at VERIFY_LENGTH
+    and VERIFY_ALSO."""
 
 
 def test_documents(corpus: str) -> tuple[list[Document], list[Document]]:
@@ -337,7 +340,7 @@ def corpus_groups(
                     },
                     previous=int(np.argmax(previous)) == truth,
                 )
-                if length == VERIFY_LENGTH:
+                if length == VERIFY_LENGTH or length in VERIFY_ALSO:
                     for profile in profiles:
                         typical = profile.match_fingerprint(m.fp).typicality
                         score = verification_score(profile, m.ev, impostors)
@@ -408,6 +411,8 @@ def fit_verification(margins: np.ndarray, labels: np.ndarray) -> tuple[float, fl
 def verification_pairs(groups: Sequence[Group]) -> tuple[np.ndarray, np.ndarray]:
     margins, labels = [], []
     for g in groups:
+        if g.length != str(VERIFY_LENGTH):
+            continue
         for same, score, _typical in g.verification:
             margins.append(score)
             labels.append(same)
@@ -602,7 +607,7 @@ def main() -> None:
     v_probs, v_labels, v_corpus = [], [], []
     for c in corpora:
         for g in groups:
-            if g.corpus != c:
+            if g.corpus != c or g.length != str(VERIFY_LENGTH):
                 continue
             for same, score, _typical in g.verification:
                 v_probs.append(calibrated(score, calibration_by_corpus[c]))
@@ -641,8 +646,27 @@ def main() -> None:
                     f"  probability [{lo:.1f},{min(hi, 1.0):.1f}): {int(sel.sum()):>5} pairs, "
                     f"{labs[sel].mean():.2f} same-author"
                 )
+        other = {
+            n: auc(
+                [same for g in groups if g.length == str(n) for same, _, _ in g.verification],
+                [
+                    calibrated(score, calibration_by_corpus[g.corpus])
+                    for g in groups
+                    if g.length == str(n)
+                    for _, score, _ in g.verification
+                ],
+            )
+            for n in VERIFY_ALSO
+            if any(g.length == str(n) for g in groups)
+        }
+        if other:
+            print(
+                "  at other lengths, same calibration: "
+                + ", ".join(f"{n} words {v:.3f}" for n, v in other.items())
+            )
         results["verification"] = {
             "auc_150": round(pooled_auc, 4),
+            "auc_other_lengths": {str(n): round(v, 4) for n, v in other.items()},
             "auc_by_profiles": {k: round(v, 4) for k, v in by_mode.items()},
             "auc_by_corpus": {k: round(v, 4) for k, v in within.items()},
             "pairs": len(labs),
@@ -727,7 +751,7 @@ def _vgroups(groups: Sequence[Group]) -> list[Group]:
     out = []
     for c in dict.fromkeys(g.corpus for g in groups):
         for g in groups:
-            if g.corpus == c:
+            if g.corpus == c and g.length == str(VERIFY_LENGTH):
                 out += [g] * len(g.verification)
     return out
 
