@@ -35,8 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from personae.chat import ChatService
-from personae.cli._chat import build_memory
+from personae.chat import ChatService, build_memory_store
 from personae.config import Settings
 from personae.llm import LLM, Message, build_llm
 from personae.store import Database, PersonaCreate, UserCreate, crud, session_scope
@@ -180,7 +179,7 @@ def main() -> None:
     started = time.perf_counter()
     with Database(f"sqlite:///{folder}/chat.db") as database:
         database.upgrade()
-        memory = build_memory(database, settings)
+        memory = build_memory_store(settings, database)
         service = ChatService(database, lambda owner, purpose: llm, memory=memory)
         for user in users:
             print(f"personae: {user.name}", file=sys.stderr, flush=True)
