@@ -7,6 +7,7 @@ kills a throwaway ``redis-server`` under a running app.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -221,9 +222,14 @@ def test_reads_survive_redis_dying_mid_test(
         assert b.get("/api/health").json()["data"]["redis"] in ("ok", "unavailable")
 
         throwaway_redis.start()
-        import time
-
-        time.sleep(1.2)  # past the link's back-off (0.5 s, then 1 s)
+        # Reads keep trying Redis after each back-off; wait until both workers reach it.
+        deadline = time.monotonic() + 15.0
+        caches = [client.app.state.personae.cache for client in (a, b)]  # type: ignore[attr-defined]
+        while not all(cache.available for cache in caches):
+            assert time.monotonic() < deadline, "the workers never reached Redis again"
+            for client in (a, b):
+                client.get(f"/api/personas/{pid}", headers=alice.headers)
+            time.sleep(0.05)
         second = a.put(
             f"/api/personas/{pid}", json={"version": 2, "role": "back"}, headers=alice.headers
         )

@@ -20,8 +20,7 @@ from personae.chat._memory import MemoryStore
 from personae.chat._service import ChatService
 from personae.config import Settings
 from personae.errors import StoreError
-from personae.jobs import ModelFactory, recorded_models
-from personae.llm import LLM
+from personae.jobs import ModelFactory, models_for
 from personae.store import Database
 from personae.vectors import Embedder, Filters, Hit, LazyEmbedder, Metadata, VectorIndex
 
@@ -163,11 +162,7 @@ def build_chat_service(
     memory
         The memory store (default: :func:`build_memory_store`; servers keep one per app).
     """
-    factory = models if models is not None else recorded_models(settings, database)
-
-    def llm_for(owner_id: int, purpose: str) -> LLM:
-        return factory(owner_id, purpose, spec)
-
+    llm_for = models_for(settings, database, models=models, spec=spec)
     return ChatService(
         database,
         llm_for,

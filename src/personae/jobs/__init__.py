@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from personae.jobs._context import JobContext, ModelFactory, recorded_models
+from personae.jobs._context import JobContext, ModelFactory, models_for, recorded_models
 from personae.jobs._execute import run_job, run_job_in_worker
 from personae.jobs._registry import TASKS, TaskFunction, resolve_task
 from personae.jobs._runner import (
@@ -51,6 +51,7 @@ __all__ = [
     "TaskFunction",
     "ThreadJobRunner",
     "build_job_runner",
+    "models_for",
     "queue_name",
     "recorded_models",
     "resolve_task",

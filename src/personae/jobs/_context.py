@@ -10,7 +10,7 @@ from personae.config import Settings
 from personae.llm import LLM, build_recorded_llm
 from personae.store import Database, StoreCallLog, crud, session_scope
 
-__all__ = ["JobContext", "ModelFactory", "recorded_models"]
+__all__ = ["JobContext", "ModelFactory", "models_for", "recorded_models"]
 
 ModelFactory = Callable[[int, str, "str | None"], LLM]
 """``(owner_id, purpose, spec) -> LLM``: how a job gets its model. The server passes its
@@ -27,6 +27,23 @@ def recorded_models(settings: Settings, database: Database) -> ModelFactory:
         return build_recorded_llm(settings, log=log, owner_id=owner_id, spec=spec, purpose=purpose)
 
     return build
+
+
+def models_for(
+    settings: Settings,
+    database: Database,
+    *,
+    models: ModelFactory | None = None,
+    spec: str | None = None,
+) -> Callable[[int, str], LLM]:
+    """A service's ``(owner_id, purpose) -> LLM``: ``models`` (default
+    :func:`recorded_models`) with the model ``spec`` of this service's calls bound."""
+    factory = models if models is not None else recorded_models(settings, database)
+
+    def llm_for(owner_id: int, purpose: str) -> LLM:
+        return factory(owner_id, purpose, spec)
+
+    return llm_for
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from personae.config import Settings
-from personae.jobs import ModelFactory, recorded_models
-from personae.llm import LLM
+from personae.jobs import ModelFactory, models_for
 from personae.persona._insights import PersonaChanged
 from personae.persona._service import PersonaService
 from personae.store import Database
@@ -43,11 +42,7 @@ def build_persona_service(
     ... # doctest: +SKIP
     3
     """
-    factory = models if models is not None else recorded_models(settings, database)
-
-    def llm_for(owner_id: int, purpose: str) -> LLM:
-        return factory(owner_id, purpose, spec)
-
+    llm_for = models_for(settings, database, models=models, spec=spec)
     return PersonaService(
         database, llm_for, max_text_chars=settings.max_text_chars, on_change=on_change
     )
