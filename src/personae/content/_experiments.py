@@ -11,9 +11,10 @@ writes next; a variant with fewer than :data:`MIN_PIECES` pieces goes first).
 The report gives each variant's pieces, mean reward and the probability that it is the
 best (the share of joint posterior draws in which its mean is highest), and a stopping
 suggestion: stop when one variant is best with probability ≥ ``confidence`` and every
-variant has :data:`MIN_PIECES` rewards; otherwise, how many rewarded pieces per variant a
-one-sided test at that confidence would need to separate the two leaders at their
-current difference (the figure the benchmark holds the report to).
+variant has :data:`MIN_PIECES` rewards; otherwise, how many rewarded pieces per variant
+the classical two-sample size (one-sided at that confidence, 80 % power) needs to
+separate the two leaders at their current difference (the figure the benchmark holds
+the report to).
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ MIN_PIECES = 3
 _DRAWS = 20_000
 _NOISE_FLOOR = 0.05
 _PRIOR_SD = 10.0
+_POWER = 0.8
 
 
 class VariantSpec(BaseModel):
@@ -207,16 +209,19 @@ def _probability_best(means: np.ndarray, sds: np.ndarray, seed: int) -> np.ndarr
 
 
 def _needed(rewards: Sequence[list[float]], order: Sequence[int], confidence: float) -> int | None:
-    """Rewards per variant to separate the two leaders at their current difference."""
+    """Rewarded pieces per variant to tell the two leaders apart at their current
+    difference: the classical two-sample size, one-sided at ``confidence`` with 80 %
+    power, from the pooled standard deviation. ``None`` until each leader has
+    :data:`MIN_PIECES` rewards (a difference seen on fewer says little) or while they tie."""
     first, second = (rewards[i] for i in order[:2])
-    if not first or not second:
+    if len(first) < MIN_PIECES or len(second) < MIN_PIECES:
         return None
     diff = abs(float(np.mean(first)) - float(np.mean(second)))
-    values = [r - float(np.mean(v)) for v in (first, second) if len(v) > 1 for r in v]
-    sd = max(math.sqrt(sum(x * x for x in values) / max(len(values) - 2, 1)), _NOISE_FLOOR)
+    values = [r - float(np.mean(v)) for v in (first, second) for r in v]
+    sd = max(math.sqrt(sum(x * x for x in values) / (len(values) - 2)), _NOISE_FLOOR)
     if diff <= 1e-9:
         return None
-    z = float(norm.ppf(confidence))
+    z = float(norm.ppf(confidence)) + float(norm.ppf(_POWER))
     return max(MIN_PIECES, math.ceil(2 * (z * sd / diff) ** 2))
 
 
@@ -254,7 +259,11 @@ def report(
                 f"stop: {leader.name} is best with probability {leader.probability_best:.0%}"
             )
         elif needed is None:
-            suggestion = "continue: no difference between the variants yet"
+            suggestion = (
+                f"continue: every variant needs {MIN_PIECES} rewarded pieces first"
+                if not enough
+                else "continue: no difference between the variants yet"
+            )
         else:
             more = max(0, needed - min(v.rewarded for v in variants))
             suggestion = (
