@@ -430,7 +430,7 @@ def main() -> None:
     ratio = loop_mean / base_mean if base_mean else float("inf")
     base_ms = float(np.mean([r[3] for r in rows])) * 1000
     loop_ms = float(np.mean([r[4] for r in rows])) * 1000
-    correct = sum(1 for r in ab if r["picked_better"]) / len(ab)
+    correct = sum(1 for r in ab if r["picked_better"]) / len(ab) if ab else float("nan")
     print(
         f"\nCumulative regret over {args.rounds} rounds, mean of {args.seeds} seeds: "
         f"in process {base_mean:.1f}, through the API {loop_mean:.1f} (ratio {ratio:.3f}; "
