@@ -348,6 +348,9 @@ PERSONA_ROUTES: dict[tuple[str, str], dict[str, Any]] = {
     ("PATCH", "/api/personas/{persona_id}/traits/{trait_id}"): {"json": {"intensity": 0.1}},
     ("DELETE", "/api/personas/{persona_id}/traits/{trait_id}"): {},
     ("GET", "/api/personas/{persona_id}/memories"): {},
+    # the web studio's voice charts (api/routes/studio.py)
+    ("GET", "/api/studio/personas/{persona_id}/voice"): {},
+    ("POST", "/api/studio/personas/{persona_id}/marks"): {"json": {"text": "Some words. " * 10}},
 }
 
 
