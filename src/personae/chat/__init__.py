@@ -7,6 +7,8 @@ things, trait extraction, and chat turns over the store and the LLM layer.
 * :mod:`~personae.chat._memory` — :class:`MemoryStore`: echo filter, importance scored by
   code, dedup by merging, expiry; retrieval ranked by relevance + importance, recency
   for questions about the present, and lower for memories about someone else.
+* :mod:`~personae.chat._memory_text` — the text side of memory: importance, echoes,
+  third parties, summaries (pure functions of strings).
 * :mod:`~personae.chat._context` — the prompt of a turn within a token budget.
 * :mod:`~personae.chat._service` — :class:`ChatService`: sessions, messages, turns
   (blocking or streamed, two store transactions each), multi-persona sessions.
@@ -133,13 +135,15 @@ from personae.chat._memory import (
     MemoryBatch,
     MemoryHygieneView,
     MemoryStore,
-    MemorySummary,
     RankingWeights,
     RecalledMemory,
     WriteReport,
+    memory_hygiene,
+)
+from personae.chat._memory_text import (
+    MemorySummary,
     asks_about_present,
     extractive_summary,
-    memory_hygiene,
     ngram_overlap,
     score_importance,
     summarize_conversation,
