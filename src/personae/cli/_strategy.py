@@ -301,7 +301,9 @@ def _print_recommendation(rec: Recommendation) -> None:
     console.print(Text(rec.content_brief.instructions))
     console.print(Text(rec.explanation.summary, style="dim"))
     console.print(
-        f"When it has run, report how it did: personae strategy feedback {rec.strategy_id}",
+        "Write it with personae write and this brief: the text is kept linked to this "
+        "decision, and its imported engagement rewards it (personae engagement import). "
+        f"Or report how it did yourself: personae strategy feedback {rec.strategy_id}",
         highlight=False,
     )
 
