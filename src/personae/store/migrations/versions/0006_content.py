@@ -40,7 +40,7 @@ def _index(table: str, *columns: str) -> None:
     op.create_index(op.f(f"ix_{table}_{columns[0]}"), table, list(columns), unique=False)
 
 
-def _owned(table: str) -> list[sa.SchemaItem]:
+def _owned(table: str) -> list[sa.Constraint]:
     """The owner column's foreign key and primary key every table here has."""
     return [
         _fk(table, "owner_id", "users", "CASCADE"),
