@@ -53,7 +53,7 @@ from personae.llm import LLM, Message, build_llm
 from personae.persona import check_draft, get_platform
 from personae.persona._content import VoiceBrief, stream_draft
 from personae.persona._generate import example_sentences
-from personae.persona._optimize import optimize_content
+from personae.persona._optimize import min_words, optimize_content
 from personae.samples import sample_writers
 from personae.store import PersonaPublic
 from personae.style import StyleProfile
@@ -123,8 +123,15 @@ def judge(writers_: list[Writer]) -> tuple[TfidfVectorizer, LogisticRegression]:
 def measure(
     text: str, brief: str, platform: str, writer: Writer, voice: VoiceBrief
 ) -> dict[str, Any]:
-    check = check_draft(text, brief=brief, samples=writer.samples, known=voice.known_names)
-    report = get_platform(platform).report(text)
+    target = get_platform(platform)
+    check = check_draft(
+        text,
+        brief=brief,
+        samples=writer.samples,
+        known=voice.known_names,
+        min_words=min_words(target),
+    )
+    report = target.report(text)
     return {
         "text": text,
         "platform": platform,

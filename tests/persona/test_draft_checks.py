@@ -113,3 +113,29 @@ def test_invented_links_and_signatures_fail_unless_given() -> None:
         assert invented in check_draft(text, brief=brief).invented, text
     signed = "My favourite rainy-day soup is leek.\n\nEnjoy\nMaria"
     assert check_draft(signed, brief=brief, known=["Maria"]).invented == []
+
+
+def test_junk_found_by_reading_the_benchmarks_outputs_fails() -> None:
+    """Each of these was shown as a finished post before the checks knew it."""
+    soup, promise = "my favourite rainy-day soup", "how to keep a promise you made in a hurry"
+    cases = (
+        (promise, "I kept my promise. So, I decided to write a post about keeping a promise."),
+        (soup, "It was a rainy day for soup.\nThe post ends with a great message to everyone."),
+        (soup, "My favourite rainy-day soup.\n1. Aamn Sarah made an amazing bowl of soup."),
+        (promise, "I lost my job for 3 years because of a promise made in a hurry."),
+        (soup, "My favourite rainy-day soup was ready at 3 o'clock, as it always is."),
+    )
+    for brief, text in cases:
+        assert not check_draft(text, brief=brief).passed, text
+
+
+def test_a_post_too_short_for_the_platform_fails() -> None:
+    from personae.persona import get_platform
+    from personae.persona._optimize import min_words
+
+    text = "The promise I made in a hurry was kept."
+    brief = "how to keep a promise you made in a hurry"
+    assert check_draft(text, brief=brief).passed
+    blog = check_draft(text, brief=brief, min_words=min_words(get_platform("blog")))
+    assert any("too short" in reason for reason in blog.reasons)
+    assert min_words(get_platform("x")) == 0

@@ -49,7 +49,10 @@ _META = re.compile(
     r"|\bi hope this (?:helps|meets|works)\b|^\s*(?:note|notes|revision)\s*:"
     r"|\bthe following is\b|\bai assistant\b|\bhappy to help(?: you)? with your request\b"
     r"|\bhow about this\b|\bthis (?:text|post) (?:provides|was inspired|is written|ends)\b"
-    r"|\bin about \d+ sentences\b|^#{1,6}\s.*\bsentences?\b|\byou can share this post\b)",
+    r"|\bin about \d+ sentences\b|^#{1,6}\s.*\bsentences?\b|\byou can share this post\b"
+    r"|\bthe post (?:is|was|ends|starts|talks|begins) (?:about|with)\b"
+    r"|\b(?:write|wrote|writing) (?:a|this|my) (?:post|blog post|tweet) about\b"
+    r"|\byou are (?:just )?a text\b|^\s*the answer\s*:)",
     re.IGNORECASE | re.MULTILINE,
 )
 
@@ -57,7 +60,8 @@ _MONTHS = "january|february|march|april|may|june|july|august|september|october|n
 _DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 _SPECIFIC = re.compile(
     rf"\b(?:1[89]\d\d|20\d\d)\b|\b\d+(?:[.,]\d+)*\s*%|[$€£]\s?\d|\b\d{{2,}}(?:[.,]\d+)*\b"
-    rf"|\b(?:{_MONTHS})\s+\d{{1,2}}\b|\b(?:{_DAYS})\b",
+    rf"|\b(?:{_MONTHS})\s+\d{{1,2}}\b|\b(?:{_DAYS})\b"
+    r"|\b\d+\s*(?:years?|months?|weeks?|days?|hours?|minutes?|o'clock|am|pm|a\.m\.|p\.m\.)(?!\w)",
     re.IGNORECASE,
 )
 _LINK = re.compile(
@@ -197,9 +201,13 @@ def _invented(text: str, given: str) -> list[str]:
             found.setdefault(name, None)
     # Proper names: capitalised words inside a sentence that nothing given mentions.
     for match in re.finditer(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*\b", text):
-        if _SENTENCE_START.search(text[max(0, match.start() - 3) : match.start()]):
-            continue
         name = match.group(0)
+        if _SENTENCE_START.search(text[max(0, match.start() - 3) : match.start()]):
+            # A sentence's first word is capitalised anyway; the words after it are not
+            # ("1. Aamn Sarah made soup": Sarah is a name nobody gave).
+            name = name.partition(" ")[2]
+            if not name:
+                continue
         unknown = any(part.lower() not in known_words for part in name.split())
         if unknown and name.lower() not in STOPWORDS:
             found.setdefault(name, None)
@@ -214,6 +222,7 @@ def check_draft(
     known: Iterable[str] = (),
     max_repetition: float = 0.15,
     min_topic_share: float = 0.34,
+    min_words: int = 0,
 ) -> DraftCheck:
     """Check a draft against the brief and the writer's samples.
 
@@ -229,9 +238,13 @@ def check_draft(
     known
         Other words that may appear as specifics: the persona's and the brand's names,
         the platform's name.
+    min_words
+        Fewer words than this is no post for the platform (one sentence is no blog post).
     """
     reasons: list[str] = []
     words = _words(text)
+    if len(words) < min_words:
+        reasons.append(f"too short: {len(words)} words (at least {min_words})")
     sample_text = "\n".join(samples)
     terms = brief_terms(brief)
     stems = {_stem(w) for w in words}

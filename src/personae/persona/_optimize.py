@@ -58,9 +58,10 @@ from personae.persona._quality import (
     score_content,
 )
 from personae.persona._voice_fixes import VoiceFix, apply_voice_fixes
-from personae.style import StyleProfile
+from personae.persona.platforms import Platform
+from personae.style import MIN_WORDS_TO_JUDGE, StyleProfile
 
-__all__ = ["OptimizeResult", "TraceStep", "failures", "optimize_content"]
+__all__ = ["OptimizeResult", "TraceStep", "failures", "min_words", "optimize_content"]
 
 _TEMPERATURE_SPREAD = 0.25
 """Round one's temperatures run from (1 − spread) to (1 + spread) times ``temperature``."""
@@ -199,6 +200,12 @@ def failures(report: QualityReport, check: DraftCheck, threshold: float) -> list
     return reasons
 
 
+def min_words(platform: Platform) -> int:
+    """The fewest words a usable post has on ``platform``: enough to judge the voice
+    (25) where the platform recommends a length in words (a blog, LinkedIn), else none."""
+    return MIN_WORDS_TO_JUDGE if platform.constraints.length.recommended_words else 0
+
+
 def _temperatures(temperature: float, count: int, *, spread: bool) -> list[float]:
     if count == 1 or not spread or temperature == 0:
         return [temperature] * count
@@ -303,6 +310,7 @@ def optimize_content(
         tie_margin = max(tie_margin, voice_margin)
     samples = voice.examples
     known = voice.known_names
+    shortest = min_words(platform)
     trace: list[TraceStep] = []
     instructions: list[list[str]] = []
     scored: list[_Candidate] = []
@@ -378,7 +386,9 @@ def optimize_content(
                 except InputError as exc:
                     error = exc.message
                     continue
-                check = check_draft(final, brief=brief, samples=samples, known=known)
+                check = check_draft(
+                    final, brief=brief, samples=samples, known=known, min_words=shortest
+                )
                 candidate = _Candidate(
                     final, report, fixes, _objective(report, judged=judged), check
                 )
