@@ -269,6 +269,24 @@ def test_each_error_is_the_sdks_exception(
         )
 
 
+@pytest.mark.parametrize(
+    "body", [b"\xff\xfe not text", b"[" * 100_000 + b"]" * 100_000], ids=["binary", "deep"]
+)
+def test_an_unreadable_body_is_a_bad_request_in_openais_shape(
+    served: Served, api_key: str, ada: dict[str, Any], body: bytes
+) -> None:
+    response = httpx2.post(
+        f"{served.url}/v1/chat/completions",
+        content=body,
+        headers={"Authorization": f"Bearer {api_key}", "Content-Type": "application/json"},
+        timeout=30,
+    )
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["type"] == "invalid_request_error"
+    assert error["message"].startswith("the body is not valid JSON")
+
+
 def test_a_rate_limit_is_a_rate_limit_error_with_retry_after(
     settings: Any, db: Any, alice: User
 ) -> None:

@@ -51,7 +51,13 @@ from personae.errors import (
     WeakPasswordError,
 )
 
-__all__ = ["STATUS_BY_ERROR", "error_response", "install_error_handlers", "status_for"]
+__all__ = [
+    "STATUS_BY_ERROR",
+    "error_response",
+    "install_error_handlers",
+    "status_for",
+    "unparsable_body",
+]
 
 logger = logging.getLogger("personae.api")
 
@@ -190,7 +196,7 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-def _unparsable_body(exc: StarletteHTTPException) -> str | None:
+def unparsable_body(exc: StarletteHTTPException) -> str | None:
     """Why FastAPI could not parse a JSON body, when that is what this 400 is about.
 
     FastAPI answers 400 when ``json.loads`` fails with anything but a syntax error (bytes
@@ -211,7 +217,7 @@ def _unparsable_body(exc: StarletteHTTPException) -> str | None:
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    reason = _unparsable_body(exc)
+    reason = unparsable_body(exc)
     if reason is not None:
         errors = [{"loc": "body", "message": reason, "type": "json_invalid"}]
         return error_response(422, "validation_error", f"body: {reason}", {"errors": errors})

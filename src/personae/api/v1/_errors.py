@@ -20,10 +20,11 @@ from typing import Any
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from personae.api._errors import status_for
+from personae.api._errors import status_for, unparsable_body
 from personae.errors import (
     AuthError,
     LLMTransientError,
@@ -130,5 +131,11 @@ class OpenAIRoute(APIRoute):
                 return _from_domain(exc)
             except RequestValidationError as exc:
                 return _from_validation(exc)
+            except StarletteHTTPException as exc:
+                # FastAPI's own 400 for a body json.loads cannot read (not UTF-8, too deep).
+                reason = unparsable_body(exc)
+                if reason is None:
+                    raise
+                return openai_error(400, reason, type_="invalid_request_error", code="invalid_json")
 
         return answer
