@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -15,6 +14,7 @@ from personae.llm import GenerationRequest, RecordedLLM
 from personae.store import Database, LlmUsage, Memory, StoreCallLog, session_scope
 from tests.chat.conftest import Clock
 from tests.llm_fakes import ScriptedLLM, json_reply
+from tests.waiting import wait_until
 
 
 def _responder(request: GenerationRequest) -> str:
@@ -118,7 +118,5 @@ def test_an_abandoned_stream_still_records_its_call(
 
     asyncio.run(run())
     # The model's thread stops at its next token and records what it spent then.
-    deadline = time.monotonic() + 10.0
-    while not _usage(db) and time.monotonic() < deadline:
-        time.sleep(0.02)
+    wait_until(lambda: bool(_usage(db)))
     assert _usage(db) == ["chat.reply"]

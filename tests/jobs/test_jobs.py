@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -13,6 +12,7 @@ from personae.config import Settings, get_settings
 from personae.errors import JobNotFoundError
 from personae.jobs import TASKS, RQJobRunner, ThreadJobRunner, run_job, submit_job
 from personae.store import Database, UserCreate, crud, session_scope
+from tests.waiting import settled_job
 
 
 @pytest.fixture(autouse=True)
@@ -42,12 +42,7 @@ def _job(db: Database, job_id: str) -> dict[str, object]:
 
 
 def _wait(db: Database, job_id: str, timeout: float = 30.0) -> dict[str, object]:
-    deadline = time.monotonic() + timeout
-    while True:
-        job = _job(db, job_id)
-        if job["status"] in {"succeeded", "failed"} or time.monotonic() > deadline:
-            return job
-        time.sleep(0.05)
+    return settled_job(lambda: _job(db, job_id), timeout=timeout)
 
 
 def test_a_job_runs_in_a_thread_and_reports_its_result(

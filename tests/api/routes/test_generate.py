@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,6 +16,7 @@ from personae.samples import SampleWriter
 from personae.store import Database, crud, session_scope
 from tests.api.helpers import User, create_persona, error_of
 from tests.persona_fakes import persona_writer
+from tests.waiting import settled_job
 
 
 @pytest.fixture
@@ -39,12 +39,7 @@ def _founder(writers: list[SampleWriter]) -> SampleWriter:
 
 
 def _wait_for(client: TestClient, user: User, url: str) -> dict[str, Any]:
-    deadline = time.monotonic() + 30
-    while True:
-        job: dict[str, Any] = client.get(url, headers=user.headers).json()["data"]
-        if job["status"] in {"succeeded", "failed"} or time.monotonic() > deadline:
-            return job
-        time.sleep(0.05)
+    return settled_job(lambda: client.get(url, headers=user.headers).json()["data"])
 
 
 def test_generation_is_a_job_that_ends_in_a_stored_persona(
