@@ -4,6 +4,8 @@ things, trait extraction, and chat turns over the store and the LLM layer.
 * :mod:`~personae.chat._traits` — traits (a persona's own plus the owner's inherited
   core traits), seed 002's personality adjustments, intensities → prompt and
   temperature, extraction with confidence that grows when seen again and decays when not.
+* :mod:`~personae.chat._extraction` — trait extraction from one exchange, checked for
+  plausibility and folded into the persona's traits.
 * :mod:`~personae.chat._memory` — :class:`MemoryStore`: echo filter, importance scored by
   code, dedup by merging, expiry; retrieval ranked by relevance + importance, recency
   for questions about the present, and lower for memories about someone else.
@@ -130,6 +132,7 @@ from __future__ import annotations
 from personae.chat._build import LazyMemoryIndex, build_chat_service, build_memory_store
 from personae.chat._context import PromptParts, build_prompt, count_message_tokens, count_tokens
 from personae.chat._editing import ChatLine, MemoryList, MemoryView, TraitEditing, TraitProposalView
+from personae.chat._extraction import ExtractedTrait, TraitExtraction, extract_traits, learn_traits
 from personae.chat._memory import (
     IndexChanges,
     MemoryBatch,
@@ -151,15 +154,11 @@ from personae.chat._memory_text import (
 )
 from personae.chat._service import ChatResponse, ChatService, TurnPlan, persona_reference
 from personae.chat._traits import (
-    ExtractedTrait,
     TraitAction,
-    TraitExtraction,
     TraitView,
     adjust_intensity,
     apply_personality,
     decayed_confidence,
-    extract_traits,
-    learn_traits,
     normalize_trait_name,
     parse_trait_id,
     persona_traits,

@@ -43,13 +43,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from personae._metrics import observe_chat_turn
 from personae.chat._context import PromptParts, build_prompt
 from personae.chat._editing import TraitEditing
+from personae.chat._extraction import extract_traits, learn_traits
 from personae.chat._identity import UserFacts, answer_from_facts, guard_reply, user_facts
 from personae.chat._memory import IndexChanges, MemoryBatch, MemoryStore
 from personae.chat._memory_text import summarize_conversation
 from personae.chat._traits import (
     TraitView,
-    extract_traits,
-    learn_traits,
     persona_traits,
     temperature_for,
     traits_prompt,

@@ -1,0 +1,367 @@
+"""Trait extraction: what one exchange shows about the persona, checked and folded in.
+
+The model is asked for the traits one turn shows (structured output, a schema); an
+answer is kept only when each trait is plausible (a known trait word, seen in the
+conversation) and then learnt: an extracted trait seen again gains confidence and its
+intensity moves toward the new one; a trait the user set is never written (the sighting
+becomes a proposal). Part of :mod:`personae.chat` (see :mod:`personae.chat._traits` for
+the arithmetic).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from sqlalchemy.orm import Session
+
+from personae.chat._traits import (
+    INTENSITY_RATE,
+    TraitView,
+    _view,
+    decayed_confidence,
+    normalize_trait_name,
+    seen_again,
+)
+from personae.errors import InputError, LLMError
+from personae.llm import LLM, Message
+from personae.store import crud
+
+__all__ = [
+    "TRAIT_VOCABULARY",
+    "ExtractedTrait",
+    "TraitExtraction",
+    "extract_traits",
+    "extraction_messages",
+    "learn_traits",
+    "plausible_trait",
+]
+
+
+class ExtractedTrait(BaseModel):
+    """One behavioural trait the model saw in a turn."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    name: str = Field(min_length=1, max_length=100, description="One or two words, e.g. 'curious'.")
+    description: str = Field(default="", max_length=300)
+    intensity: float = Field(ge=0, le=1)
+    confidence: float = Field(ge=0, le=1)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        try:
+            return normalize_trait_name(value)
+        except InputError as exc:
+            raise ValueError(str(exc)) from exc
+
+
+class TraitExtraction(BaseModel):
+    """What the extraction call must return (validated; anything else is skipped)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    traits: list[ExtractedTrait] = Field(default_factory=list, max_length=8)
+
+
+def extraction_messages(persona_name: str, user_message: str, reply: str) -> list[Message]:
+    """The structured-output request for one turn (seed 002's extractTraits, with a schema)."""
+    return [
+        Message.system(
+            "You analyse how a character behaves in one exchange. Name up to 5 behavioural "
+            "traits the character's reply shows (tone, style, approach), each with an "
+            "intensity from 0 to 1 and your confidence from 0 to 1. Answer with JSON only."
+        ),
+        Message.user(f"User: {user_message}\n{persona_name}: {reply}"),
+    ]
+
+
+def extract_traits(
+    llm: LLM, *, persona_name: str, user_message: str, reply: str, seed: int | None = 0
+) -> list[ExtractedTrait]:
+    """The traits the model sees in one turn; ``[]`` when it gives no valid answer.
+
+    The seed's ``JSON.parse`` of raw text is the anti-example: here the answer is
+    validated against :class:`TraitExtraction` (with the LLM layer's repairs and retries),
+    and an answer that still does not validate is skipped, never half-used.
+    """
+    try:
+        result = llm.structured(
+            extraction_messages(persona_name, user_message, reply),
+            TraitExtraction,
+            max_tokens=300,
+            seed=seed,
+        )
+    except LLMError:
+        return []
+    conversation = f"{user_message} {reply}".lower()
+    seen: dict[str, ExtractedTrait] = {}
+    for trait in result.traits:
+        if plausible_trait(trait, conversation):
+            seen.setdefault(trait.name, trait)
+    return list(seen.values())
+
+
+TRAIT_VOCABULARY = frozenset(
+    [
+        "adventurous",
+        "affectionate",
+        "ambitious",
+        "analytical",
+        "anxious",
+        "apologetic",
+        "assertive",
+        "attentive",
+        "blunt",
+        "bold",
+        "brief",
+        "calm",
+        "candid",
+        "careful",
+        "caring",
+        "casual",
+        "cautious",
+        "cheerful",
+        "clear",
+        "compassionate",
+        "concise",
+        "confident",
+        "considerate",
+        "constructive",
+        "courteous",
+        "creative",
+        "critical",
+        "curious",
+        "cynical",
+        "decisive",
+        "defensive",
+        "delighted",
+        "detailed",
+        "diplomatic",
+        "direct",
+        "dismissive",
+        "dramatic",
+        "dry",
+        "eager",
+        "earnest",
+        "empathetic",
+        "encouraging",
+        "energetic",
+        "enthusiastic",
+        "evasive",
+        "excited",
+        "expressive",
+        "factual",
+        "formal",
+        "frank",
+        "friendly",
+        "funny",
+        "generous",
+        "gentle",
+        "genuine",
+        "grateful",
+        "grumpy",
+        "helpful",
+        "honest",
+        "hopeful",
+        "humble",
+        "humorous",
+        "impatient",
+        "informal",
+        "informative",
+        "inquisitive",
+        "insightful",
+        "inspiring",
+        "intense",
+        "ironic",
+        "irritable",
+        "joyful",
+        "kind",
+        "knowledgeable",
+        "laconic",
+        "lively",
+        "logical",
+        "loyal",
+        "melancholic",
+        "methodical",
+        "meticulous",
+        "modest",
+        "motivating",
+        "nervous",
+        "nostalgic",
+        "objective",
+        "observant",
+        "open",
+        "optimistic",
+        "organised",
+        "organized",
+        "outspoken",
+        "passionate",
+        "patient",
+        "pensive",
+        "persuasive",
+        "pessimistic",
+        "philosophical",
+        "playful",
+        "poetic",
+        "polite",
+        "practical",
+        "pragmatic",
+        "precise",
+        "proud",
+        "provocative",
+        "punchy",
+        "quirky",
+        "rational",
+        "reassuring",
+        "reflective",
+        "relaxed",
+        "reserved",
+        "respectful",
+        "sarcastic",
+        "sceptical",
+        "skeptical",
+        "self-deprecating",
+        "sensitive",
+        "serious",
+        "sincere",
+        "skeptical",
+        "snarky",
+        "socratic",
+        "sociable",
+        "solemn",
+        "straightforward",
+        "stubborn",
+        "supportive",
+        "sympathetic",
+        "tactful",
+        "talkative",
+        "technical",
+        "tender",
+        "terse",
+        "thoughtful",
+        "tough",
+        "upbeat",
+        "vivid",
+        "warm",
+        "whimsical",
+        "wistful",
+        "witty",
+        "wry",
+    ]
+)
+"""Words that name behaviour: an extracted trait must be one of these or be said in the
+conversation itself, so a model echoing its schema ("extractedtrait", "one or two words")
+files nothing."""
+
+_SCHEMA_WORDS = frozenset(
+    [
+        "trait",
+        "traits",
+        "extractedtrait",
+        "name",
+        "description",
+        "intensity",
+        "confidence",
+        "one",
+        "two",
+        "words",
+        "word",
+        "e.g",
+        "eg",
+        "example",
+        "string",
+        "value",
+        "null",
+        "none",
+        "curse",
+        "character",
+        "behaviour",
+        "behavior",
+    ]
+)
+
+
+def plausible_trait(trait: ExtractedTrait, conversation: str) -> bool:
+    """Whether an extracted trait is a real trait with evidence, not an echo of the
+    request: one or two words of letters, none of them words of the schema, each in
+    :data:`TRAIT_VOCABULARY` or in the conversation, and a description that does not
+    repeat the schema's own example text."""
+    parts = trait.name.replace("-", " ").split()
+    if not 1 <= len(parts) <= 2 or "trait" in trait.name:
+        return False
+    for part in parts:
+        if not part.isalpha() or not 3 <= len(part) <= 20 or part in _SCHEMA_WORDS:
+            return False
+        if part not in TRAIT_VOCABULARY and part not in conversation:
+            return False
+    described = trait.description.lower()
+    return not ("one or two words" in described or "e.g." in described)
+
+
+def learn_traits(
+    *,
+    session: Session,
+    owner_id: int,
+    persona_id: int,
+    extracted: Sequence[ExtractedTrait],
+    now: datetime,
+) -> list[TraitView]:
+    """Fold one turn's extracted traits into the persona's; returns what changed.
+
+    A trait the user set (own or inherited) is never written: the sighting becomes a
+    proposal. An extracted trait seen again gains confidence (:func:`seen_again`, from
+    its decayed value) and its intensity moves toward the new one. A new name becomes
+    an extracted trait at half the model's confidence.
+    """
+    own = {
+        row.name.lower(): row
+        for row in crud.list_persona_traits(
+            session=session, owner_id=owner_id, persona_id=persona_id
+        )
+    }
+    core = {
+        row.name.lower(): row for row in crud.list_core_traits(session=session, owner_id=owner_id)
+    }
+    changed: list[TraitView] = []
+    for trait in extracted:
+        existing = own.get(trait.name)
+        user_set = existing is not None and existing.source == "user"
+        if existing is None and trait.name in core:
+            user_set = True  # an inherited core trait is the user's
+        if user_set:
+            crud.propose_trait(
+                session=session,
+                owner_id=owner_id,
+                persona_id=persona_id,
+                name=trait.name,
+                description=trait.description,
+                intensity=trait.intensity,
+                confidence=trait.confidence,
+            )
+            continue
+        if existing is None:
+            confidence = trait.confidence / 2.0
+            intensity = trait.intensity
+            description = trait.description
+        else:
+            current = decayed_confidence(existing.confidence or 0.0, existing.last_seen_at, now)
+            confidence = seen_again(current, trait.confidence)
+            intensity = existing.intensity + INTENSITY_RATE * (trait.intensity - existing.intensity)
+            description = trait.description or existing.description
+        row = crud.save_trait(
+            session=session,
+            owner_id=owner_id,
+            persona_id=persona_id,
+            name=trait.name,
+            description=description,
+            intensity=round(min(1.0, max(0.0, intensity)), 6),
+            confidence=round(min(1.0, max(0.0, confidence)), 6),
+            source="extracted",
+            seen_at=now,
+        )
+        own[trait.name] = row  # type: ignore[assignment]
+        changed.append(_view(row, inherited=False, now=now))
+    return changed
