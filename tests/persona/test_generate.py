@@ -156,3 +156,10 @@ def test_examples_are_the_writers_own_sentences(founder: SampleWriter) -> None:
     assert 3 <= len(examples) <= 12
     joined = " ".join(founder.training)
     assert all(sentence in " ".join(joined.split()) for sentence in examples)
+
+
+def test_the_schemas_own_words_are_not_a_label(founder: SampleWriter) -> None:
+    """Seen from the local model: archetype "Persona Name", echoed from the schema."""
+    echoed = {**IDENTITY, "archetype": "Persona Name"}
+    generated = generate_persona(_request(founder), persona_writer(identity=echoed))
+    assert generated.fields["archetype"] is None

@@ -346,7 +346,7 @@ def _names(request: PersonaGenerationRequest) -> list[str]:
 
 def _phrase(text: str, request: PersonaGenerationRequest, *, words: int = 4) -> str | None:
     """A short label from the model (an archetype, a tone) when it is one: letters and
-    spaces, at most ``words`` words, and not a name it was given."""
+    spaces, at most ``words`` words, not a name it was given, and not the schema's words."""
     label = " ".join(text.split()).strip(" .")
     if not label or len(label.split()) > words or not re.fullmatch(r"[A-Za-z][A-Za-z' -]*", label):
         return None
@@ -355,7 +355,18 @@ def _phrase(text: str, request: PersonaGenerationRequest, *, words: int = 4) -> 
         name and (lowered in name.lower() or name.lower() in lowered) for name in _names(request)
     ):
         return None
+    if set(re.findall(r"[a-z]+", lowered)) <= _SCHEMA_WORDS:
+        return None  # the schema's own words echoed back ("Persona Name"), not a label
     return label
+
+
+_SCHEMA_WORDS = frozenset(
+    re.findall(
+        r"\w+",
+        "persona name archetype core belief brand voice description string example tone "
+        "tones default value label title type field",
+    )
+)
 
 
 _SENTENCE = re.compile(r"[^.!?…\n]+[.!?…]+[\"”’)]*|[^.!?…\n]+$", re.MULTILINE)
