@@ -95,6 +95,7 @@ __all__ = [
     "LLMTransientError",
     "LLMUnavailableError",
     "LabelNotFoundError",
+    "MemoryNotFoundError",
     "NotEnoughDataError",
     "NotFoundError",
     "PermissionDeniedError",
@@ -295,6 +296,12 @@ class TraitNotFoundError(NotFoundError):
     """The persona (or the owner, for core traits) has no trait with this id."""
 
     code = "trait_not_found"
+
+
+class MemoryNotFoundError(NotFoundError):
+    """The persona has no memory with this id."""
+
+    code = "memory_not_found"
 
 
 class ChatSessionNotFoundError(NotFoundError):

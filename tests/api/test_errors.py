@@ -38,6 +38,7 @@ EXPECTED_STATUS = {
     "EpisodeNotFoundError": 404,
     "ClusterNotFoundError": 404,
     "TraitNotFoundError": 404,
+    "MemoryNotFoundError": 404,
     "ChatSessionNotFoundError": 404,
     "ContentNotFoundError": 404,
     "PublisherNotFoundError": 404,

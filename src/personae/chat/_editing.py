@@ -13,7 +13,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
-from personae.chat._memory import MemoryHygieneView, memory_hygiene
+from personae.chat._memory import MemoryHygieneView, MemoryStore, memory_hygiene
 from personae.chat._traits import (
     TraitAction,
     TraitView,
@@ -101,6 +101,7 @@ class TraitEditing:
     """
 
     database: Database
+    memory: MemoryStore
 
     def traits(self, *, owner_id: int, persona_id: int) -> list[TraitView]:
         """The persona's own traits and the core traits it inherits, by name."""
@@ -225,6 +226,10 @@ class TraitEditing:
             return MemoryList(
                 memories=[MemoryView.model_validate(row) for row in rows], hygiene=hygiene
             )
+
+    def forget_memory(self, *, owner_id: int, persona_id: int, memory_id: int) -> None:
+        """Delete one memory (and its vector): what the person no longer wants kept."""
+        self.memory.forget(owner_id=owner_id, persona_id=persona_id, memory_id=memory_id)
 
     def session_lines(self, *, owner_id: int, session_id: int, limit: int = 100) -> list[ChatLine]:
         """The newest ``limit`` lines of a session, oldest first."""

@@ -78,6 +78,7 @@ from personae.chat._memory_text import (
     third_party,
     word_count,
 )
+from personae.errors import MemoryNotFoundError
 from personae.store import Database, crud, session_scope
 from personae.store._models import utcnow
 from personae.vectors import MAX_K, Embedder, Hit, VectorIndex
@@ -530,6 +531,21 @@ class MemoryStore:
         if touch and best:
             crud.touch_memories(session=session, ids=[memory.id for memory in best], at=now)
         return best
+
+    def forget(self, *, owner_id: int, persona_id: int, memory_id: int) -> None:
+        """Delete one memory the owner no longer wants the persona to keep, and its vector.
+
+        Raises :class:`~personae.errors.MemoryNotFoundError` for an id the persona does not
+        hold (another owner's included), after checking the persona is the owner's.
+        """
+        with session_scope(self.database) as session:
+            crud.get_persona(session=session, owner_id=owner_id, persona_id=persona_id)
+            if not crud.delete_memory(
+                session=session, owner_id=owner_id, persona_id=persona_id, memory_id=memory_id
+            ):
+                raise MemoryNotFoundError(f"persona {persona_id} has no memory {memory_id}")
+        if self.enabled:
+            IndexChanges(deleted=[memory_id]).apply(self.index)
 
     def expire(self, *, owner_id: int, persona_id: int) -> int:
         """Delete the persona's expired memories and their vectors; returns how many."""

@@ -198,6 +198,28 @@ def test_chat_answers_with_seed_002s_response_and_remembers(
     assert [line["role"] for line in lines] == ["user", "assistant", "user", "assistant"]
 
 
+def test_a_forgotten_memory_is_gone_from_the_list_and_the_index(
+    client: TestClient, alice: User, bob: User
+) -> None:
+    ada = create_persona(client, alice, name="ada")["id"]
+    first = {"message": "I move to Porto in May.", "personaId": ada}
+    session = _data(client.post("/api/chat", json=first, headers=alice.headers))["sessionId"]
+    second = {"message": "Help me practise.", "sessionId": session}
+    _data(client.post("/api/chat", json=second, headers=alice.headers))
+    memories = _data(client.get(f"/api/personas/{ada}/memories", headers=alice.headers))
+    memory_id = memories["memories"][0]["id"]
+    index = client.app.dependency_overrides[get_memory_store]().index  # type: ignore[attr-defined]
+    assert index.count() == 1
+    url = f"/api/personas/{ada}/memories/{memory_id}"
+
+    assert error_of(client.delete(url, headers=bob.headers))["code"] == "persona_not_found"
+    assert _data(client.delete(url, headers=alice.headers)) == {"deleted": True}
+    after = _data(client.get(f"/api/personas/{ada}/memories", headers=alice.headers))
+    assert after["memories"] == []
+    assert index.count() == 0
+    assert error_of(client.delete(url, headers=alice.headers))["code"] == "memory_not_found"
+
+
 def test_chat_input_is_checked(client: TestClient, alice: User) -> None:
     ada = create_persona(client, alice, name="ada")["id"]
     assert (

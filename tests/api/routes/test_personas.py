@@ -348,6 +348,7 @@ PERSONA_ROUTES: dict[tuple[str, str], dict[str, Any]] = {
     ("PATCH", "/api/personas/{persona_id}/traits/{trait_id}"): {"json": {"intensity": 0.1}},
     ("DELETE", "/api/personas/{persona_id}/traits/{trait_id}"): {},
     ("GET", "/api/personas/{persona_id}/memories"): {},
+    ("DELETE", "/api/personas/{persona_id}/memories/{memory_id}"): {},
     # the web studio's voice charts (api/routes/studio.py)
     ("GET", "/api/studio/personas/{persona_id}/voice"): {},
     ("POST", "/api/studio/personas/{persona_id}/marks"): {"json": {"text": "Some words. " * 10}},
@@ -418,6 +419,7 @@ def test_another_users_persona_is_a_404_on_every_route(
         label="production",
         platform="linkedin",
         trait_id=traits["traits"][0]["id"],
+        memory_id=1,
     )
     options = PERSONA_ROUTES[(method, path)]
 

@@ -7,7 +7,8 @@
   an owner-wide core trait).
 - ``PUT /api/personality`` (seed 002): ``personaId``, ``traitId``, ``action``
   (``increase`` / ``decrease`` / ``set``), ``intensity``.
-- ``GET /api/personas/{persona_id}/memories``: memories with hygiene figures.
+- ``GET /api/personas/{persona_id}/memories``: memories with hygiene figures;
+  ``DELETE .../memories/{memory_id}`` forgets one.
 - ``POST /api/chat`` (seed 002): ``message``, ``personaId``, ``sessionId`` → ``ChatResponse``.
 - ``GET /api/chat/sessions/{session_id}/messages``: a session's history.
 
@@ -271,6 +272,22 @@ def list_memories(
 ) -> Envelope[MemoryList]:
     """Newest first; ``hygiene`` has count, duplicate rate and echo rate."""
     return ok(chat.memories(owner_id=caller.id, persona_id=persona_id, limit=limit, offset=offset))
+
+
+@router.delete(
+    "/api/personas/{persona_id}/memories/{memory_id}",
+    summary="Forget a memory",
+    response_model=Envelope[dict[str, bool]],
+)
+def delete_memory(
+    persona_id: PersonaIdPath,
+    memory_id: Annotated[int, Path(ge=1, le=MAX_INT)],
+    caller: LiveUserDep,
+    chat: ChatDep,
+) -> Envelope[dict[str, bool]]:
+    """The persona stops remembering it (row and vector); 404 for an unknown id."""
+    chat.forget_memory(owner_id=caller.id, persona_id=persona_id, memory_id=memory_id)
+    return ok({"deleted": True})
 
 
 # -- chat ---------------------------------------------------------------------------------

@@ -266,6 +266,18 @@ def count_memories(*, session: Session, owner_id: int, persona_id: int) -> int:
     )
 
 
+def delete_memory(*, session: Session, owner_id: int, persona_id: int, memory_id: int) -> bool:
+    """Delete one of the persona's memories; false when it has none with this id (another
+    owner's or persona's memory included)."""
+    result = session.execute(
+        delete(Memory).where(
+            Memory.id == memory_id, Memory.owner_id == owner_id, Memory.persona_id == persona_id
+        )
+    )
+    session.flush()
+    return bool(getattr(result, "rowcount", 0))
+
+
 def delete_expired_memories(
     *, session: Session, owner_id: int, persona_id: int, now: datetime
 ) -> list[int]:
