@@ -108,6 +108,9 @@ def test_a_writer_goes_from_sign_up_to_a_recommendation(page: Any, studio: Studi
     page.locator("#messages li.persona").get_by_text("You said: For a move to Porto").wait_for()
     page.locator("#hygiene").get_by_text("Memories").wait_for()
     screenshot(page, "journey-chat")
+    # The person deletes what the persona remembered.
+    page.get_by_role("button", name="Forget: The user is learning Portuguese").click()
+    page.locator("#memories").get_by_text("Nothing remembered yet.").wait_for()
 
     # Move the production label.
     page.goto(f"{studio.url}/personas/{persona_id}/history")

@@ -58,6 +58,12 @@ async function send(text) {
   ws.send(JSON.stringify(message));
 }
 
+/** The persona stops remembering one thing (DELETE …/memories/{id}); the panel reloads. */
+async function forgetMemory(memoryId) {
+  await api(`/api/personas/${personaBox.value}/memories/${memoryId}`, { method: "DELETE" });
+  await loadMemories();
+}
+
 async function loadMemories() {
   const data = await api(`/api/personas/${personaBox.value}/memories?limit=50`);
   const hy = data.hygiene;
@@ -67,7 +73,8 @@ async function loadMemories() {
     h("dt", {}, "Echo rate"), h("dd", {}, percent(hy.echo_rate)),
     h("dt", {}, "Merged / expired"), h("dd", {}, `${hy.merged} / ${hy.expired}`));
   document.getElementById("memories").replaceChildren(...(data.memories.length
-    ? data.memories.map((m) => h("li", {}, m.text, " ", h("span", { class: "badge" }, `importance ${fixed(m.importance, 2)}`)))
+    ? data.memories.map((m) => h("li", {}, m.text, " ", h("span", { class: "badge" }, `importance ${fixed(m.importance, 2)}`), " ",
+        h("button", { type: "button", class: "secondary", "aria-label": `Forget: ${m.text}`, onclick: (e) => guarded(e.target, () => forgetMemory(m.id)) }, "Forget")))
     : [h("li", { class: "hint" }, "Nothing remembered yet.")]));
 }
 
