@@ -139,3 +139,13 @@ def test_a_post_too_short_for_the_platform_fails() -> None:
     blog = check_draft(text, brief=brief, min_words=min_words(get_platform("blog")))
     assert any("too short" in reason for reason in blog.reasons)
     assert min_words(get_platform("x")) == 0
+
+
+def test_the_brief_restated_as_a_heading_is_not_a_post() -> None:
+    """Streamed by `personae write --stream --platform x` with the local model."""
+    brief = "why we still answer every support email ourselves"
+    check = check_draft("Why we still answer every support email ourselves:", brief=brief)
+    assert any("nothing beyond the brief" in reason for reason in check.reasons)
+    assert check_draft(
+        "We still answer every support email ourselves. Slow? Yes. Worth it.", brief=brief
+    ).passed

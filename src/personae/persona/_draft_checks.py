@@ -245,6 +245,10 @@ def check_draft(
     words = _words(text)
     if len(words) < min_words:
         reasons.append(f"too short: {len(words)} words (at least {min_words})")
+    brief_stems = {_stem(w) for w in _words(brief)}
+    own = {w for w in words if w not in STOPWORDS and _stem(w) not in brief_stems}
+    if text.strip() and not own:
+        reasons.append("says nothing beyond the brief (the brief restated, or a heading)")
     sample_text = "\n".join(samples)
     terms = brief_terms(brief)
     stems = {_stem(w) for w in words}
