@@ -110,3 +110,13 @@ def test_a_later_statement_replaces_work_home_and_names_of_things() -> None:
 def test_the_persona_does_not_take_the_users_job() -> None:
     facts = user_facts(["I'm a nurse."])
     assert guard_reply("I'm a nurse too. Tell me more!", facts, "Jordan") == "Tell me more!"
+
+
+def test_assistant_talk_is_not_the_personas_voice() -> None:
+    """Replies of the local model through `personae chat`."""
+    facts = user_facts(["My name is Sam."])
+    reply = (
+        "I'm so glad you're here! I'd be happy to help with any math questions you have. "
+        "You're a creative writing AI assistant. We ship on Fridays."
+    )
+    assert guard_reply(reply, facts, "Jordan") == "I'm so glad you're here! We ship on Fridays."

@@ -98,9 +98,12 @@ def build_prompt(
     total = count_message_tokens(messages)
     if total > budget:
         room = budget - (count_tokens(user_message) + 2 * MESSAGE_OVERHEAD)
-        system_text = _cut(system, max(0, room))
-        user_text = user_message if room >= 0 else _cut(user_message, budget - 2 * MESSAGE_OVERHEAD)
-        messages = [Message.system(system_text or "."), Message.user(user_text or ".")]
+        system_text = _cut(system, max(0, room)) or "."  # a message is never empty
+        user_text = user_message
+        if count_tokens(system_text) > room:  # the system's placeholder costs tokens too
+            user_room = budget - 2 * MESSAGE_OVERHEAD - count_tokens(system_text)
+            user_text = _cut(user_message, max(0, user_room))
+        messages = [Message.system(system_text), Message.user(user_text or ".")]
         total = count_message_tokens(messages)
     return PromptParts(
         messages=messages,

@@ -280,7 +280,18 @@ def guard_reply(reply: str, facts: UserFacts, persona_name: str) -> str:
         sentences = [s for s in sentences if not _claims(s, facts.name)]
     if facts.work:
         sentences = [s for s in sentences if not _takes_work(s, facts.work)]
+    sentences = [s for s in sentences if not _ASSISTANT.search(s)]
     return " ".join(sentences).strip()
+
+
+_ASSISTANT = re.compile(
+    r"\b(?:I(?:'d| would|'m| am) (?:be )?(?:happy|glad) to (?:help|assist)|how (?:can|may) I "
+    r"(?:help|assist) you\b|as an ai\b|\bai (?:language model|assistant)|writing ai\b"
+    r"|I'm here to help|feel free to ask|here's an example of how)",
+    re.IGNORECASE,
+)
+"""A small model's assistant talk ("I'd be happy to help with any questions", "You're a
+creative writing AI assistant"): never the persona's voice, so the sentence goes."""
 
 
 def _cut_loop(text: str, n: int = 4) -> str:
