@@ -149,3 +149,13 @@ def test_the_brief_restated_as_a_heading_is_not_a_post() -> None:
     assert check_draft(
         "We still answer every support email ourselves. Slow? Yes. Worth it.", brief=brief
     ).passed
+
+
+def test_placeholders_and_labels_from_the_local_model_fail() -> None:
+    soup = "my favourite rainy-day soup"
+    for text in (
+        "My favourite rainy-day soup is leek.\nShare on Facebook: [insert link here]",
+        "My favourite rainy-day soup is leek.\nSentence: a quarter to two stars on soup.",
+        "This is a great topic for a post about my favourite rainy-day soup.",
+    ):
+        assert check_draft(text, brief=soup).meta_text, text

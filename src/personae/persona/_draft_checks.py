@@ -52,7 +52,9 @@ _META = re.compile(
     r"|\bin about \d+ sentences\b|^#{1,6}\s.*\bsentences?\b|\byou can share this post\b"
     r"|\bthe post (?:is|was|ends|starts|talks|begins) (?:about|with)\b"
     r"|\b(?:write|wrote|writing) (?:a|this|my) (?:post|blog post|tweet) about\b"
-    r"|\byou are (?:just )?a text\b|^\s*the answer\s*:)",
+    r"|\byou are (?:just )?a text\b|^\s*the answer\s*:"
+    r"|\[(?:insert|add|your|link|name)\b[^\]]*\]|\bcan be shortened\b|\bthis post has\b"
+    r"|^\W*(?:sentence|day \d+)\s*:|\btone and style\b|\bgreat topic for\b)",
     re.IGNORECASE | re.MULTILINE,
 )
 
