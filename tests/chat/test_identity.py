@@ -120,3 +120,10 @@ def test_assistant_talk_is_not_the_personas_voice() -> None:
         "You're a creative writing AI assistant. We ship on Fridays."
     )
     assert guard_reply(reply, facts, "Jordan") == "I'm so glad you're here! We ship on Fridays."
+
+
+def test_the_persona_does_not_make_the_users_business_its_team_s() -> None:
+    """chat_eval with the local model: "our bakery is built on sustainable practices"."""
+    facts = user_facts(["Hi! My name is Sam and I run a small bakery."])
+    reply = "Our bakery is built on sustainable practices. What do you bake?"
+    assert guard_reply(reply, facts, "Jordan") == "What do you bake?"

@@ -264,7 +264,7 @@ def _takes_work(sentence: str, work: str) -> bool:
         return False
     mine = (
         r"\b(?:I (?:run|own|manage|have|started|founded|teach|study|work (?:as|at|in|for))"
-        r"|I am an?|I'm an?|I’m an?|my)\b[^.!?]*"
+        r"|I am an?|I'm an?|I’m an?|my|our|we (?:run|own|have|started))\b[^.!?]*"
     )
     return any(
         re.search(mine + rf"\b{re.escape(noun)}\b", sentence, re.IGNORECASE) for noun in nouns
