@@ -159,3 +159,17 @@ def test_placeholders_and_labels_from_the_local_model_fail() -> None:
         "This is a great topic for a post about my favourite rainy-day soup.",
     ):
         assert check_draft(text, brief=soup).meta_text, text
+
+
+def test_letters_and_answers_to_the_prompt_are_not_posts() -> None:
+    for brief, text in (
+        (
+            "the first snow of the winter in the garden",
+            "Hi Jordan,\nThe first snow of winter fell on the garden.",
+        ),
+        (
+            "what an old notebook taught me about patience",
+            "The notebook you are referring to taught me patience.",
+        ),
+    ):
+        assert check_draft(text, brief=brief).meta_text, text

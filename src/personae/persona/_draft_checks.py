@@ -54,7 +54,8 @@ _META = re.compile(
     r"|\b(?:write|wrote|writing) (?:a|this|my) (?:post|blog post|tweet) about\b"
     r"|\byou are (?:just )?a text\b|^\s*the answer\s*:"
     r"|\[(?:insert|add|your|link|name)\b[^\]]*\]|\bcan be shortened\b|\bthis post has\b"
-    r"|^\W*(?:sentence|day \d+)\s*:|\btone and style\b|\bgreat topic for\b)",
+    r"|^\W*(?:sentence|day \d+)\s*:|\btone and style\b|\bgreat topic for\b"
+    r"|\byou(?:'re| are) referring to\b|\A\s*(?:hi|hey|hello|dear) [A-Z][a-z]+,)",
     re.IGNORECASE | re.MULTILINE,
 )
 
