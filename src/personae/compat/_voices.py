@@ -8,13 +8,13 @@ and each opens (and ends) its own unit of work.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from personae.errors import InputError, PersonaNotFoundError, ProfileError, TextTooLargeError
+from personae.persona import voice_profile
 from personae.store import Database, Persona, PersonaPublic, crud, session_scope
 from personae.style import Attribution, Fingerprint, Match, StyleProfile, analyze, attribute
 
@@ -57,7 +57,9 @@ def _voice(persona: Persona) -> StyleProfile:
             "samples, or send feedback with an edited text",
             persona_id=persona.id,
         )
-    return StyleProfile.from_json(json.dumps(persona.linguistic_fingerprint))
+    profile = voice_profile(persona)
+    assert profile is not None  # checked above
+    return profile
 
 
 def _ref(persona: Persona) -> PersonaRef:

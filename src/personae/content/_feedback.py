@@ -12,6 +12,7 @@ import json
 
 from sqlalchemy.orm import Session
 
+from personae.persona import voice_profile
 from personae.store import PersonaUpdate, crud
 from personae.style import MIN_WORDS_TO_JUDGE, StyleProfile, analyze, text_evidence
 
@@ -28,11 +29,7 @@ def learn_from_edit(
     persona = crud.get_persona(session=session, owner_id=owner_id, persona_id=persona_id)
     measured = analyze(text, max_chars=max_chars)
     stored = persona.linguistic_fingerprint
-    profile = (
-        StyleProfile.from_json(json.dumps(stored))
-        if stored is not None
-        else StyleProfile(name=persona.display_name)
-    )
+    profile = voice_profile(persona) or StyleProfile(name=persona.display_name)
     match = None
     if stored is not None and measured.word_count >= MIN_WORDS_TO_JUDGE:
         match = profile.match_fingerprint(measured).score

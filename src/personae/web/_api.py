@@ -23,7 +23,6 @@ limits and error envelope; nothing here measures or decides anything new.
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any, Literal
 
 import numpy as np
@@ -34,6 +33,7 @@ from personae.api._body import RawBody, request_body
 from personae.api._envelope import Envelope, error_responses, ok
 from personae.api.deps import CurrentUserDep, LiveUserDep, PersonaIdPath, SessionDep, SettingsDep
 from personae.errors import BinaryInputError, InputError, ProfileError, TextTooLargeError
+from personae.persona import voice_profile
 from personae.persona._voice_fixes import _contraction_spans, _form_spans, _sentences
 from personae.store import MAX_INT, Persona, crud
 from personae.strategy import ImportReport, StrategyService
@@ -110,9 +110,7 @@ class Universe(BaseModel):
 
 
 def _profile(persona: Persona) -> StyleProfile | None:
-    if not persona.linguistic_fingerprint:
-        return None
-    return StyleProfile.from_json(json.dumps(persona.linguistic_fingerprint))
+    return voice_profile(persona) if persona.linguistic_fingerprint else None
 
 
 def _measured_voice(persona: Persona) -> StyleProfile:
