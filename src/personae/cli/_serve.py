@@ -34,7 +34,7 @@ def serve(
         bool, typer.Option("--reload", help="Restart when the code changes (development).")
     ] = False,
 ) -> None:
-    """Serve the HTTP API (OpenAPI docs at /docs)."""
+    """Serve the web studio at /, the HTTP API (OpenAPI docs at /docs), /v1 and /mcp."""
     import uvicorn
 
     settings = get_settings()
@@ -47,7 +47,8 @@ def serve(
     bind_host = host if host is not None else settings.host
     bind_port = port if port is not None else settings.port
     err().print(
-        f"personae API on http://{bind_host}:{bind_port} (docs at /docs), database {where}",
+        f"personae on http://{bind_host}:{bind_port} (studio at /, API docs at /docs), "
+        f"database {where}",
         highlight=False,
         soft_wrap=True,
     )
