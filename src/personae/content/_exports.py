@@ -37,9 +37,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from personae.errors import InputError
+from personae.strategy import COUNTERS
 
 __all__ = [
-    "COUNTERS",
     "EXPORT_FORMATS",
     "FIELDS",
     "ExportFormat",
@@ -49,16 +49,6 @@ __all__ = [
     "resolve_columns",
 ]
 
-COUNTERS = (
-    "likes",
-    "comments",
-    "shares",
-    "saves",
-    "impressions",
-    "reach",
-    "clicks",
-    "conversions",
-)
 FIELDS = ("reference", "occurred_at", "published_at", *COUNTERS)
 """What a mapping may name: ``reference`` is the column naming the post."""
 

@@ -240,6 +240,7 @@ from personae.strategy._context import (
     context_similarity,
 )
 from personae.strategy._engagement import (
+    COUNTERS,
     DEFAULT_BASELINES,
     MAX_ROWS,
     ContentMetrics,
@@ -295,6 +296,7 @@ from personae.strategy._service import StrategyService
 
 __all__ = [
     "ATTRIBUTES",
+    "COUNTERS",
     "DEFAULT_BASELINES",
     "DEFAULT_FORMATS",
     "DEFAULT_POLICY",

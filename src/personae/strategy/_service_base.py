@@ -75,25 +75,8 @@ def _running(old: float | None, value: float, n: int) -> float:
 
 
 class _Base:
-    """Strategy learning for the personas ("creators") of one owner.
-
-    Parameters
-    ----------
-    session
-        The unit of work every read and write uses (the caller commits).
-    owner_id
-        Whose creators these are.
-    embedder
-        Embeds strategy descriptions for the memory graph; without one, strategies are
-        stored without embeddings and similarity queries find nothing.
-    policy
-        The policy of new decisions (:data:`~personae.strategy.DEFAULT_POLICY`).
-    seed
-        Seeds the policies' randomness (exploration, sampling, tie-breaks); ``None`` for
-        fresh randomness on every call, as a service should.
-    clock
-        The time of decisions and rewards (timezone-aware UTC).
-    """
+    """The state and helpers every use case of :class:`~personae.strategy.StrategyService`
+    shares (its docstring lists the parameters)."""
 
     def __init__(
         self,
