@@ -8,19 +8,16 @@ on the wire, where a chunked upload really arrives in pieces.
 from __future__ import annotations
 
 import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx2
 import pytest
-import uvicorn
 
 from personae.api import create_app
 from personae.store import Database
 from tests.api.helpers import PASSWORD, make_settings
-from tests.redis_support import free_port
+from tests.v1.conftest import run_server
 
 LIMIT = 4_096
 
@@ -28,29 +25,7 @@ LIMIT = 4_096
 @pytest.fixture
 def server_url(db: Database, database_url: str, tmp_path: Path) -> Iterator[str]:
     settings = make_settings(database_url, tmp_path, max_request_bytes=LIMIT)
-    port = free_port()
-    config = uvicorn.Config(
-        create_app(settings),
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-        ws="none",
-        lifespan="on",
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="uvicorn-test", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=20)
-        assert not thread.is_alive(), "uvicorn did not stop"
+    yield from run_server(create_app(settings))
 
 
 def test_a_session_over_a_real_socket(server_url: str) -> None:

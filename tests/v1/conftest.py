@@ -78,6 +78,7 @@ def run_server(app: FastAPI) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=20)
+        assert not thread.is_alive(), "uvicorn did not stop"
 
 
 def build_app(
