@@ -281,6 +281,14 @@ class Settings(BaseSettings):
             "is computed and the strategy policy learns from it (personae.content)."
         ),
     )
+    publish_allow_private_urls: bool = Field(
+        default=False,
+        description=(
+            "Let webhook publishers send to loopback, private, link-local or reserved "
+            "addresses (a receiver on this machine or the local network). Off by default: "
+            "a user's webhook URL must not reach the server's own network (SSRF)."
+        ),
+    )
     content_scheduler_seconds: float = Field(
         default=30.0,
         ge=0.0,
