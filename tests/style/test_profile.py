@@ -51,6 +51,39 @@ def test_update_equals_building_from_all_texts() -> None:
         assert incremental.dimensions[key].stdev == pytest.approx(stat.stdev)
 
 
+def test_sentence_length_histogram_pools_every_sample_incrementally() -> None:
+    texts = WRITERS["cook"].training
+    incremental = StyleProfile.from_texts(texts[:1], name="cook").update(texts[1:])
+    histogram = incremental.sentence_length_histogram
+    sentences = sum(analyze(t).sentence_analysis.sentence_count for t in texts)
+    assert sum(b.count for b in histogram) == sentences
+    assert (
+        incremental.sentence_lengths == StyleProfile.from_texts(texts, name="cook").sentence_lengths
+    )
+    assert sum(b.share for b in histogram) == pytest.approx(1.0)
+    assert histogram[0].label == "1-3"
+
+
+def test_profile_stored_without_a_histogram_still_loads_and_fills_as_it_grows(
+    founder: StyleProfile,
+) -> None:
+    data = json.loads(founder.to_json())
+    del data["sentence_lengths"]
+    old = StyleProfile.from_json(json.dumps(data))
+    assert [b.count for b in old.sentence_length_histogram] == [0] * 14
+    assert all(b.share == 0.0 for b in old.sentence_length_histogram)
+    old.update([WRITERS["founder"].held_out])
+    added = analyze(WRITERS["founder"].held_out).sentence_analysis.sentence_count
+    assert sum(b.count for b in old.sentence_length_histogram) == added
+
+
+def test_a_histogram_of_the_wrong_size_is_a_profile_error(founder: StyleProfile) -> None:
+    data = json.loads(founder.to_json())
+    data["sentence_lengths"] = [1, 2, 3]
+    with pytest.raises(ProfileError, match="sentence-length histogram"):
+        StyleProfile.from_json(json.dumps(data))
+
+
 def test_progress_is_reported_per_text() -> None:
     seen: list[int] = []
     StyleProfile.from_texts(WRITERS["cook"].training, name="cook", on_progress=seen.append)

@@ -8,7 +8,12 @@ import numpy as np
 import pytest
 
 from personae.style import analyze
-from personae.style._sentences import length_distribution
+from personae.style._sentences import (
+    SENTENCE_LENGTH_BINS,
+    length_bins,
+    length_distribution,
+    length_histogram,
+)
 from tests.resources import THREE_SENTENCES, TWO_PARAGRAPHS
 
 
@@ -105,3 +110,20 @@ def test_sentence_lengths_add_up_to_the_word_count() -> None:
 def test_question_and_exclamation_counts_feed_rhetoric() -> None:
     rhetoric = analyze(TWO_PARAGRAPHS).rhetorical_analysis
     assert (rhetoric.questions, rhetoric.exclamations) == (1, 1)
+
+
+def test_histogram_bins_are_three_words_wide_with_an_open_last_bin() -> None:
+    counts = length_histogram(np.array([1, 3, 4, 6, 7, 39, 40, 120], dtype=np.int64))
+    assert len(counts) == SENTENCE_LENGTH_BINS
+    assert counts[:3] == (2, 2, 1)
+    assert counts[12] == 1  # 37-39
+    assert counts[13] == 2  # 40 and 120
+    bins = length_bins(counts)
+    assert [b.label for b in bins[:2]] + [bins[-1].label] == ["1-3", "4-6", "40+"]
+    assert bins[-1].high is None
+    assert sum(b.share for b in bins) == pytest.approx(1.0)
+
+
+def test_fingerprint_histogram_counts_every_sentence() -> None:
+    analysis = analyze(TWO_PARAGRAPHS).sentence_analysis
+    assert sum(analysis.sentence_length_distribution.histogram) == analysis.sentence_count

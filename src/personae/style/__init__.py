@@ -106,6 +106,7 @@ from personae.style._fingerprint import Fingerprint
 from personae.style._lexicon import FUNCTION_WORDS
 from personae.style._profile import MIN_WORDS_TO_JUDGE, Dimension, StyleProfile
 from personae.style._results import Attribution, Deviation, Match, Suggestion
+from personae.style._sentences import SentenceLengthBin
 from personae.style._verification import VerificationResult, verify
 
 __all__ = [
@@ -117,6 +118,7 @@ __all__ = [
     "Dimension",
     "Fingerprint",
     "Match",
+    "SentenceLengthBin",
     "StyleProfile",
     "Suggestion",
     "VerificationResult",

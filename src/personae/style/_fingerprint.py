@@ -50,6 +50,12 @@ class SentenceLengthDistribution(_Model):
     p25: float
     p75: float
     p90: float
+    histogram: tuple[int, ...] = Field(
+        default=(),
+        description="Sentences per length bin: 1-3, 4-6, ..., 37-39 words, then 40 or more "
+        "(see personae.style._sentences.SENTENCE_LENGTH_BINS). Empty in fingerprints "
+        "stored before it existed.",
+    )
 
 
 class SentenceTypeDistribution(_Model):

@@ -34,6 +34,7 @@ from personae.style._features import DIMENSIONS, DIMENSIONS_BY_KEY, DimensionSpe
 from personae.style._fingerprint import Fingerprint
 from personae.style._lexicon import FUNCTION_WORDS
 from personae.style._results import Deviation, Match, Suggestion
+from personae.style._sentences import SENTENCE_LENGTH_BINS, SentenceLengthBin, length_bins
 from personae.style._wordmodel import FunctionWordStats, counts_vector
 
 __all__ = [
@@ -146,6 +147,11 @@ class StyleProfile(BaseModel):
         default_factory=WordStats,
         description="Rates of the voice's most frequent words over its samples (Cosine Delta).",
     )
+    sentence_lengths: list[int] = Field(
+        default_factory=list,
+        description="Sentences per length bin over the samples (running counts; see "
+        "sentence_length_histogram). Empty in profiles stored before it existed.",
+    )
 
     # -- building -------------------------------------------------------------------
 
@@ -211,6 +217,13 @@ class StyleProfile(BaseModel):
         self.word_count += fp.word_count
         for key, value in scalar_features(fp).items():
             self.dimensions.setdefault(key, RunningStat()).add(value)
+        histogram = fp.sentence_analysis.sentence_length_distribution.histogram
+        if histogram:
+            if not self.sentence_lengths:
+                self.sentence_lengths = [0] * len(histogram)
+            self.sentence_lengths = [
+                a + b for a, b in zip(self.sentence_lengths, histogram, strict=True)
+            ]
         if fp.function_words is not None and fp.function_words.total_words > 0:
             self.english_samples += 1
             self.function_words.add(fp.function_words.counts, fp.function_words.total_words)
@@ -237,6 +250,18 @@ class StyleProfile(BaseModel):
         """Content words the voice returns to most, across samples."""
         ranked = sorted(self.content_words.items(), key=lambda kv: (-kv[1], kv[0]))
         return [word for word, _ in ranked[:15]]
+
+    @property
+    def sentence_length_histogram(self) -> list[SentenceLengthBin]:
+        """How the voice's sentences spread over lengths: 1-3, 4-6, ..., 37-39 words and 40+.
+
+        The mean and spread of ``describe`` cannot tell a writer who mixes 4-word
+        punchlines with 30-word sentences from one who writes 17 words every time; this
+        can. Each bin holds the count of the samples' sentences of that length and its
+        share of them. Profiles stored before the histogram existed count only samples
+        added since (all bins 0 until then).
+        """
+        return length_bins(self.sentence_lengths)
 
     def describe(self) -> list[Dimension]:
         """Every tracked dimension with its mean and spread, in a fixed order."""
@@ -282,6 +307,8 @@ class StyleProfile(BaseModel):
             )
         if len(profile.function_words.counts) != len(FUNCTION_WORDS):
             raise ProfileError("profile function-word table does not match this release")
+        if profile.sentence_lengths and len(profile.sentence_lengths) != SENTENCE_LENGTH_BINS:
+            raise ProfileError("profile sentence-length histogram does not match this release")
         return profile
 
     # -- matching ---------------------------------------------------------------------

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
+from pydantic import BaseModel, ConfigDict
 
 from personae.style._fingerprint import (
     SentenceAnalysis,
@@ -28,13 +29,40 @@ from personae.style._fingerprint import (
 from personae.style._tokens import BREAK, EXCLAIM, JOINT, QUESTION, STOP, WORD
 
 __all__ = [
+    "SENTENCE_LENGTH_BINS",
+    "SENTENCE_LENGTH_BIN_WIDTH",
+    "SentenceLengthBin",
     "Sentences",
+    "length_bins",
     "length_distribution",
+    "length_histogram",
     "sentence_analysis",
     "sentence_complexity",
     "split_sentences",
     "type_distribution",
 ]
+
+
+SENTENCE_LENGTH_BIN_WIDTH = 3
+"""Words per histogram bin: narrow enough to tell a 5-word punchline from a 10-word
+sentence, which is where short-form writers differ."""
+SENTENCE_LENGTH_BINS = 14
+"""Bins 1-3, 4-6, ..., 37-39 words and a last open bin of 40 words or more, so a
+profile's histogram has a fixed size however long its writer's sentences run."""
+
+
+class SentenceLengthBin(BaseModel):
+    """One bar of a sentence-length histogram."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    low: int
+    high: int | None
+    """Longest length in the bin, in words; ``None`` for the open last bin."""
+    label: str
+    count: int
+    share: float
+    """This bin's share of all sentences (0 when there are none)."""
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -133,7 +161,43 @@ def length_distribution(lengths: NDArray[np.int64]) -> SentenceLengthDistributio
         p25=p25,
         p75=p75,
         p90=p90,
+        histogram=length_histogram(lengths),
     )
+
+
+def length_histogram(lengths: NDArray[np.int64]) -> tuple[int, ...]:
+    """Count sentences per length bin (:data:`SENTENCE_LENGTH_BINS` bins).
+
+    Counts, not shares, so that a profile can add them up sample by sample.
+
+    Examples
+    --------
+    >>> length_histogram(np.array([1, 3, 4, 45, 100]))[:3], length_histogram(np.array([45]))[-1]
+    ((2, 1, 0), 1)
+    """
+    bins = np.minimum((lengths - 1) // SENTENCE_LENGTH_BIN_WIDTH, SENTENCE_LENGTH_BINS - 1)
+    return tuple(int(c) for c in np.bincount(bins, minlength=SENTENCE_LENGTH_BINS))
+
+
+def length_bins(counts: tuple[int, ...] | list[int]) -> list[SentenceLengthBin]:
+    """Label a histogram's counts (all zero when ``counts`` is empty)."""
+    counts = list(counts) or [0] * SENTENCE_LENGTH_BINS
+    total = sum(counts)
+    out = []
+    for index, count in enumerate(counts):
+        low = index * SENTENCE_LENGTH_BIN_WIDTH + 1
+        last = index == SENTENCE_LENGTH_BINS - 1
+        high = None if last else low + SENTENCE_LENGTH_BIN_WIDTH - 1
+        out.append(
+            SentenceLengthBin(
+                low=low,
+                high=high,
+                label=f"{low}+" if high is None else f"{low}-{high}",
+                count=count,
+                share=count / total if total else 0.0,
+            )
+        )
+    return out
 
 
 def type_distribution(kinds: NDArray[np.int8]) -> SentenceTypeDistribution:
