@@ -280,3 +280,45 @@ def test_a_trait_named_in_the_conversation_is_plausible() -> None:
         ScriptedLLM([named]), persona_name="Ada", user_message="You are so nerdy!", reply="Guilty."
     )
     assert trait.name == "nerdy"
+
+
+@pytest.mark.parametrize(
+    ("name", "user_message", "reply"),
+    [
+        # chat_eval's junk: a business the conversation mentions is not how anyone behaves.
+        ("eco-cafe", "I run an eco-cafe.", "An eco-cafe sounds lovely!"),
+        ("bakery", "I run a small bakery.", "Your bakery is so cosy."),
+        ("sam", "my name is sam", "Nice to meet you, Sam."),
+        ("baking", "I'm baking today.", "Enjoy it."),
+        ("sourdough", "I love sourdough.", "Sourdough is great."),
+        ("small bakery", "I run a small bakery.", "Lovely."),
+        ("warm cafe", "I run a warm cafe.", "Lovely."),
+    ],
+)
+def test_things_the_conversation_mentions_are_not_traits(
+    name: str, user_message: str, reply: str
+) -> None:
+    mentioned = json_reply({"traits": [{"name": name, "intensity": 0.8, "confidence": 0.9}]})
+    found = extract_traits(
+        ScriptedLLM([mentioned]), persona_name="Jordan", user_message=user_message, reply=reply
+    )
+    assert found == []
+
+
+@pytest.mark.parametrize(
+    ("name", "user_message", "reply"),
+    [
+        ("self-deprecating", "hi", "Oh, I'm hopeless at this."),
+        ("very direct", "hi", "No."),
+        ("fussy", "You're so fussy!", "Only about bread."),
+        ("curious", "hi", "What brings you here?"),
+    ],
+)
+def test_trait_words_and_words_said_of_someone_are_traits(
+    name: str, user_message: str, reply: str
+) -> None:
+    named = json_reply({"traits": [{"name": name, "intensity": 0.6, "confidence": 0.8}]})
+    [trait] = extract_traits(
+        ScriptedLLM([named]), persona_name="Jordan", user_message=user_message, reply=reply
+    )
+    assert trait.name == name

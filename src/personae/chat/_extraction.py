@@ -10,6 +10,7 @@ the arithmetic).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -96,7 +97,7 @@ def extract_traits(
         )
     except LLMError:
         return []
-    conversation = f"{user_message} {reply}".lower()
+    conversation = f"{user_message} {reply}"
     seen: dict[str, ExtractedTrait] = {}
     for trait in result.traits:
         if plausible_trait(trait, conversation):
@@ -284,21 +285,74 @@ _SCHEMA_WORDS = frozenset(
 )
 
 
+_MODIFIERS = frozenset(
+    ["very", "quite", "slightly", "mildly", "highly", "deeply", "overly", "self"]
+)
+"""Words that may qualify a trait word in a two-word name ("very direct", "self-assured")."""
+_NOUN_ENDINGS = ("ery", "ity", "ory", "ary", "phy", "ogy", "ment", "ness", "tion", "sion", "ist")
+"""Endings of nouns: a word said in the conversation that ends so names a thing (a bakery,
+a ministry), not how someone behaves."""
+_ADJECTIVE_ENDINGS = (
+    "y",
+    "ive",
+    "ful",
+    "ous",
+    "ic",
+    "al",
+    "ish",
+    "less",
+    "able",
+    "ible",
+    "ant",
+    "ent",
+    "ed",
+)
+"""Endings of the adjectives a trait outside the vocabulary must have ("nerdy",
+"fussy", "secretive"): a name ("my name is sam") or an activity ("I'm baking") is not one."""
+_DESCRIBED = (
+    r"(?i:\b(?:am|is|are|was|were|be|being|so|very|too|quite|really|pretty|rather|seem|seems|"
+    r"sound|sounds|feel|feels|look|looks|stay|staying)|['’]m|['’]re)\s+"
+)
+
+
+def _described(word: str, conversation: str) -> bool:
+    """Whether the conversation says ``word`` of someone ("you are so nerdy", "I'm
+    grumpy"): lower-case, straight after a copula or an intensifier, shaped like an
+    adjective and not like a noun. A word merely mentioned ("an eco-cafe", "my bakery")
+    is no evidence."""
+    if word.endswith(_NOUN_ENDINGS) or not word.endswith(_ADJECTIVE_ENDINGS):
+        return False
+    return re.search(_DESCRIBED + re.escape(word) + r"\b", conversation) is not None
+
+
+def _trait_word(word: str, conversation: str) -> bool:
+    return word in TRAIT_VOCABULARY or _described(word, conversation)
+
+
 def plausible_trait(trait: ExtractedTrait, conversation: str) -> bool:
     """Whether an extracted trait is a real trait with evidence, not an echo of the
-    request: one or two words of letters, none of them words of the schema, each in
-    :data:`TRAIT_VOCABULARY` or in the conversation, and a description that does not
-    repeat the schema's own example text."""
+    request or a thing the conversation mentions: the name is a word of
+    :data:`TRAIT_VOCABULARY` (``self-deprecating`` too), or one or two words of letters,
+    none of them words of the schema, where the last names behaviour (in the vocabulary,
+    or said of someone in the conversation, see :func:`_described`) and a first one
+    qualifies it (a modifier or another trait word). Its description must not repeat
+    the schema's own example text. ``conversation`` is the turn's text; only its
+    lower-case occurrences count, so a name ("I'm Sam") is never a trait."""
+    described = trait.description.lower()
+    if "one or two words" in described or "e.g." in described:
+        return False
+    if trait.name in TRAIT_VOCABULARY:
+        return True
     parts = trait.name.replace("-", " ").split()
     if not 1 <= len(parts) <= 2 or "trait" in trait.name:
         return False
     for part in parts:
         if not part.isalpha() or not 3 <= len(part) <= 20 or part in _SCHEMA_WORDS:
             return False
-        if part not in TRAIT_VOCABULARY and part not in conversation:
-            return False
-    described = trait.description.lower()
-    return not ("one or two words" in described or "e.g." in described)
+    *qualifier, head = parts
+    if not _trait_word(head, conversation):
+        return False
+    return all(word in _MODIFIERS or _trait_word(word, conversation) for word in qualifier)
 
 
 def learn_traits(
