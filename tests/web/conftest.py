@@ -211,3 +211,35 @@ def screenshot(page: Any, name: str, folder: Path | None = None) -> None:
         return
     target.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(target / f"{name}.png"))
+
+
+def alert_text(page: Any) -> str:
+    """The page's error box, once shown; never raw JSON."""
+    alert = page.get_by_role("alert")
+    alert.wait_for()
+    text = str(alert.inner_text())
+    assert "{" not in text, f"raw JSON shown: {text}"
+    return text
+
+
+def check_page(page: Any, name: str, folder: Path) -> None:
+    """The loaded page: no error shown, axe-core finds no serious or critical violation, no
+    sideways scroll at a phone's width; screenshots at desktop and phone width."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_role("alert").is_hidden(), page.get_by_role("alert").inner_text()
+    results = Axe().run(page)
+    bad = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in results.response["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+    assert bad == []
+    screenshot(page, f"{name}-desktop", folder)
+    page.set_viewport_size(PHONE)
+    page.wait_for_timeout(200)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{name} scrolls sideways at phone width ({width}px)"
+    screenshot(page, f"{name}-phone", folder)
+    page.set_viewport_size(DESKTOP)

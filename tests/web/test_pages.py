@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from personae.samples import sample_writers
-from tests.web.conftest import DESKTOP, PHONE, Studio, screenshot, sign_in_as
+from tests.web.conftest import Studio, alert_text, check_page, sign_in_as
 
 EMAIL = "pages@example.org"
 
@@ -76,39 +76,14 @@ PAGES = [
 ]
 
 
-def _alert(page: Any) -> str:
-    alert = page.get_by_role("alert")
-    alert.wait_for()
-    text = str(alert.inner_text())
-    assert "{" not in text, f"raw JSON shown: {text}"
-    return text
-
-
 @pytest.mark.parametrize("name", PAGES)
 def test_every_page_is_accessible_and_fits_a_phone(
     name: str, page: Any, studio: Studio, account: dict[str, int], tmp_path: Path
 ) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
     if name != "signin":
         sign_in_as(page, studio, EMAIL)
     page.goto(studio.url + _pages(account)[name])
-    page.wait_for_load_state("networkidle")
-    assert page.get_by_role("alert").is_hidden(), page.get_by_role("alert").inner_text()
-    results = Axe().run(page)
-    bad = [
-        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-        for v in results.response["violations"]
-        if v["impact"] in {"serious", "critical"}
-    ]
-    assert bad == []
-    screenshot(page, f"{name}-desktop", tmp_path)
-    page.set_viewport_size(PHONE)
-    page.wait_for_timeout(200)
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"{name} scrolls sideways at phone width ({width}px)"
-    screenshot(page, f"{name}-phone", tmp_path)
-    page.set_viewport_size(DESKTOP)
+    check_page(page, name, tmp_path)
 
 
 def test_the_keyboard_alone_reaches_the_main_content(
@@ -130,7 +105,7 @@ def test_signin_says_what_is_wrong(page: Any, studio: Studio) -> None:
     page.locator("#signin-email").fill("nobody@example.org")
     page.locator("#signin-password").fill("not the password")
     page.get_by_role("button", name="Sign in").click()
-    assert "wrong e-mail or password" in _alert(page)
+    assert "wrong e-mail or password" in alert_text(page)
     page.locator("#register-email").fill("weak@example.org")
     page.locator("#register-password").fill("password")
     page.get_by_role("button", name="Create account").click()
@@ -148,7 +123,7 @@ def test_new_persona_refuses_a_pdf_and_an_empty_file(
             {"name": "empty.txt", "mimeType": "text/plain", "buffer": b""},
         ]
     )
-    text = _alert(page)
+    text = alert_text(page)
     assert "cv.pdf is a PDF" in text
     assert "empty.txt is empty" in text
     page.get_by_label("Persona name").fill("nothing")
@@ -165,7 +140,7 @@ def test_a_missing_persona_is_said_in_words(
 ) -> None:
     sign_in_as(page, studio, EMAIL)
     page.goto(studio.url + "/personas/999999")
-    assert "999999" in _alert(page)
+    assert "999999" in alert_text(page)
 
 
 def test_history_of_a_missing_persona_is_said_in_words(
@@ -173,14 +148,14 @@ def test_history_of_a_missing_persona_is_said_in_words(
 ) -> None:
     sign_in_as(page, studio, EMAIL)
     page.goto(studio.url + "/personas/999999/history")
-    assert "999999" in _alert(page)
+    assert "999999" in alert_text(page)
 
 
 def test_write_needs_a_brief(page: Any, studio: Studio, account: dict[str, int]) -> None:
     sign_in_as(page, studio, EMAIL)
     page.goto(studio.url + "/write")
     page.get_by_role("button", name="Write draft").click()
-    assert "Write a brief" in _alert(page)
+    assert "Write a brief" in alert_text(page)
 
 
 def test_chat_needs_a_message(page: Any, studio: Studio, account: dict[str, int]) -> None:
@@ -188,7 +163,7 @@ def test_chat_needs_a_message(page: Any, studio: Studio, account: dict[str, int]
     page.goto(studio.url + "/chat")
     page.wait_for_load_state("networkidle")
     page.get_by_role("button", name="Send").click()
-    assert "Write a message" in _alert(page)
+    assert "Write a message" in alert_text(page)
 
 
 def test_strategy_reports_an_empty_engagement_file(
@@ -201,7 +176,7 @@ def test_strategy_reports_an_empty_engagement_file(
         [{"name": "engagement.csv", "mimeType": "text/csv", "buffer": b"   "}]
     )
     page.get_by_role("button", name="Import").click()
-    assert "empty" in _alert(page)
+    assert "empty" in alert_text(page)
 
 
 def test_universe_names_the_personas_it_cannot_place(
@@ -221,9 +196,9 @@ def test_account_erasure_needs_the_email(
     page.get_by_text(f"Signed in as {EMAIL}").wait_for()
     page.get_by_label("Type your e-mail to confirm").fill("someone@else.org")
     page.get_by_role("button", name="Erase my account").click()
-    assert "Type your own e-mail" in _alert(page)
+    assert "Type your own e-mail" in alert_text(page)
     page.get_by_role("button", name="Create key").click()
-    assert "Name the key" in _alert(page)
+    assert "Name the key" in alert_text(page)
 
 
 def test_drafts_from_answers_and_a_card_import(
@@ -232,7 +207,7 @@ def test_drafts_from_answers_and_a_card_import(
     sign_in_as(page, studio, EMAIL)
     page.goto(studio.url + "/personas/new")
     page.get_by_role("button", name="Draft three texts from my answers").click()
-    assert "Answer at least one question" in _alert(page)
+    assert "Answer at least one question" in alert_text(page)
     page.get_by_label("Business type").fill("bakery")
     page.get_by_role("button", name="Draft three texts from my answers").click()
     page.get_by_role("button", name="Use draft 2").click()
@@ -241,7 +216,7 @@ def test_drafts_from_answers_and_a_card_import(
     page.locator("#card-file").set_input_files(
         [{"name": "card.json", "mimeType": "application/json", "buffer": b'{"spec": "nope"}'}]
     )
-    _alert(page)
+    alert_text(page)
     card = {
         "spec": "chara_card_v2",
         "spec_version": "2.0",

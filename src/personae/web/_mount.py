@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
 
-from personae.web import _api, _pages
+from personae.web import _api, _content_api, _pages
 
 __all__ = ["GZIP_MIN_BYTES", "install_studio"]
 
@@ -27,6 +27,7 @@ def install_studio(app: FastAPI) -> None:
     """
     app.mount("/static", StaticFiles(directory=_pages.HERE / "static"), name="static")
     app.include_router(_api.router)
+    app.include_router(_content_api.router)
     app.include_router(_pages.router)
 
     @app.get("/docs", include_in_schema=False)

@@ -21,7 +21,7 @@ from fastapi.templating import Jinja2Templates
 from personae import __version__
 from personae.store import MAX_INT
 
-__all__ = ["CSP", "NAVIGATION", "PAGES", "PERSONA_PAGES", "router", "templates"]
+__all__ = ["CSP", "NAVIGATION", "PAGES", "PERSONA_PAGES", "PIECE_PAGES", "router", "templates"]
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -36,6 +36,9 @@ CSP = (
 NAVIGATION: tuple[tuple[str, str], ...] = (
     ("/", "Personas"),
     ("/write", "Write"),
+    ("/library", "Library"),
+    ("/calendar", "Calendar"),
+    ("/experiments", "A/B tests"),
     ("/chat", "Chat"),
     ("/strategy", "Strategy"),
     ("/universe", "Universe"),
@@ -46,6 +49,7 @@ NAVIGATION: tuple[tuple[str, str], ...] = (
 router = APIRouter(include_in_schema=False)
 
 PersonaId = Annotated[int, PathParam(ge=1, le=MAX_INT)]
+PieceId = Annotated[int, PathParam(ge=1, le=MAX_INT)]
 
 
 def _page(request: Request, page: str, title: str, **context: object) -> HTMLResponse:
@@ -70,6 +74,9 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("/personas/new", "new", "New persona"),
     ("/write", "write", "Write"),
     ("/chat", "chat", "Chat"),
+    ("/library", "library", "Content library"),
+    ("/calendar", "calendar", "Calendar"),
+    ("/experiments", "experiments", "A/B tests of persona versions"),
     ("/strategy", "strategy", "Strategy"),
     ("/universe", "universe", "Persona universe"),
     ("/account", "account", "Account"),
@@ -81,6 +88,9 @@ PERSONA_PAGES: tuple[tuple[str, str, str], ...] = (
     ("/personas/{persona_id}/history", "history", "History"),
 )
 """The same for the pages of one persona (its id goes to the page as ``data-persona-id``)."""
+
+PIECE_PAGES: tuple[tuple[str, str, str], ...] = (("/library/{piece_id}", "piece", "Piece"),)
+"""The same for one piece of the content library (``data-piece-id``)."""
 
 
 def _shell(page: str, title: str) -> Callable[[Request], HTMLResponse]:
@@ -97,9 +107,20 @@ def _persona_shell(page: str, title: str) -> Callable[[Request, int], HTMLRespon
     return shell
 
 
+def _piece_shell(page: str, title: str) -> Callable[[Request, int], HTMLResponse]:
+    def shell(request: Request, piece_id: PieceId) -> HTMLResponse:
+        return _page(request, page, title, piece_id=piece_id)
+
+    return shell
+
+
 for _path, _name, _title in PAGES:
     router.add_api_route(_path, _shell(_name, _title), methods=["GET"], response_class=HTMLResponse)
 for _path, _name, _title in PERSONA_PAGES:
     router.add_api_route(
         _path, _persona_shell(_name, _title), methods=["GET"], response_class=HTMLResponse
+    )
+for _path, _name, _title in PIECE_PAGES:
+    router.add_api_route(
+        _path, _piece_shell(_name, _title), methods=["GET"], response_class=HTMLResponse
     )

@@ -1,4 +1,4 @@
-import { ready, ApiError, accessToken, api, errorOf, fixed, guarded, h, percent, personaSelect, showError, clearError, startPage } from "./api.js";
+import { ready, ApiError, accessToken, api, errorOf, fixed, guarded, h, notice, percent, personaSelect, showError, clearError, startPage } from "./api.js";
 
 const DEBOUNCE_MS = 100;
 const MIN_WORDS = 25;
@@ -111,6 +111,26 @@ async function stream(body, target, signal) {
   return final;
 }
 
+let pieceId = null; // the library piece the draft was kept as
+
+/** Say where the draft was kept (every generated text is a draft piece of the library). */
+function kept(id) {
+  pieceId = id ?? null;
+  document.getElementById("kept").hidden = pieceId === null;
+  if (pieceId !== null) {
+    document.getElementById("kept-text").replaceChildren("Kept in the library as ",
+      h("a", { href: `/library/${pieceId}` }, `piece ${pieceId}`), ": approve, schedule and publish it there.");
+  }
+}
+
+async function saveEdits() {
+  if (pieceId === null) return;
+  const text = draft.value.trim();
+  if (!text) throw new ApiError(422, "validation_error", "The draft is empty: nothing to save.");
+  await api(`/api/content/${pieceId}`, { method: "PATCH", json: { text, note: "edited in the studio" } });
+  notice(`Your edits are saved to piece ${pieceId}.`);
+}
+
 async function streamDraft() {
   const body = request(true);
   const rival = document.getElementById("rival");
@@ -120,8 +140,9 @@ async function streamDraft() {
   stop.hidden = false;
   draft.value = "";
   other.value = "";
+  kept(null);
   try {
-    const both = [stream(body, draft, controller.signal)];
+    const both = [stream(body, draft, controller.signal).then((done) => kept(done?.piece_id))];
     if (rival.value) {
       document.getElementById("side").hidden = false;
       both.push(stream({ ...body, persona_id: Number(rival.value) }, other, controller.signal).then((done) => {
@@ -143,6 +164,7 @@ async function streamDraft() {
 async function revise() {
   const result = await api("/api/content/generate", { method: "POST", json: request(false) });
   draft.value = result.text;
+  kept(result.piece_id);
   document.getElementById("trace").hidden = false;
   document.getElementById("rounds").replaceChildren(...result.trace.map((step) =>
     h("li", {}, `Round ${step.round}, candidate ${step.candidate}: overall ${percent(step.overall_quality_score)}, voice ${percent(step.authenticity_score)}`)));
@@ -166,5 +188,6 @@ if (startPage()) {
     guarded(document.getElementById("write"), streamDraft);
   });
   document.getElementById("revise").addEventListener("click", (e) => guarded(e.target, revise));
+  document.getElementById("save-edits").addEventListener("click", (e) => guarded(e.target, saveEdits));
   document.getElementById("stop").addEventListener("click", () => controller?.abort());
 }
