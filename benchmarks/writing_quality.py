@@ -10,7 +10,9 @@ sentences as examples). Five fixed briefs, one per platform. In one run, same mo
 same seeds:
 
 * **plain**: one completion of "You are NAME." + "Write a PLATFORM post: BRIEF";
-* **personae**: :func:`~personae.persona.optimize_content` (rivals: the other personas);
+* **personae**: :func:`~personae.persona.optimize_content` (rivals: the other personas;
+  3 drafts, a second round, and one rescue round of fresh drafts only when nothing
+  passed; the topic judged by embeddings when the extra is installed);
 * **streamed**: one streamed draft per persona for X (hard limit 280), through
   :func:`~personae.persona._content.stream_draft`.
 
@@ -22,12 +24,16 @@ pipeline never optimises — a TF-IDF character 2–4-gram logistic regression t
 personas' samples — attributing each output to its persona (target ≥ 2× chance and above
 plain). Time: wall seconds per accepted post vs per plain draft.
 
-The checks are personae's own (:func:`~personae.persona.check_draft`); the judge is not.
+The checks are personae's own (:func:`~personae.persona.check_draft`, with the
+all-MiniLM-L6-v2 topic check unless ``--no-embeddings``); the judge is not. Every usable
+post of the pipeline is printed at the end, to be read: passing the checks is not the
+same as a writer being able to use it.
 
 Changes to the pipeline are tried on :data:`BRIEFS` (``--briefs dev``, the default);
 :data:`HELD_OUT_BRIEFS` (``--briefs held-out``) were written before and never tuned on.
 
-Run: ``.venv/bin/python benchmarks/writing_quality.py [--quick] [--briefs held-out]``
+Run: ``.venv/bin/python benchmarks/writing_quality.py [--quick | --writers N]
+[--briefs held-out] [--no-embeddings]`` (``--writers 2``: a fast subset for development)
 (JSON in ``benchmarks/results/writing_quality[-held-out].json``).
 """
 
@@ -52,6 +58,7 @@ from personae.config import Settings
 from personae.llm import LLM, Message, build_llm
 from personae.persona import check_draft, get_platform
 from personae.persona._content import VoiceBrief, stream_draft
+from personae.persona._draft_checks import TopicEmbedder, topic_embedder
 from personae.persona._generate import example_sentences
 from personae.persona._optimize import min_words, optimize_content
 from personae.samples import sample_writers
@@ -121,7 +128,12 @@ def judge(writers_: list[Writer]) -> tuple[TfidfVectorizer, LogisticRegression]:
 
 
 def measure(
-    text: str, brief: str, platform: str, writer: Writer, voice: VoiceBrief
+    text: str,
+    brief: str,
+    platform: str,
+    writer: Writer,
+    voice: VoiceBrief,
+    embedder: TopicEmbedder | None,
 ) -> dict[str, Any]:
     target = get_platform(platform)
     check = check_draft(
@@ -130,6 +142,7 @@ def measure(
         samples=writer.samples,
         known=voice.known_names,
         min_words=min_words(target),
+        embedder=embedder,
     )
     report = target.report(text)
     return {
@@ -143,6 +156,8 @@ def measure(
         "usable": check.passed and report.passed,
         "longest_copied_run": check.longest_copied_run,
         "copied_8gram_share": check.copied_8gram_share,
+        "topic_similarity": check.topic_similarity,
+        "brief": brief,
     }
 
 
@@ -183,6 +198,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="3 personas, 2 briefs")
     parser.add_argument(
+        "--writers", type=int, default=0, help="only the first N personas (a fast subset)"
+    )
+    parser.add_argument(
+        "--no-embeddings",
+        action="store_true",
+        help="judge the topic by the brief's key words only (as without the embeddings extra)",
+    )
+    parser.add_argument(
         "--briefs",
         choices=sorted(BRIEF_SETS),
         default="dev",
@@ -190,15 +213,21 @@ def main() -> None:
     )
     args = parser.parse_args()
     llm = build_llm(Settings(_env_file=None))
+    embedder = None if args.no_embeddings else topic_embedder()
+    print(
+        "topic check: " + ("embeddings (all-MiniLM-L6-v2)" if embedder else "key words"),
+        file=sys.stderr,
+    )
     found = writers(args.quick)
     profiles = {w.key: StyleProfile.from_texts(w.samples, name=w.name) for w in found}
     vectorizer, classifier = judge(found)
     brief_set = BRIEF_SETS[args.briefs]
     briefs = brief_set[:2] if args.quick else brief_set
     x_brief = next(brief for platform, brief in brief_set if platform == "x")
+    judged_writers = found[: args.writers] if args.writers else found
     results: dict[str, list[dict[str, Any]]] = {"plain": [], "personae": [], "streamed": []}
     times: dict[str, list[float]] = {"plain": [], "personae": [], "streamed": []}
-    for index, writer in enumerate(found):
+    for index, writer in enumerate(judged_writers):
         persona = persona_of(writer, profiles[writer.key], index)
         rivals = [p for key, p in profiles.items() if key != writer.key]
         for round_, (platform, brief) in enumerate(briefs):
@@ -207,7 +236,7 @@ def main() -> None:
             started = time.perf_counter()
             text = plain(writer, platform, brief, llm, seed=round_)
             times["plain"].append(time.perf_counter() - started)
-            results["plain"].append(measure(text, brief, platform, writer, voice))
+            results["plain"].append(measure(text, brief, platform, writer, voice, embedder))
             started = time.perf_counter()
             result = optimize_content(
                 voice,
@@ -216,17 +245,22 @@ def main() -> None:
                 candidates=2,
                 first_round=3,
                 max_rounds=2,
+                rescue_rounds=1,
                 max_tokens=200,
                 rivals=rivals,
                 seed=round_,
+                embedder=embedder,
             )
             times["personae"].append(time.perf_counter() - started)
-            results["personae"].append(measure(result.text, brief, platform, writer, voice))
+            row = measure(result.text, brief, platform, writer, voice, embedder)
+            row["seconds"] = round(times["personae"][-1], 1)
+            row["llm_calls"] = result.llm_calls
+            results["personae"].append(row)
         voice = VoiceBrief.of(persona, "x")
         started = time.perf_counter()
         text, _ = asyncio.run(streamed(voice, x_brief, llm))
         times["streamed"].append(time.perf_counter() - started)
-        results["streamed"].append(measure(text, x_brief, "x", writer, voice))
+        results["streamed"].append(measure(text, x_brief, "x", writer, voice, embedder))
     table: dict[str, Any] = {}
     for condition, rows in results.items():
         predicted = classifier.predict(vectorizer.transform([r["text"] or "-" for r in rows]))
@@ -261,12 +295,23 @@ def main() -> None:
         print(
             f"\nexample ({condition}, {sample['writer']}, {sample['platform']}):\n{sample['text']}"
         )
+    # Every usable post of the pipeline, to be read: a check passing is not a writer using it.
+    print("\nusable posts (personae), to read:")
+    for row in results["personae"]:
+        if row["usable"]:
+            print(f"\n[{row['writer']} / {row['platform']} / {row['seconds']} s] {row['brief']}")
+            print(row["text"])
+    print("\nfailed (personae), with the reasons returned:")
+    for row in results["personae"]:
+        if not row["usable"]:
+            print(f"  {row['writer']} / {row['platform']}: {'; '.join(row['reasons'])}")
     out = {
         "briefs": args.briefs,
         "table": table,
         "targets": targets,
         "outputs": results,
         "model": llm.model,
+        "topic_check": "embeddings" if embedder else "key words",
     }
     folder = Path(__file__).parent / "results"
     folder.mkdir(exist_ok=True)

