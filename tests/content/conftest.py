@@ -9,15 +9,30 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from personae.config import Settings
 from personae.content import ContentService
 from personae.store import Database, PersonaCreate, crud, session_scope
-from tests.api.conftest import alice, app, bob, client, make_user, password_hash, settings
+from tests.api.conftest import alice, app, bob, client, make_user, password_hash
+from tests.api.helpers import make_settings
 
 __all__ = ["alice", "app", "bob", "client", "make_user", "password_hash", "settings"]
+
+
+@pytest.fixture
+def settings(db: Database, database_url: str, tmp_path: Path) -> Settings:
+    """The API tests' settings, with webhooks allowed to reach the local receiver."""
+    return make_settings(database_url, tmp_path, publish_allow_private_urls=True)
+
+
+@pytest.fixture(autouse=True)
+def _private_webhooks_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI reads its settings from the environment: the receiver is on loopback."""
+    monkeypatch.setenv("PERSONAE_PUBLISH_ALLOW_PRIVATE_URLS", "true")
 
 
 @dataclass
@@ -87,7 +102,7 @@ def sleeps() -> list[float]:
 
 @pytest.fixture
 def service(db: Database, clock: Clock, sleeps: list[float]) -> ContentService:
-    return ContentService(db, clock=clock, sleep=sleeps.append)
+    return ContentService(db, clock=clock, sleep=sleeps.append, allow_private_urls=True)
 
 
 @pytest.fixture

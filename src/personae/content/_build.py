@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from personae.config import Settings
-from personae.content._publishers import Transport, urllib_transport
+from personae.content._publishers import Transport
 from personae.content._service import ContentService
 from personae.store import Database
 from personae.store._models import utcnow
@@ -27,11 +27,13 @@ def build_content_service(
     Parameters
     ----------
     settings
-        ``max_text_chars`` and ``content_settle_hours``.
+        ``max_text_chars``, ``content_settle_hours`` and
+        ``publish_allow_private_urls``.
     database
         The store.
     transport
-        How webhook publishers POST (default: the standard library's HTTP client).
+        How webhook publishers POST (default: the standard library's HTTP client to
+        the address checked at each send).
     sleep
         Waits between publish retries (default: :func:`time.sleep`).
     clock
@@ -46,7 +48,8 @@ def build_content_service(
     return ContentService(
         database,
         clock=clock,
-        transport=transport if transport is not None else urllib_transport,
+        transport=transport,
+        allow_private_urls=settings.publish_allow_private_urls,
         sleep=sleep,
         settle_after=timedelta(hours=settings.content_settle_hours),
         max_text_chars=settings.max_text_chars,

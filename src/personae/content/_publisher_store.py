@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from personae.content._publishers import PublisherSettings, get_publisher_plugin
 from personae.content._schemas import PublisherCreate, PublisherPublic
+from personae.content._urlguard import check_webhook_url
 from personae.store import crud, session_scope
 from personae.store._models import Publisher
 
@@ -38,7 +39,8 @@ def _publisher_public(row: Publisher) -> PublisherPublic:
 
 
 def save(service: ContentService, owner_id: int, request: PublisherCreate) -> PublisherPublic:
-    """Add (or replace) one of the owner's publishers, checked by its plugin."""
+    """Add (or replace) one of the owner's publishers, checked by its plugin; a URL
+    must resolve to public addresses unless the server allows private ones."""
     plugin = get_publisher_plugin(request.kind)
     config = {"url": request.url, "max_attempts": request.max_attempts}
     plugin.check(
@@ -50,6 +52,10 @@ def save(service: ContentService, owner_id: int, request: PublisherCreate) -> Pu
             max_attempts=request.max_attempts,
         )
     )
+    if plugin.needs_url and request.url:
+        check_webhook_url(
+            request.url, allow_private=service.allow_private_urls, resolver=service.resolver
+        )
     with session_scope(service.database) as session:
         row = crud.save_publisher(
             session=session,

@@ -29,7 +29,7 @@ import urllib.error
 import urllib.request
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.metadata import EntryPoint, entry_points
 from typing import Any, ClassVar
 
@@ -88,7 +88,7 @@ class PublisherSettings:
     name: str
     kind: str
     url: str | None
-    secret: str | None
+    secret: str | None = field(repr=False)  # never in a log line or traceback
     max_attempts: int
 
 
@@ -180,6 +180,8 @@ class WebhookPublisher(PublisherPlugin):
             status, answer = transport(str(settings.url), body, headers, self.timeout)
         except OSError as exc:
             return PublishOutcome(ok=False, error=f"no answer: {exc}"[:500], retryable=True)
+        except InputError as exc:  # the URL was refused (see _urlguard): not retried
+            return PublishOutcome(ok=False, error=exc.message[:500], retryable=False)
         if not 200 <= status < 300:
             retry = status >= 500 or status in (408, 429)
             return PublishOutcome(

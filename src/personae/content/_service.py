@@ -23,11 +23,7 @@ from personae.content._engagement import EngagementImport, SettledPiece, import_
 from personae.content._experiments import Allocation, ExperimentCreate, ExperimentReport
 from personae.content._feedback import learn_from_edit
 from personae.content._ics import render_ics
-from personae.content._publishers import (
-    PublisherSettings,
-    Transport,
-    urllib_transport,
-)
+from personae.content._publishers import PublisherSettings, Transport
 from personae.content._publishing import DueResult, publish_due, publish_piece
 from personae.content._schemas import (
     ContentPage,
@@ -42,6 +38,7 @@ from personae.content._schemas import (
     PublishRequest,
     ScheduleRequest,
 )
+from personae.content._urlguard import Resolver, guarded_transport, resolve
 from personae.errors import ConflictError, InputError, PersonaNotFoundError
 from personae.persona.platforms import get_platform
 from personae.store import Database, crud, session_scope
@@ -68,7 +65,14 @@ class ContentService:
     clock
         Now, timezone-aware UTC (tests pass a fixed or stepping clock).
     transport
-        How webhook publishers POST (tests pass one that records, or a local receiver).
+        How webhook publishers POST (default: :func:`~personae.content._urlguard.
+        guarded_transport`, which checks the URL's addresses at every send).
+    allow_private_urls
+        Whether webhook URLs may name loopback, private, link-local or reserved
+        addresses (``PERSONAE_PUBLISH_ALLOW_PRIVATE_URLS``; tests' local receivers).
+    resolver
+        How webhook hosts are looked up, when saved and at each send (tests pass a
+        fake DNS).
     sleep
         Waits between publish retries (tests pass one that does not wait).
     settle_after
@@ -82,7 +86,9 @@ class ContentService:
         database: Database,
         *,
         clock: Callable[[], datetime] = utcnow,
-        transport: Transport = urllib_transport,
+        transport: Transport | None = None,
+        allow_private_urls: bool = False,
+        resolver: Resolver = resolve,
         sleep: Callable[[float], None] | None = None,
         settle_after: timedelta = timedelta(hours=48),
         retry_base_seconds: float = 0.5,
@@ -90,7 +96,13 @@ class ContentService:
     ) -> None:
         self._database = database
         self.clock = clock
-        self.transport = transport
+        self.allow_private_urls = allow_private_urls
+        self.resolver = resolver
+        self.transport = (
+            transport
+            if transport is not None
+            else guarded_transport(allow_private=allow_private_urls, resolver=resolver)
+        )
         self.sleep = sleep if sleep is not None else time.sleep
         self.settle_after = settle_after
         self.retry_base_seconds = retry_base_seconds
