@@ -175,6 +175,28 @@ def test_engagement_rates_are_normalised_by_platform_baselines() -> None:
     assert li.reach_velocity == pytest.approx(100.0)  # 1000 reach in 10 hours
 
 
+def test_a_posts_reward_does_not_move_as_other_posts_are_measured() -> None:
+    """The reward's engagement term uses the platform's prior, not the creator's running
+    median: later, better posts must not lower an earlier post's reward (the policy would
+    learn from a drifting scale), and each platform keeps its real difference."""
+    first = _event(content_id="first", likes=60, reach=1000, published_at=T0)
+    alone = reward_components(content_metrics([first])[0]).engagement_rate
+    better = [
+        _event(content_id=f"b{i}", likes=150, reach=1000, published_at=T0 + timedelta(days=i))
+        for i in range(1, 30)
+    ]
+    metrics, baselines = content_metrics([first, *better])
+    later = reward_components([m for m in metrics if m.content_id == "first"]).engagement_rate
+    assert alone == later == pytest.approx(0.06 / DEFAULT_BASELINES["linkedin"])
+    # What reports show still compares against the creator's own typical post.
+    report_view = next(m for m in metrics if m.content_id == "first")
+    assert report_view.normalised_engagement_rate is not None
+    assert report_view.normalised_engagement_rate == pytest.approx(
+        0.06 / baselines["linkedin"].rate
+    )
+    assert report_view.normalised_engagement_rate < later
+
+
 def test_baseline_shrinks_from_prior_to_measured() -> None:
     prior = DEFAULT_BASELINES["linkedin"]
     assert platform_baselines({"linkedin": []})["linkedin"].rate == prior

@@ -19,7 +19,16 @@ rows go in. The store makes ingestion idempotent on ``(owner, platform, external
   reach is known), divided by the **platform baseline**: the creator's own median rate
   on that platform, shrunk toward a prior (:data:`DEFAULT_BASELINES`) with the weight of
   :data:`BASELINE_PRIOR_PIECES` pieces. The priors are rough published industry averages;
-  they matter only until the creator has content of their own.
+  they matter only until the creator has content of their own. This is what reports show
+  ("how did this post do against my typical one").
+- the **reward's** engagement term is the rate divided by the platform's *prior* only
+  (:attr:`ContentMetrics.reward_engagement_rate`): a fixed yardstick. The creator's running
+  median would make the reward drift: as the policy finds better strategies the median
+  rises, so the same post earns less later than earlier, and a platform the policy tries
+  less keeps a low median and looks better than it is. Divided by the creator's own median
+  per platform, each platform's typical post also scores 1, which hides the very
+  difference between platforms the policy is choosing among. (Measured:
+  ``benchmarks/loop_bench.py``.)
 - *reach velocity* = reach per hour between publication and the latest snapshot.
 - *reach growth* = reach / mean reach of the creator's previous
   :data:`GROWTH_WINDOW` pieces on the platform - 1 (0 for the first piece).
@@ -375,7 +384,10 @@ class ContentMetrics:
     engagement_rate: float | None
     """Interactions per reach (or impressions), as measured."""
     normalised_engagement_rate: float | None
-    """``engagement_rate`` divided by the platform baseline (1 = typical)."""
+    """``engagement_rate`` divided by the platform baseline (1 = typical for this creator)."""
+    reward_engagement_rate: float | None
+    """``engagement_rate`` divided by the platform's prior (1 = typical for the platform):
+    the reward's term, the same yardstick for every decision (see the module docstring)."""
     reach_velocity: float | None
     """Reach per hour from publication to the latest snapshot."""
     reach_growth: float | None
@@ -533,6 +545,9 @@ def content_metrics(
                 counters=counters,
                 engagement_rate=rate,
                 normalised_engagement_rate=normalised,
+                reward_engagement_rate=(
+                    rate / baseline.prior if rate is not None and baseline else None
+                ),
                 reach_velocity=velocity,
                 reach_growth=growth,
                 conversion_rate=counters["conversions"] / audience if audience else None,
@@ -544,15 +559,17 @@ def content_metrics(
 def reward_components(pieces: Sequence[ContentMetrics]) -> RewardComponents:
     """The seed's reward inputs for a strategy that produced these pieces.
 
-    Normalised engagement rate and reach growth are averaged over the pieces,
-    conversions are pooled over their reach, and the cost is the mean cost per piece.
+    The engagement rate against the platform's prior (:attr:`ContentMetrics.
+    reward_engagement_rate`, a yardstick that does not move as content accumulates) and
+    reach growth are averaged over the pieces, conversions are pooled over their reach,
+    and the cost is the mean cost per piece.
 
     Raises
     ------
     InputError
         No piece has a reach (or impressions) to measure a rate against.
     """
-    measured = [p for p in pieces if p.normalised_engagement_rate is not None]
+    measured = [p for p in pieces if p.reward_engagement_rate is not None]
     if not measured:
         raise InputError(
             "no engagement with a reach or impressions count for this strategy's content yet; "
@@ -563,7 +580,7 @@ def reward_components(pieces: Sequence[ContentMetrics]) -> RewardComponents:
     costs = [p.content_cost for p in pieces if p.content_cost is not None]
     return RewardComponents(
         engagement_rate=min(
-            statistics.fmean(p.normalised_engagement_rate or 0.0 for p in measured), 1e6
+            statistics.fmean(p.reward_engagement_rate or 0.0 for p in measured), 1e6
         ),
         reach_growth=max(-1.0, min(statistics.fmean(growths), 1e6)) if growths else 0.0,
         conversion_rate=min(1.0, sum(p.counters["conversions"] for p in measured) / audience),

@@ -7,6 +7,8 @@ What goes in (see :mod:`personae.strategy._engagement`):
 - ``engagement_rate``: interactions per reach, **divided by the platform's baseline**, so
   1.0 is "typical for this platform" and a LinkedIn post is not punished for LinkedIn's
   lower rates than Instagram's (the seed's "engagement rate normalisation across platforms").
+  The baseline is the platform's fixed prior, not the creator's running median, so a
+  post's reward does not depend on what else was measured before it.
 - ``reach_growth``: the relative change of this content's reach against the creator's
   earlier content on the platform (0.5 = half as much reach again).
 - ``conversion_rate``: conversions per reach, as measured (0..1).
