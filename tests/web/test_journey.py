@@ -62,6 +62,10 @@ def test_a_writer_goes_from_sign_up_to_a_recommendation(page: Any, studio: Studi
         drawn = page.evaluate("id => !!window.Chart.getChart(document.getElementById(id))", canvas)
         assert drawn, canvas
     assert page.locator("#dimensions tbody tr").count() >= 10
+    assert re.match(
+        r"[\d,]+ sentences; most often \d+-\d+ words",
+        page.locator("#sentences-summary").inner_text(),
+    )
     assert re.fullmatch(r"[\d.]+%", page.locator("#confidence-value").inner_text())
     assert "Samples agree with each other" in page.locator("#confidence-parts").inner_text()
     screenshot(page, "journey-persona")

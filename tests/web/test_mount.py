@@ -37,6 +37,10 @@ PAGES = [
     "/strategy",
     "/universe",
     "/account",
+    "/library",
+    "/library/1",
+    "/calendar",
+    "/experiments",
 ]
 
 
@@ -85,6 +89,10 @@ def test_voice_needs_a_measured_persona_of_yours(
     voice = response.json()["data"]["voice"]
     assert voice["samples"] == len(writer.training)
     assert len(voice["function_words"]) == 15
+    bins = voice["sentence_lengths"]
+    assert [b["label"] for b in bins][:2] == ["1-3", "4-6"]
+    assert sum(b["count"] for b in bins) > 0
+    assert sum(b["share"] for b in bins) == pytest.approx(1.0)
     assert (
         client.get(f"/api/studio/personas/{measured['id']}/voice", headers=bob.headers).status_code
         == 404
@@ -145,3 +153,26 @@ def test_marks_point_at_the_long_sentence(client: TestClient, alice: User, bob: 
     assert marks[0]["kind"] == "long_sentence"
     assert client.post(url, json={"text": text}, headers=bob.headers).status_code == 404
     assert client.post(url, json={"text": "Too short."}, headers=alice.headers).status_code == 422
+
+
+def test_the_suggested_time_is_what_scheduling_picks(
+    client: TestClient, alice: User, bob: User
+) -> None:
+    writer = sample_writers()[0]
+    persona = create_persona(client, alice, name="w", writing_samples=list(writer.training))
+    draft = {"persona_id": persona["id"], "platform": "linkedin", "text": "We shipped it."}
+    piece = client.post("/api/content", json=draft, headers=alice.headers).json()["data"]["id"]
+    path = f"/api/studio/content/{piece}/suggested-time"
+    response = client.get(path, headers=alice.headers)
+    assert response.status_code == 200
+    suggested = response.json()["data"]
+    scheduled = client.post(
+        f"/api/content/{piece}/schedule", json={}, headers=alice.headers
+    ).json()["data"]
+    assert scheduled["scheduled_at"] == suggested["at"]
+    assert suggested["hour"] == int(suggested["at"][11:13])
+    assert client.get(path, headers=bob.headers).status_code == 404
+    assert client.get(path).status_code == 401
+    assert (
+        client.get("/api/studio/content/0/suggested-time", headers=alice.headers).status_code == 422
+    )

@@ -5,8 +5,8 @@ limits and error envelope; nothing here measures or decides anything new.
 
 - ``GET /api/studio/personas/{persona_id}/voice``: the measured voice as the persona page
   draws it: ``StyleProfile.describe()`` (every dimension's mean and spread over the
-  samples) and the function-word rates, next to the same figures of the owner's other
-  measured personas.
+  samples), the sentence-length distribution (``sentence_length_histogram``) and the
+  function-word rates, next to the same figures of the owner's other measured personas.
 - ``POST /api/studio/engagement?creator_id=…&format=csv|json``: an engagement export
   file as the request body, read by ``parse_engagement_file`` and stored by
   ``StrategyService.import_engagement`` (what ``personae engagement import`` does), so
@@ -38,7 +38,7 @@ from personae.persona._voice_fixes import _contraction_spans, _form_spans, _sent
 from personae.store import MAX_INT, Persona, crud
 from personae.strategy import ImportReport, StrategyService
 from personae.strategy._engagement import parse_engagement_file
-from personae.style import FUNCTION_WORDS, Dimension, StyleProfile
+from personae.style import FUNCTION_WORDS, Dimension, SentenceLengthBin, StyleProfile
 
 __all__ = ["router"]
 
@@ -63,6 +63,7 @@ class VoiceOf(BaseModel):
     words: int
     dimensions: list[Dimension]
     function_words: dict[str, float]  # per 1,000 words
+    sentence_lengths: list[SentenceLengthBin]  # the distribution, not only mean and spread
 
 
 class VoicePage(BaseModel):
@@ -140,6 +141,7 @@ def _voice(persona: Persona, profile: StyleProfile) -> VoiceOf:
         words=profile.word_count,
         dimensions=profile.describe(),
         function_words=rates,
+        sentence_lengths=profile.sentence_length_histogram,
     )
 
 

@@ -38,11 +38,24 @@ function describe(value) {
   return value === null || value === undefined || value === "" ? "–" : String(value);
 }
 
+/** The share of sentences per length bin (1-3, 4-6 … 40+ words), this voice beside the others
+ * (a voice measured before the histogram existed has no counts yet and is left out). */
+function drawSentenceLengths(voice, voices) {
+  const counted = voices.filter((v) => v.sentence_lengths.some((b) => b.count > 0));
+  const total = voice.sentence_lengths.reduce((sum, b) => sum + b.count, 0);
+  barChart("chart-sentences", voice.sentence_lengths.map((b) => b.label), counted,
+    (v) => v.sentence_lengths.map((b) => 100 * b.share), { unit: "% of sentences" });
+  const mean = dimension(voice, "sentence_length.average");
+  const spread = dimension(voice, "sentence_length.stdev");
+  const common = voice.sentence_lengths.reduce((best, b) => (b.count > (best?.count ?? 0) ? b : best), null);
+  document.getElementById("sentences-summary").textContent = total
+    ? `${total.toLocaleString()} sentences; most often ${common.label} words; on average ${fixed(mean?.value, 1)} words, varying by ${fixed(spread?.value, 1)} within a text.`
+    : `Sentence lengths were not counted when this voice was measured; on average ${fixed(mean?.value, 1)} words, varying by ${fixed(spread?.value, 1)}.`;
+}
+
 function drawVoice(page) {
   const voices = [page.voice, ...page.others];
-  const sentenceKeys = ["sentence_length.average", "sentence_length.stdev"];
-  barChart("chart-sentences", sentenceKeys.map((k) => dimension(page.voice, k)?.label || k), voices,
-    (v) => sentenceKeys.map((k) => value(v, k)), { unit: " words" });
+  drawSentenceLengths(page.voice, voices);
   const words = Object.keys(page.voice.function_words);
   barChart("chart-function", words, voices, (v) => words.map((w) => v.function_words[w] ?? 0),
     { horizontal: true, unit: " per 1,000 words" });
