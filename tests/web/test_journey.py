@@ -1,6 +1,8 @@
 """The whole journey a writer takes in the studio, in one browser tab, as the issue lists it:
 register → create a persona from samples → see the fingerprint charts → write a LinkedIn
-post, edit it, watch the score change → chat → move the ``production`` label → import
+post, edit it, watch the score change → find it in the content library, approve it,
+schedule it at the suggested hour, publish it by hand, import its engagement by the post's
+id and see its reward (issue 17) → chat → move the ``production`` label → import
 engagement → see a recommendation."""
 
 from __future__ import annotations
@@ -19,6 +21,10 @@ ENGAGEMENT_CSV = (
     "e3,post-2,linkedin,2026-11-05T17:45:00Z,2026-11-05T17:00:00Z,55,9,7,1200,m1\n"
     "e4,post-2,linkedin,not-a-date,2026-11-05T17:00:00Z,1,0,0,10,m3\n"
 )
+
+
+PIECE_CSV = "external_id,likes,comments,shares,impressions\nurn:li:activity:4242,30,4,2,800\n"
+"""The generic analytics export of the published post: no strategy id, only the post's id."""
 
 
 def _score(page: Any) -> float:
@@ -98,6 +104,38 @@ def test_a_writer_goes_from_sign_up_to_a_recommendation(page: Any, studio: Studi
     long.first.wait_for()
     assert "notwithstanding" in long.last.inner_text()
     screenshot(page.locator(".studio"), "journey-write")
+
+    # The post is kept in the library: the edits saved to it; approved, scheduled at the
+    # suggested hour, published by hand, its engagement imported by the post's id.
+    page.get_by_role("button", name="Save my edits to the piece").click()
+    page.get_by_role("status").get_by_text("Your edits are saved").wait_for()
+    piece = page.locator("#kept-text").get_by_role("link").inner_text().removeprefix("piece ")
+    page.get_by_role("link", name="Library").click()
+    page.wait_for_function("() => document.body.dataset.ready !== undefined")
+    page.get_by_role("link", name=re.compile(rf"^Piece {piece}: Why we cut three features")).click()
+    page.wait_for_function("() => document.body.dataset.ready !== undefined")
+    assert "notwithstanding" in page.get_by_label("Text of the piece").input_value()
+    assert "edited in the studio" in page.locator("#edits").inner_text()
+    page.get_by_role("button", name="Approve").click()
+    page.get_by_role("heading", name=f"Piece {piece}: approved").wait_for()
+    page.locator("#suggested").get_by_text("Suggested:").wait_for()
+    page.get_by_role("button", name="Schedule").click()
+    page.get_by_role("heading", name=f"Piece {piece}: scheduled").wait_for()
+    page.get_by_label("The post's id on the platform").fill("urn:li:activity:4242")
+    page.get_by_role("button", name="Mark as published").click()
+    page.get_by_role("heading", name=f"Piece {piece}: published").wait_for()
+    screenshot(page, "journey-piece")
+    page.get_by_role("link", name="Back to the library").click()
+    page.wait_for_function("() => document.body.dataset.ready !== undefined")
+    page.get_by_label("Analytics export (.csv)").set_input_files(
+        [{"name": "linkedin.csv", "mimeType": "text/csv", "buffer": PIECE_CSV.encode()}]
+    )
+    page.get_by_label("Reward the pieces now").check()
+    page.get_by_role("button", name="Import engagement").click()
+    page.locator("#import-report").get_by_text(f"linked to pieces {piece}").wait_for()
+    assert f"Rewarded: piece {piece}" in page.locator("#import-report").inner_text()
+    page.get_by_role("link", name=re.compile(rf"^Piece {piece}:")).click()
+    page.locator("#facts").get_by_text(re.compile(r"^-?\d+\.\d{3} \(settled")).wait_for()
 
     # Chat, streamed over the WebSocket; the memory panel follows.
     page.get_by_role("link", name="Chat").click()
