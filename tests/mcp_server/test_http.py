@@ -135,3 +135,34 @@ def test_mcp_needs_a_valid_key(served: Served, authorization: str | None) -> Non
     response = httpx2.post(f"{served.url}/mcp", json=body, headers=headers, timeout=30)
     assert response.status_code == 401
     assert response.headers["www-authenticate"].startswith("Bearer")
+
+
+def test_write_content_keeps_a_draft_piece(
+    served: Served, api_key: str, ada: dict[str, Any], alice: User
+) -> None:
+    async def body(session: ClientSession) -> tuple[Any, Any]:
+        kept = _data(
+            await session.call_tool(
+                "write_content",
+                {"persona": "ada", "platform": "linkedin", "brief": "We shipped the importer."},
+            )
+        )
+        not_kept = _data(
+            await session.call_tool(
+                "write_content",
+                {"persona": "ada", "platform": "linkedin", "brief": "A note.", "save": False},
+            )
+        )
+        return kept, not_kept
+
+    kept, not_kept = _session(served.url, api_key, body)
+    assert not_kept["piece_id"] is None
+    piece = httpx2.get(
+        f"{served.url}/api/content/{kept['piece_id']}", headers=alice.headers, timeout=30
+    ).json()["data"]
+    assert piece["status"] == "draft"
+    assert piece["text"] == kept["text"]
+    assert piece["brief"] == "We shipped the importer."
+    assert piece["persona_id"] == ada["id"]
+    listed = httpx2.get(f"{served.url}/api/content", headers=alice.headers, timeout=30).json()
+    assert listed["data"]["total"] == 1  # the unsaved one was not kept

@@ -26,6 +26,7 @@ from personae.api.deps import authenticate
 from personae.api.routes.chat import get_memory_store
 from personae.chat import MemoryStore, build_chat_service
 from personae.compat import VoiceService
+from personae.content import build_content_service
 from personae.errors import AuthError, PersonaeError
 from personae.llm import LLM
 from personae.mcp import OWNER_SCOPE_KEY, McpServices, PersonaeMCP, build_server, owner_from_scope
@@ -58,6 +59,7 @@ def _services(app: FastAPI) -> Callable[[], McpServices]:
             personas=PersonaService(
                 state.database, llm_for, max_text_chars=state.settings.max_text_chars
             ),
+            content=build_content_service(state.settings, database=state.database),
         )
 
     return build

@@ -22,6 +22,7 @@ def mcp_command() -> None:
     chat …; resources: each persona's definition and system prompt)."""
     from personae.chat import build_chat_service
     from personae.compat import VoiceService
+    from personae.content import build_content_service
     from personae.jobs import recorded_models
     from personae.mcp import McpServices, build_server  # the SDK loads for this command only
     from personae.persona import PersonaService
@@ -40,6 +41,7 @@ def mcp_command() -> None:
             voices=VoiceService(database, max_text_chars=settings.max_text_chars),
             chat=build_chat_service(settings, database=database, models=models),
             personas=PersonaService(database, llm_for, max_text_chars=settings.max_text_chars),
+            content=build_content_service(settings, database=database),
         )
         server = build_server(lambda: services, lambda request: owner_id)
         server.run("stdio")

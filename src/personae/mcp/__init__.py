@@ -4,7 +4,8 @@ SDK, over stdio (``personae mcp``) or mounted on the HTTP app (``/mcp``, streama
 See :mod:`personae.mcp._server` for the tools and resources. The server is a shell like
 the CLI and the HTTP API: each tool parses its arguments and calls one service
 (:class:`~personae.compat.VoiceService`, :class:`~personae.chat.ChatService`,
-:class:`~personae.persona.PersonaService`).
+:class:`~personae.persona.PersonaService`, and :class:`~personae.content.ContentService`,
+which keeps what ``write_content`` writes).
 
 >>> server = build_server(lambda: services, lambda request: owner_id)  # doctest: +SKIP
 >>> server.run("stdio")  # doctest: +SKIP

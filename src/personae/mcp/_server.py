@@ -7,7 +7,9 @@ Tools (each a thin shell over one service call, run in a worker thread):
 - ``analyze_text`` — a text's linguistic fingerprint;
 - ``match_text`` — persona + text → score, typicality, deviations, suggestions;
 - ``attribute_text`` — which of your voiced personas most likely wrote a text;
-- ``write_content`` — persona, platform, brief → text and its scores (the optimize loop);
+- ``write_content`` — persona, platform, brief → text and its scores (the optimize loop),
+  kept in the content library as a draft piece like every other way of writing (its
+  ``piece_id`` returned; ``save=false`` opts out);
 - ``chat`` — a message to a persona → its reply (a stored chat turn; pass ``session_id``
   back to continue).
 
@@ -32,6 +34,7 @@ from pydantic import AnyUrl
 
 from personae.chat import ChatService
 from personae.compat import VoiceService, persona_system_prompt
+from personae.content import ContentService
 from personae.errors import AuthError, InputError, PersonaeError
 from personae.persona import PersonaService
 
@@ -64,6 +67,7 @@ class McpServices:
     voices: VoiceService
     chat: ChatService
     personas: PersonaService
+    content: ContentService
 
 
 def owner_from_scope(request: Any) -> int:
@@ -227,21 +231,35 @@ def build_server(
 
     @server.tool()
     async def write_content(
-        persona: str, platform: str, brief: str, ctx: Context[Any, Any, Any]
+        persona: str,
+        platform: str,
+        brief: str,
+        ctx: Context[Any, Any, Any],
+        save: bool = True,
     ) -> dict[str, Any]:
         """Write a post in a persona's voice for a platform (linkedin, x, blog, facebook,
-        instagram) from a brief; returns the text, its quality scores and whether it passed
-        the checks."""
+        instagram) from a brief; returns the text, its quality scores, whether it passed
+        the checks, and the draft piece it was kept as in your content library
+        (`piece_id`; `save=false` keeps nothing)."""
         owner = server.caller(ctx)
 
         def write() -> dict[str, Any]:
             found = services().voices.find(owner_id=owner, persona=persona)
             result = services().personas.write(owner, found.id, platform, brief)
+            scores = result.report.model_dump(mode="json")
+            piece_id = (
+                services().content.keep_written(
+                    owner, found.id, platform, brief, result.text, report=scores, source="mcp"
+                )
+                if save
+                else None
+            )
             return {
                 "text": result.text,
                 "passed": result.passed,
                 "failures": result.failures,
-                "scores": result.report.model_dump(mode="json"),
+                "scores": scores,
+                "piece_id": piece_id,
             }
 
         written: dict[str, Any] = await _run(write)
