@@ -22,13 +22,15 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from scipy.stats import norm
+from sqlalchemy.orm import Session
 
 from personae.errors import ConflictError, InputError
+from personae.persona.platforms import get_platform
 from personae.store import MAX_INT, crud, session_scope
 from personae.store._models import ContentExperiment
 
@@ -313,16 +315,97 @@ def allocate(
             means, sds = _posteriors(rewards)
             draws = np.random.default_rng(seed).normal(means, sds)
             index = int(np.argmax(draws))
-        spec = experiment.variants[index]
-        version = crud.get_version(
-            session=session,
-            owner_id=owner_id,
-            persona_id=experiment.persona_id,
-            version=int(spec["version"]),
+        return _allocation(session, owner_id, experiment, experiment.variants[index])
+
+
+def _allocation(
+    session: Session, owner_id: int, experiment: ContentExperiment, spec: dict[str, Any]
+) -> Allocation:
+    version = crud.get_version(
+        session=session,
+        owner_id=owner_id,
+        persona_id=experiment.persona_id,
+        version=int(spec["version"]),
+    )
+    return Allocation(
+        experiment_id=experiment.id,
+        variant=spec["name"],
+        persona_version=version.version,
+        system_prompt=str(version.snapshot.get("system_prompt") or ""),
+    )
+
+
+def _spec(experiment: ContentExperiment, name: str | None) -> dict[str, Any]:
+    for spec in experiment.variants:
+        if spec["name"] == name:
+            return dict(spec)
+    names = ", ".join(v["name"] for v in experiment.variants)
+    raise InputError(f"variant must be one of {names}", field="variant")
+
+
+def _same_test(experiment: ContentExperiment, persona_id: int, platform: str) -> None:
+    if experiment.persona_id != persona_id or experiment.platform != platform:
+        raise InputError(
+            f"experiment {experiment.id} tests persona {experiment.persona_id} on "
+            f"{experiment.platform}",
+            field="experiment_id",
         )
-        return Allocation(
-            experiment_id=experiment.id,
-            variant=spec["name"],
-            persona_version=version.version,
-            system_prompt=str(version.snapshot.get("system_prompt") or ""),
+
+
+def writer(
+    service: ContentService,
+    owner_id: int,
+    experiment_id: int,
+    *,
+    persona_id: int,
+    platform: str,
+    variant: str | None = None,
+) -> Allocation:
+    """Who writes a generated piece of the test: the ``variant`` the caller was allocated
+    (by :func:`allocate`), else one allocated now; checked against the persona and
+    platform the text is for, before anything is written.
+
+    Raises
+    ------
+    InputError
+        The test is of another persona or platform, or has no such variant.
+    ConflictError
+        The experiment was stopped.
+    """
+    if variant is None:
+        chosen = allocate(service, owner_id, experiment_id)
+    with session_scope(service.database) as session:
+        experiment = crud.get_experiment(
+            session=session, owner_id=owner_id, experiment_id=experiment_id
         )
+        _same_test(experiment, persona_id, get_platform(platform).name)
+        if variant is None:
+            return chosen
+        if experiment.status != "running":
+            raise ConflictError(
+                f"experiment {experiment_id} is stopped", experiment_id=experiment_id
+            )
+        return _allocation(session, owner_id, experiment, _spec(experiment, variant))
+
+
+def variant_fields(
+    session: Session,
+    owner_id: int,
+    experiment_id: int,
+    variant: str | None,
+    *,
+    persona_id: int,
+    platform: str,
+) -> dict[str, Any]:
+    """The columns of a piece of the test: its experiment, variant and that variant's
+    persona version (whatever the persona's current version)."""
+    experiment = crud.get_experiment(
+        session=session, owner_id=owner_id, experiment_id=experiment_id
+    )
+    _same_test(experiment, persona_id, platform)
+    spec = _spec(experiment, variant)
+    return {
+        "experiment_id": experiment.id,
+        "variant": spec["name"],
+        "persona_version": int(spec["version"]),
+    }

@@ -168,7 +168,16 @@ class ContentService:
         with session_scope(self._database) as session:
             fields["strategy_id"] = self._check_decision(session, owner_id, draft)
             if draft.experiment_id is not None:
-                fields.update(self._variant(session, owner_id, draft, platform))
+                fields.update(
+                    experiments.variant_fields(
+                        session,
+                        owner_id,
+                        draft.experiment_id,
+                        draft.variant,
+                        persona_id=draft.persona_id,
+                        platform=platform,
+                    )
+                )
             piece = crud.create_content_piece(
                 session=session, owner_id=owner_id, persona_id=draft.persona_id, fields=fields
             )
@@ -185,13 +194,16 @@ class ContentService:
         report: dict[str, Any] | None,
         source: str,
         episode_id: int | None = None,
+        allocation: Allocation | None = None,
     ) -> int:
         """Keep a generated text as a draft, with its quality report; the piece id.
 
         The one call generation makes (``POST /api/content/generate``, the studio, which
-        uses it, and ``personae write``), so nothing written is lost. A text written from
-        a strategy recommendation's brief (the brief as recommended) is linked to that
-        decision even when the caller does not say so.
+        uses it, ``personae write`` and MCP's ``write_content``), so nothing written is
+        lost. A text written from a strategy recommendation's brief (the brief as
+        recommended) is linked to that decision even when the caller does not say so; one
+        written for an A/B test's ``allocation`` (:meth:`writer`) is kept as its variant,
+        at the variant's persona version.
         """
         if episode_id is None:
             episode_id = self._decision_of(owner_id, persona_id, brief)
@@ -201,6 +213,8 @@ class ContentService:
             text=text.strip() or "(empty)",
             brief=brief[:4000],
             episode_id=episode_id,
+            experiment_id=allocation.experiment_id if allocation else None,
+            variant=allocation.variant if allocation else None,
         )
         return self.save_draft(owner_id, draft, source=source, quality=report).id
 
@@ -215,29 +229,6 @@ class ContentService:
                 if isinstance(recommended, str) and " ".join(recommended.split()) == wanted:
                     return episode.id
         return None
-
-    @staticmethod
-    def _variant(
-        session: Session, owner_id: int, draft: DraftCreate, platform: str
-    ) -> dict[str, Any]:
-        experiment = crud.get_experiment(
-            session=session, owner_id=owner_id, experiment_id=int(draft.experiment_id or 0)
-        )
-        if experiment.persona_id != draft.persona_id or experiment.platform != platform:
-            raise InputError(
-                f"experiment {experiment.id} tests persona {experiment.persona_id} on "
-                f"{experiment.platform}",
-                field="experiment_id",
-            )
-        for spec in experiment.variants:
-            if spec["name"] == draft.variant:
-                return {
-                    "experiment_id": experiment.id,
-                    "variant": spec["name"],
-                    "persona_version": int(spec["version"]),
-                }
-        names = ", ".join(v["name"] for v in experiment.variants)
-        raise InputError(f"variant must be one of {names}", field="variant")
 
     @staticmethod
     def _check_decision(session: Session, owner_id: int, draft: DraftCreate) -> int | None:
@@ -590,6 +581,22 @@ class ContentService:
     def allocate(self, owner_id: int, experiment_id: int, *, seed: int | None = None) -> Allocation:
         """The variant (persona version) that writes the next piece of the test."""
         return experiments.allocate(self, owner_id, experiment_id, seed=seed)
+
+    def writer(
+        self,
+        owner_id: int,
+        experiment_id: int,
+        *,
+        persona_id: int,
+        platform: str,
+        variant: str | None = None,
+    ) -> Allocation:
+        """Who writes a generated piece of the test: ``variant`` (as allocated), else
+        one allocated now; generation writes as its persona version and keeps the piece
+        with :meth:`keep_written` (``allocation=``)."""
+        return experiments.writer(
+            self, owner_id, experiment_id, persona_id=persona_id, platform=platform, variant=variant
+        )
 
     def experiments(self, owner_id: int) -> list[ExperimentReport]:
         """The owner's experiments, newest first, with their reports."""

@@ -226,12 +226,27 @@ class PersonaService(Insights, Records):
 
     # -- writing ------------------------------------------------------------------------
 
-    def voice(self, owner_id: int, persona_id: int, platform: Platform | str) -> VoiceBrief:
-        """The persona (owner-scoped: another owner's id is not found) on a platform."""
+    def voice(
+        self,
+        owner_id: int,
+        persona_id: int,
+        platform: Platform | str,
+        *,
+        version: int | None = None,
+    ) -> VoiceBrief:
+        """The persona (owner-scoped: another owner's id is not found) on a platform, as
+        it is now or as it was at ``version`` (an A/B test's variant writes as its own
+        version, whatever the persona has become since)."""
         resolved = get_platform(platform) if isinstance(platform, str) else platform
         with session_scope(self._database) as session:
             persona = crud.get_persona(session=session, owner_id=owner_id, persona_id=persona_id)
             public = PersonaPublic.model_validate(persona)
+            if version is not None and version != public.version:
+                then = crud.get_version(
+                    session=session, owner_id=owner_id, persona_id=persona_id, version=version
+                ).snapshot
+                fields = {k: v for k, v in then.items() if k in PersonaPublic.model_fields}
+                public = public.model_copy(update={**fields, "version": version})
         return VoiceBrief.of(public, resolved)
 
     def write(
@@ -247,9 +262,11 @@ class PersonaService(Insights, Records):
         max_tokens: int = 400,
         rivals: Sequence[StyleProfile] = (),
         on_progress: ProgressFn | None = None,
+        version: int | None = None,
     ) -> OptimizeResult:
-        """Write with the optimize loop and store the final score as a validation result."""
-        voice = self.voice(owner_id, persona_id, platform)
+        """Write with the optimize loop (as the persona's ``version`` when given) and store
+        the final score as a validation result."""
+        voice = self.voice(owner_id, persona_id, platform, version=version)
         result = optimize_content(
             voice,
             brief,

@@ -38,7 +38,8 @@ from personae.api.deps import (
     StateDep,
 )
 from personae.api.routes.content import content_service
-from personae.errors import PersonaeError
+from personae.content import Allocation
+from personae.errors import InputError, PersonaeError
 from personae.jobs import submit_job
 from personae.persona import (
     PersonaService,
@@ -212,6 +213,34 @@ class ContentRequest(BaseModel):
     episode_id: Annotated[int, Field(ge=1, le=MAX_INT)] | None = Field(
         default=None, description="The strategy decision (its content brief) the text follows."
     )
+    experiment_id: Annotated[int, Field(ge=1, le=MAX_INT)] | None = Field(
+        default=None,
+        description=(
+            "An A/B test of this persona and platform: the text is written as the variant's "
+            "persona version and kept as that variant's piece."
+        ),
+    )
+    variant: Annotated[str, StringConstraints(min_length=1, max_length=50)] | None = Field(
+        default=None,
+        description="The variant /allocate chose (unset: one is allocated for this text).",
+    )
+
+
+def _allocation(state: AppState, owner_id: int, body: ContentRequest) -> Allocation | None:
+    """The A/B test's variant this text is written for (``None``: not a test's)."""
+    if body.experiment_id is None:
+        if body.variant is not None:
+            raise InputError("a variant belongs to an experiment: send experiment_id")
+        return None
+    if not body.save:
+        raise InputError("a text written for an experiment is kept (save: true)", field="save")
+    return content_service(state).writer(
+        owner_id,
+        body.experiment_id,
+        persona_id=body.persona_id,
+        platform=body.platform,
+        variant=body.variant,
+    )
 
 
 def _rivals(state: AppState, owner_id: int, ids: list[int]) -> list[StyleProfile]:
@@ -220,7 +249,12 @@ def _rivals(state: AppState, owner_id: int, ids: list[int]) -> list[StyleProfile
 
 
 def _keep(
-    state: AppState, owner_id: int, body: ContentRequest, text: str, report: dict[str, Any]
+    state: AppState,
+    owner_id: int,
+    body: ContentRequest,
+    text: str,
+    report: dict[str, Any],
+    allocation: Allocation | None = None,
 ) -> int:
     """Keep the text in the content library (``save``, the default): nothing is lost."""
     return content_service(state).keep_written(
@@ -232,6 +266,7 @@ def _keep(
         report=report,
         source="api",
         episode_id=body.episode_id,
+        allocation=allocation,
     )
 
 
@@ -263,6 +298,8 @@ async def generate_content(
     ``stream=true``: one draft, streamed as it is written, scored at the end."""
     service = _service(state, body.llm)
     rivals = await run_in_threadpool(_rivals, state, caller.id, body.against)
+    allocation = await run_in_threadpool(_allocation, state, caller.id, body)
+    version = allocation.persona_version if allocation is not None else None
     if not body.stream:
         result = await run_in_threadpool(
             service.write,
@@ -275,13 +312,16 @@ async def generate_content(
             threshold=body.threshold,
             max_tokens=body.max_tokens,
             rivals=rivals,
+            version=version,
         )
         if body.save:
             report = result.report.model_dump(mode="json")
-            keep = partial(_keep, state, caller.id, body, result.text, report)
+            keep = partial(_keep, state, caller.id, body, result.text, report, allocation)
             result.piece_id = await run_in_threadpool(keep)
         return Response(ok(result).model_dump_json().encode(), media_type="application/json")
-    voice = await run_in_threadpool(service.voice, caller.id, body.persona_id, body.platform)
+    voice = await run_in_threadpool(
+        partial(service.voice, caller.id, body.persona_id, body.platform, version=version)
+    )
     tokens = service.stream(caller.id, voice, body.brief, max_tokens=body.max_tokens)
 
     async def events() -> AsyncIterator[bytes]:
@@ -315,7 +355,7 @@ async def generate_content(
                     checks=checks.model_dump(mode="json"),
                 )
             )
-            kept = partial(_keep, state, caller.id, body, text, payload)
+            kept = partial(_keep, state, caller.id, body, text, payload, allocation)
             piece_id = await run_in_threadpool(kept) if body.save else None
             yield _sse(
                 "done",
