@@ -134,3 +134,51 @@ def test_engagement_upload_links_rows_and_refuses_a_file_of_nothing(
     )
     assert nothing.status_code == 422
     assert "could be imported" in error_of(nothing)["message"]
+
+
+def test_engagement_import_takes_the_export_as_a_file_upload(
+    client: TestClient, alice: User
+) -> None:
+    """The same import as the JSON form, from a multipart upload (a browser's file input,
+    ``curl -F file=@export.csv``), with its options as form fields."""
+    pid = create_persona(client, alice)["id"]
+    piece = _keep(client, alice, pid, "Shipped.")
+    client.post(
+        f"/api/content/{piece['id']}/publish",
+        json={"external_id": "urn:li:activity:7001"},
+        headers=alice.headers,
+    )
+    export = (Path(__file__).parent / "data" / "linkedin_posts.csv").read_bytes()
+    imported = client.post(
+        "/api/content/engagement",
+        files={"file": ("linkedin_posts.csv", b"\xef\xbb\xbf" + export, "text/csv")},
+        data={"settle": "true", "format": "linkedin", "mapping": ["reach=Members reached"]},
+        headers=alice.headers,
+    )
+    assert imported.status_code == 200, imported.text
+    data = imported.json()["data"]
+    assert (data["format"], data["imported"], data["rejected_rows"]) == ("linkedin", 1, 2)
+    assert data["columns"]["reach"] == "Members reached"
+    assert data["settled"][0]["piece_id"] == piece["id"]
+    binary = client.post(
+        "/api/content/engagement",
+        files={"file": ("export.xlsx", b"PK\x03\x04\xff\xfe\x00binary", "application/zip")},
+        headers=alice.headers,
+    )
+    assert binary.status_code == 422
+    assert "not UTF-8" in error_of(binary)["message"]
+    no_file = client.post(
+        "/api/content/engagement", data={"settle": "true"}, files={}, headers=alice.headers
+    )
+    assert no_file.status_code == 422
+    bad_format = client.post(
+        "/api/content/engagement",
+        files={"file": ("e.csv", export, "text/csv")},
+        data={"format": "myspace"},
+        headers=alice.headers,
+    )
+    assert bad_format.status_code == 422
+    assert (
+        client.post("/api/content/engagement", content=b"{", headers=alice.headers).status_code
+        == 422
+    )

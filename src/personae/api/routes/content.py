@@ -14,11 +14,14 @@ owner check (another user's piece answers 404 like a missing one), is in the ser
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.security import APIKeyQuery
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 
 from personae.api._envelope import Envelope, error_responses, ok
 from personae.api._state import AppState
@@ -38,7 +41,7 @@ from personae.content import (
     SettledPiece,
     build_content_service,
 )
-from personae.errors import AuthError, InputError
+from personae.errors import AuthError, BinaryInputError, InputError
 from personae.store import MAX_INT
 
 __all__ = ["content_service", "router"]
@@ -223,19 +226,88 @@ class EngagementUpload(BaseModel):
     settle: bool = Field(default=False, description="Reward the pieces now.")
 
 
+_UPLOAD_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["file"],
+    "properties": {
+        "file": {"type": "string", "format": "binary", "description": "The export (CSV)."},
+        "format": {
+            "type": "string",
+            "enum": list(get_args(EngagementUpload.model_fields["format"].annotation)),
+        },
+        "mapping": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "field=Column overrides, one per value (repeat the field).",
+        },
+        "settle": {"type": "boolean", "description": "Reward the pieces now."},
+    },
+}
+
+
+async def _upload(request: Request) -> EngagementUpload:
+    """The import asked for: a JSON body (``EngagementUpload``), or a multipart form with
+    the export as ``file`` (what a browser's file input or ``curl -F file=@export.csv``
+    sends) and the same options as form fields."""
+    try:
+        if request.headers.get("content-type", "").startswith("multipart/form-data"):
+            async with request.form(max_files=1, max_fields=30) as form:
+                upload = form.get("file")
+                if not isinstance(upload, UploadFile):
+                    raise InputError("send the export as the form field 'file'", field="file")
+                raw = await upload.read()
+                try:
+                    text = raw.decode("utf-8-sig")
+                except UnicodeDecodeError as exc:
+                    raise BinaryInputError(
+                        "the file is not UTF-8 text: export it from the platform as CSV"
+                    ) from exc
+                pairs = [str(v).partition("=") for v in form.getlist("mapping")]
+                if any(not sep for _, sep, _ in pairs):
+                    raise InputError("each mapping is field=Column", field="mapping")
+                return EngagementUpload.model_validate(
+                    {
+                        "csv": text,
+                        "format": form.get("format") or "auto",
+                        "mapping": {k.strip(): v.strip() for k, _, v in pairs},
+                        "settle": str(form.get("settle") or "false").lower()
+                        in ("1", "true", "on", "yes"),
+                    }
+                )
+        return EngagementUpload.model_validate_json(await request.body())
+    except ValidationError as exc:
+        raise RequestValidationError(exc.errors(include_url=False)) from None
+
+
 @router.post(
     "/engagement",
     summary="Import an analytics export (LinkedIn, X, Facebook, Instagram, generic CSV)",
     response_model=Envelope[EngagementImport],
     responses=error_responses(413),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": EngagementUpload.model_json_schema()},
+                "multipart/form-data": {"schema": _UPLOAD_SCHEMA},
+            },
+        }
+    },
 )
-def import_engagement(
-    body: EngagementUpload, caller: LiveUserDep, state: StateDep
+async def import_engagement(
+    request: Request, caller: LiveUserDep, state: StateDep
 ) -> Envelope[EngagementImport]:
     """Rows are linked to your published pieces by the post's id (no strategy ids);
-    each unusable row is reported once with why. 422 when no row could be imported."""
-    report = content_service(state).import_engagement(
-        caller.id, body.csv, fmt=body.format, mapping=body.mapping, settle_now=body.settle
+    each unusable row is reported once with why. 422 when no row could be imported.
+    The export comes as JSON (``csv`` holds its text) or as a file upload (multipart)."""
+    body = await _upload(request)
+    report = await run_in_threadpool(
+        content_service(state).import_engagement,
+        caller.id,
+        body.csv,
+        fmt=body.format,
+        mapping=body.mapping,
+        settle_now=body.settle,
     )
     if report.received and report.imported == 0:
         raise InputError(
