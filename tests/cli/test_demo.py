@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from personae.cli import _write
 from personae.cli._app import app
 from personae.config import get_settings
+from personae.jobs import _context as job_context
 from personae.samples import SampleWriter
 from tests.persona_fakes import persona_writer
 
@@ -40,7 +40,7 @@ def test_demo_writes_in_a_voice_and_reuses_its_persona(
     monkeypatch.setenv("PERSONAE_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("PERSONAE_DATABASE_URL", raising=False)
     get_settings.cache_clear()
-    monkeypatch.setattr(_write, "build_recorded_llm", lambda *a, **k: persona_writer())
+    monkeypatch.setattr(job_context, "build_recorded_llm", lambda *a, **k: persona_writer())
     first = runner.invoke(app, ["demo", "--no-voices"])
     assert first.exit_code == 0, first.output
     assert "billing page" in first.stdout

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from personae.cli import _write
 from personae.cli._app import USER_ERROR_EXIT_CODE, app
 from personae.cli._store import LOCAL_USER_EMAIL
 from personae.config import get_settings
+from personae.jobs import _context as job_context
 from personae.samples import SampleWriter
 from personae.store import Database, crud, session_scope
 from tests.cli.helpers import training_files
@@ -32,7 +32,7 @@ def _scripted_model(monkeypatch: pytest.MonkeyPatch) -> None:
     def build(*args: Any, **kwargs: Any) -> Any:
         return persona_writer()
 
-    monkeypatch.setattr(_write, "build_recorded_llm", build)
+    monkeypatch.setattr(job_context, "build_recorded_llm", build)
 
 
 @pytest.fixture

@@ -11,9 +11,9 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from personae.api import create_app
-from personae.cli import _write
 from personae.cli._app import app
 from personae.config import Settings, get_settings
+from personae.jobs import _context as job_context
 from personae.samples import SampleWriter, sample_writers
 from tests.api.helpers import User, create_persona
 from tests.persona_fakes import persona_writer
@@ -59,7 +59,7 @@ def test_generated_text_becomes_a_draft_with_its_scores(
 def test_personae_write_keeps_its_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("PERSONAE_DATABASE_URL", f"sqlite:///{tmp_path / 'w.db'}")
-    monkeypatch.setattr(_write, "build_recorded_llm", lambda *a, **k: persona_writer())
+    monkeypatch.setattr(job_context, "build_recorded_llm", lambda *a, **k: persona_writer())
     get_settings.cache_clear()
     runner = CliRunner(env={"COLUMNS": "200", "NO_COLOR": "1", "TERM": "dumb"})
     samples: list[Any] = []

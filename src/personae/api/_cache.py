@@ -2,12 +2,14 @@
 
 Keys are ``persona:<owner>:<persona>:<what>``. The owner comes first so that no request
 can ever name another owner's entry (a key is built from the caller's own id, and the
-loader reads through the owner-scoped ``crud``), and so that one prefix drops all of an
+loader reads through the owner-scoped services), and so that one prefix drops all of an
 owner's entries (account deletion, definitions sync). Everything cached about one persona
 shares the prefix ``persona:<owner>:<persona>:``, so one invalidation covers the persona
 and its platform adaptations.
 
-Loaders read in a session of their own, opened when the loader runs. The cache takes its
+Loaders read through the services (:func:`persona_service`, :func:`account_service`, the
+services as this app wires them, with these invalidations as their after-commit hooks),
+in a unit of work of their own, opened when the loader runs. The cache takes its
 invalidation token *before* the loader starts, and a snapshot taken by an earlier query of
 the request (the user lookup) could predate a write whose invalidation the token already
 reflects; a fresh session cannot.
@@ -20,17 +22,20 @@ from collections.abc import Callable
 from starlette.concurrency import run_in_threadpool
 
 from personae._metrics import observe_cache
+from personae.accounts import AccountService, build_account_service
 from personae.api._schemas import PlatformPersonaPublic
 from personae.api._state import AppState
 from personae.cache import Cache
-from personae.store import PersonaPublic, crud, session_scope
+from personae.persona import PersonaService, build_persona_service
 
 __all__ = [
     "SESSION_TTL_SECONDS",
     "AfterCommit",
+    "account_service",
     "owner_prefix",
     "persona_key",
     "persona_prefix",
+    "persona_service",
     "platform_key",
     "read_persona_json",
     "read_persona_json_async",
@@ -78,6 +83,34 @@ def session_key(user_id: int, session_id: str) -> str:
     return f"{sessions_prefix(user_id)}{session_id}"
 
 
+def persona_service(state: AppState) -> PersonaService:
+    """The persona service on the app's database and models
+    (:func:`~personae.persona.build_persona_service`, the wiring the CLI and jobs use too);
+    it drops the app's cached reads of a persona after each commit that changed it."""
+
+    def changed(owner_id: int, persona_id: int | None) -> None:
+        state.cache.invalidate_prefix(
+            owner_prefix(owner_id) if persona_id is None else persona_prefix(owner_id, persona_id)
+        )
+
+    return build_persona_service(
+        state.settings, database=state.database, models=state.llm_for, on_change=changed
+    )
+
+
+def account_service(state: AppState) -> AccountService:
+    """The account service on the app's database
+    (:func:`~personae.accounts.build_account_service`, as the CLI builds it); after a
+    commit that ended a sign-in it drops the user's cached sign-ins, and after an erasure
+    everything cached for the owner."""
+    return build_account_service(
+        state.settings,
+        database=state.database,
+        on_sessions_changed=lambda user_id: state.cache.invalidate_prefix(sessions_prefix(user_id)),
+        on_erased=lambda owner_id: state.cache.invalidate_prefix(owner_prefix(owner_id)),
+    )
+
+
 def session_live(state: AppState, *, user_id: int, session_id: str) -> bool:
     """Whether tokens of this sign-in are still honoured, through the cache.
 
@@ -87,9 +120,8 @@ def session_live(state: AppState, *, user_id: int, session_id: str) -> bool:
     """
 
     def load() -> bytes:
-        with session_scope(state.database) as session:
-            live = crud.auth_session_live(session=session, session_id=session_id, user_id=user_id)
-            return b"1" if live else b"0"
+        live = account_service(state).session_live(user_id, session_id)
+        return b"1" if live else b"0"
 
     key = session_key(user_id, session_id)
     return _counted(state, "session", key, load, ttl=SESSION_TTL_SECONDS) == b"1"
@@ -132,9 +164,8 @@ def read_persona_json(state: AppState, *, owner_id: int, persona_id: int) -> byt
     """
 
     def load() -> bytes:
-        with session_scope(state.database) as session:
-            persona = crud.get_persona(session=session, owner_id=owner_id, persona_id=persona_id)
-            return PersonaPublic.model_validate(persona).model_dump_json().encode()
+        persona = persona_service(state).read(owner_id, persona_id)
+        return persona.model_dump_json().encode()
 
     return _counted(state, "persona", persona_key(owner_id, persona_id), load)
 
@@ -166,11 +197,8 @@ def read_platform_json(state: AppState, *, owner_id: int, persona_id: int, platf
     """
 
     def load() -> bytes:
-        with session_scope(state.database) as session:
-            row = crud.get_platform_persona(
-                session=session, owner_id=owner_id, persona_id=persona_id, platform=platform
-            )
-            return PlatformPersonaPublic.model_validate(row).model_dump_json().encode()
+        row = persona_service(state).adaptation(owner_id, persona_id, platform)
+        return PlatformPersonaPublic.model_validate(row).model_dump_json().encode()
 
     return _counted(state, "platform", platform_key(owner_id, persona_id, platform), load)
 

@@ -20,16 +20,17 @@ Routes ask for what they need by type::
   the admin role, confirmed against the store; :data:`PasswordUserDep` refuses API keys
   (for managing keys and the account).
 - :data:`SettingsDep`, :data:`CacheDep`, :data:`StateDep`: what the app's lifespan built.
-- :data:`PersonaServiceDep`: the persona service on the app's database and models
-  (:func:`~personae.persona.build_persona_service`, the wiring the CLI and jobs use too);
-  it drops the app's cached reads of a persona after each commit that changed it.
+- :data:`PersonaServiceDep`, :data:`AccountServiceDep`, :data:`StrategyServiceDep`: the
+  services on the app's database, wired as the CLI and jobs wire them
+  (:func:`~personae.api._cache.persona_service` and
+  :func:`~personae.api._cache.account_service` add the app's cache invalidations as their
+  after-commit hooks).
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Annotated
 
@@ -42,28 +43,26 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from personae._types import Role
-from personae.api._cache import AfterCommit, persona_prefix, session_live_async
+from personae.accounts import AccountService
+from personae.api._cache import (
+    AfterCommit,
+    account_service,
+    persona_service,
+    session_live_async,
+)
 from personae.api._schemas import PLATFORM_PATTERN
 from personae.api._state import AppState
-from personae.auth import (
-    RateLimiter,
-    api_key_prefix,
-    is_api_key,
-    require_role,
-    verify_api_key,
-)
+from personae.auth import RateLimiter, is_api_key, require_role
 from personae.cache import Cache
 from personae.config import Settings
-from personae.errors import (
-    AuthError,
-    InvalidCredentialsError,
-    InvalidTokenError,
-    PermissionDeniedError,
-)
-from personae.persona import PersonaService, build_persona_service
-from personae.store import MAX_INT, User, crud, session_scope
+from personae.errors import AuthError, InvalidTokenError, PermissionDeniedError
+from personae.persona import PersonaService
+from personae.store import MAX_INT, session_scope
+from personae.strategy import StrategyServices, build_strategy_service
+from personae.vectors import Embedder, LazyEmbedder
 
 __all__ = [
+    "AccountServiceDep",
     "AdminDep",
     "AfterCommitDep",
     "CacheDep",
@@ -74,15 +73,18 @@ __all__ = [
     "LiveUserDep",
     "PasswordUserDep",
     "PersonaIdPath",
+    "PersonaServiceDep",
     "PlatformPath",
     "SessionDep",
     "SettingsDep",
     "StateDep",
+    "StrategyServiceDep",
     "VersionPath",
     "authenticate",
     "bearer_token",
     "confirm_admin",
     "get_current_user",
+    "get_embedder",
     "get_session",
     "get_state",
     "identify",
@@ -96,7 +98,6 @@ __all__ = [
 # Redis) stays a plain function and runs in the pool.
 
 _RATE_WINDOW_SECONDS = 60.0
-_TOUCH_EVERY = timedelta(minutes=1)  # last_used_at is a hint, not a log: one write a minute
 
 
 async def get_state(request: Request) -> AppState:
@@ -125,16 +126,32 @@ async def _after_commit() -> AfterCommit:
 
 
 async def _persona_service(state: StateDep) -> PersonaService:
-    def changed(owner_id: int, persona_id: int) -> None:
-        state.cache.invalidate_prefix(persona_prefix(owner_id, persona_id))
+    return persona_service(state)
 
-    return build_persona_service(
-        state.settings, database=state.database, models=state.llm_for, on_change=changed
-    )
+
+async def _account_service(state: StateDep) -> AccountService:
+    return account_service(state)
+
+
+async def get_embedder(request: Request, state: StateDep) -> Embedder:
+    """The app's embedder for strategy descriptions, one per app, loaded on first use."""
+    embedder: Embedder | None = getattr(request.app.state, "strategy_embedder", None)
+    if embedder is None:
+        embedder = LazyEmbedder(state.settings)
+        request.app.state.strategy_embedder = embedder
+    return embedder
+
+
+async def _strategy_service(
+    state: StateDep, embedder: Annotated[Embedder, Depends(get_embedder)]
+) -> StrategyServices:
+    return build_strategy_service(state.settings, database=state.database, embedder=embedder)
 
 
 SettingsDep = Annotated[Settings, Depends(_settings)]
+StrategyServiceDep = Annotated[StrategyServices, Depends(_strategy_service)]
 PersonaServiceDep = Annotated[PersonaService, Depends(_persona_service)]
+AccountServiceDep = Annotated[AccountService, Depends(_account_service)]
 CacheDep = Annotated[Cache, Depends(_cache)]
 LimiterDep = Annotated[RateLimiter, Depends(_limiter)]
 AfterCommitDep = Annotated[AfterCommit, Depends(_after_commit)]
@@ -219,29 +236,6 @@ _bearer = HTTPBearer(
         "(pk_…) from POST /api/auth/keys."
     ),
 )
-
-
-def _role(user: User) -> Role:
-    return "admin" if user.role == "admin" else "user"
-
-
-def _from_api_key(session: Session, key: str) -> Caller:
-    prefix = api_key_prefix(key)  # InvalidCredentialsError when malformed
-    for candidate in crud.find_api_keys(session=session, prefix=prefix):
-        if verify_api_key(key, candidate.key_hash):
-            user = session.get(User, candidate.owner_id)
-            if user is None:  # pragma: no cover - keys cascade with their owner
-                break
-            last = candidate.last_used_at
-            if last is None or datetime.now(UTC) - last > _TOUCH_EVERY:
-                crud.touch_api_key(session=session, key_id=candidate.id)
-            return Caller(
-                id=user.id,
-                role=_role(user),
-                api_key_id=candidate.id,
-                api_key_prefix=prefix,
-            )
-    raise InvalidCredentialsError("the API key is unknown or has been revoked")
 
 
 async def _from_access_token(state: AppState, token: str) -> Caller:
@@ -345,15 +339,17 @@ async def get_current_user(
 
 
 def _caller_from_api_key(state: AppState, key: str) -> Caller:
-    with session_scope(state.database) as session:
-        return _from_api_key(session, key)
+    holder = account_service(state).key_holder(key)
+    return Caller(
+        id=holder.user_id, role=holder.role, api_key_id=holder.key_id, api_key_prefix=holder.prefix
+    )
 
 
 CurrentUserDep = Annotated[Caller, Depends(get_current_user)]
 
 
-def _live_user(caller: CurrentUserDep, session: SessionDep) -> Caller:
-    if session.get(User, caller.id) is None:
+def _live_user(caller: CurrentUserDep, accounts: AccountServiceDep) -> Caller:
+    if not accounts.exists(caller.id):
         raise InvalidTokenError("the token's user no longer exists; sign in again")
     return caller
 
@@ -364,20 +360,17 @@ by the caller or act on the account, where a token outliving its account must no
 a confusing 404. One primary-key read, on writes only."""
 
 
-def confirm_admin(session: Session, caller: Caller) -> bool:
+def confirm_admin(accounts: AccountService, caller: Caller) -> bool:
     """Whether the caller is an admin *now*: the token says so and so does the store.
 
     Admin powers are checked against the store, not only the token, so a demotion takes
     effect at once where it matters; it costs one read, on admin actions only.
     """
-    if not caller.is_admin:
-        return False
-    user = session.get(User, caller.id)
-    return user is not None and user.role == "admin"
+    return caller.is_admin and accounts.is_admin(caller.id)
 
 
-def _admin(caller: CurrentUserDep, session: SessionDep) -> Caller:
-    require_role("admin" if confirm_admin(session, caller) else "user", "admin")
+def _admin(caller: CurrentUserDep, accounts: AccountServiceDep) -> Caller:
+    require_role("admin" if confirm_admin(accounts, caller) else "user", "admin")
     return caller
 
 

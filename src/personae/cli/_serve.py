@@ -11,9 +11,9 @@ from typing import Annotated
 
 import typer
 
+from personae.accounts import open_database
 from personae.cli._console import err
 from personae.config import get_settings
-from personae.store import Database
 
 __all__ = ["APP_FACTORY", "serve"]
 
@@ -38,11 +38,7 @@ def serve(
     import uvicorn
 
     settings = get_settings()
-    with Database(settings.resolved_database_url()) as database:
-        if database.is_sqlite:
-            database.upgrade()
-        else:
-            database.ensure_current()
+    with open_database(settings) as database:
         where = str(database)
     bind_host = host if host is not None else settings.host
     bind_port = port if port is not None else settings.port

@@ -17,28 +17,23 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 from rich.text import Text
-from sqlalchemy.orm import Session
 
+from personae.accounts import Database, local_store, upgrade_database
 from personae.cli._console import out
 from personae.cli._files import about, read_text, write_text
-from personae.store import (
-    Database,
-    SyncReport,
-    UserCreate,
-    crud,
+from personae.config import get_settings
+from personae.persona import (
+    PersonaService,
+    build_persona_service,
     dump_definitions,
-    export_definitions,
     load_definitions,
-    session_scope,
-    sync_definitions,
 )
+from personae.store import SyncReport
 
 __all__ = ["LOCAL_USER_EMAIL", "db_app", "export_command", "sync_command"]
 
 LOCAL_USER_EMAIL = "local@personae"
 """The user the CLI acts as."""
-
-_UNUSABLE_HASH = "!"  # matches no password: the local user cannot log in over HTTP
 
 db_app = typer.Typer(name="db", help="Manage the store's database.", no_args_is_help=True)
 
@@ -51,42 +46,31 @@ def _db() -> None:
 @db_app.command("upgrade")
 def upgrade_command() -> None:
     """Migrate the database (PERSONAE_DATABASE_URL, or SQLite in the data dir) to this release."""
-    with Database() as db:
-        before = db.current_revision()
-        db.upgrade()
-        after = db.current_revision()
-    if before == after:
-        out().print(f"Database {db} is up to date (revision {after}).", highlight=False)
+    done = upgrade_database(get_settings())
+    if done.before == done.after:
+        out().print(
+            f"Database {done.database} is up to date (revision {done.after}).", highlight=False
+        )
     else:
-        was = before or "blank"
-        out().print(f"Database {db} upgraded: {was} → {after} (head).", highlight=False)
+        was = done.before or "blank"
+        out().print(
+            f"Database {done.database} upgraded: {was} → {done.after} (head).", highlight=False
+        )
 
 
 @contextmanager
 def local_database() -> Iterator[tuple[Database, int]]:
     """The store at this release's schema and the local user's id (created on first use),
     for commands that run services holding the database open."""
-    with Database() as db:
-        if db.is_sqlite:
-            db.upgrade()
-        else:
-            db.ensure_current()
-        with session_scope(db) as session:
-            user = crud.get_user_by_email(session=session, email=LOCAL_USER_EMAIL)
-            if user is None:
-                user = crud.create_user(
-                    session=session,
-                    data=UserCreate(email=LOCAL_USER_EMAIL, password_hash=_UNUSABLE_HASH),
-                )
-            user_id = user.id
-        yield db, user_id
+    with local_store(get_settings(), LOCAL_USER_EMAIL) as (database, user_id):
+        yield database, user_id
 
 
 @contextmanager
-def _local_session() -> Iterator[tuple[Session, int]]:
-    """One unit of work as the local user, on a database at this release's schema."""
-    with local_database() as (db, user_id), session_scope(db) as session:
-        yield session, user_id
+def local_personas() -> Iterator[tuple[PersonaService, int]]:
+    """The persona service as the local user, on a database at this release's schema."""
+    with local_database() as (database, user_id):
+        yield build_persona_service(get_settings(), database=database), user_id
 
 
 def _fmt_for(path: Path) -> Any:
@@ -112,14 +96,9 @@ def sync_command(
     text = read_text(file)
     with about(file):
         data = load_definitions(text, fmt=_fmt_for(file))
-        with _local_session() as (session, user_id):
-            report = sync_definitions(
-                session=session,
-                owner_id=user_id,
-                data=data,
-                dry_run=dry_run,
-                prune=prune,
-                strict=strict,
+        with local_personas() as (service, user_id):
+            report = service.sync_definitions(
+                user_id, data, dry_run=dry_run, prune=prune, strict=strict
             )
     _print_report(report)
 
@@ -185,9 +164,9 @@ def export_command(
     ] = _Layout.canonical,
 ) -> None:
     """Write the stored personas as a definitions file that `personae sync` reads back."""
-    with _local_session() as (session, user_id):
-        data = export_definitions(
-            session=session, owner_id=user_id, layout="g1" if layout is _Layout.g1 else "canonical"
+    with local_personas() as (service, user_id):
+        data = service.export_definitions(
+            user_id, layout="g1" if layout is _Layout.g1 else "canonical"
         )
     if output is None:
         typer.echo(dump_definitions(data), nl=False)

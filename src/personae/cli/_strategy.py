@@ -9,6 +9,8 @@ was learned. A creator is named by persona name (or id).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal
@@ -17,16 +19,14 @@ import typer
 from pydantic import ValidationError
 from rich.table import Table
 from rich.text import Text
-from sqlalchemy.orm import Session
 
 from personae.cli._console import fmt, out, progress
 from personae.cli._files import about, read_text
-from personae.cli._store import _local_session
+from personae.cli._store import local_database
 from personae.config import get_settings
-from personae.errors import InputError, PersonaNotFoundError
-from personae.store import MAX_INT, crud
+from personae.errors import InputError
+from personae.store import MAX_INT
 from personae.strategy import (
-    ArmSpace,
     ClusterInfo,
     FeedbackResult,
     ImportReport,
@@ -35,9 +35,10 @@ from personae.strategy import (
     Recommendation,
     RewardComponents,
     StrategyService,
+    build_strategy_service,
     parse_engagement_file,
 )
-from personae.vectors import Embedder
+from personae.vectors import Embedder, LazyEmbedder
 
 __all__ = ["engagement_app", "strategy_app"]
 
@@ -91,29 +92,18 @@ def _strategy() -> None:
 
 
 def _embedder() -> Embedder:
-    """The configured embedder (tests replace this function with a deterministic one)."""
-    from personae.vectors import build_embedder
-
-    return build_embedder(get_settings())
-
-
-def _creator(session: Session, owner_id: int, name: str) -> int:
-    """The id of the local user's persona named ``name`` (or with that id)."""
-    try:
-        return crud.get_persona_by_name(session=session, owner_id=owner_id, name=name).id
-    except PersonaNotFoundError:
-        if name.isdigit() and 0 < int(name) <= MAX_INT:
-            return crud.get_persona(session=session, owner_id=owner_id, persona_id=int(name)).id
-        raise
+    """The configured embedder, loaded on first use (tests replace this function with a
+    deterministic one)."""
+    return LazyEmbedder(get_settings())
 
 
-def _service(session: Session, owner_id: int, embedder: Embedder | None = None) -> StrategyService:
-    return StrategyService(
-        session=session,
-        owner_id=owner_id,
-        embedder=embedder,
-        policy=get_settings().strategy_policy,
-    )
+@contextmanager
+def _local_strategy() -> Iterator[StrategyService]:
+    """The local user's strategy service on one unit of work (committed at the end)."""
+    with local_database() as (database, user_id):
+        strategies = build_strategy_service(get_settings(), database=database, embedder=_embedder())
+        with strategies.open(user_id) as service:
+            yield service
 
 
 # -- engagement import ----------------------------------------------------------------------
@@ -172,12 +162,12 @@ def import_command(
     text = read_text(file)
     with about(file):
         rows = list(parse_engagement_file(text, fmt=fmt_))
-        with _local_session() as (session, user_id):
-            creator = _creator(session, user_id, persona)
+        with _local_strategy() as service:
+            creator = service.creator(persona)
             with progress(
                 "Importing", total=len(rows), enabled=len(rows) >= _PROGRESS_FROM_ROWS
             ) as advance:
-                report = _service(session, user_id).import_engagement(
+                report = service.import_engagement(
                     creator, rows, on_progress=lambda done, _total: advance(done)
                 )
                 advance(len(rows))
@@ -256,16 +246,15 @@ def recommend_command(
     as_json: Annotated[bool, _JSON] = False,
 ) -> None:
     """Recommend the next content strategy for PERSONA, with a brief and the reasons."""
-    with _local_session() as (session, user_id):
-        creator = _creator(session, user_id, persona)
-        service = _service(session, user_id, _embedder())
-        space = service.default_space(creator)
-        space = ArmSpace(
-            topics=topic or space.topics,
-            formats=content_format or space.formats,
-            tones=tone or space.tones,
-            posting_hours=hour or space.posting_hours,
-            platforms=platform or space.platforms,
+    with _local_strategy() as service:
+        creator = service.creator(persona)
+        space = service.space_for(
+            creator,
+            topics=topic,
+            formats=content_format,
+            tones=tone,
+            posting_hours=hour,
+            platforms=platform,
         )
         chosen = _POLICIES[policy] if policy is not None else None
         rec = service.recommend(creator, space=space, cluster_id=cluster, policy=chosen)
@@ -357,8 +346,8 @@ def feedback_command(
                 for e in exc.errors(include_url=False, include_input=False)
             )
             raise InputError(f"invalid reward inputs ({problems})") from exc
-    with _local_session() as (session, user_id):
-        result = _service(session, user_id).feedback(
+    with _local_strategy() as service:
+        result = service.feedback(
             strategy_id, episode_id=episode, components=components, content_ids=content_id
         )
     if as_json:
@@ -390,9 +379,8 @@ def report_command(
     persona: Annotated[str, _PERSONA], as_json: Annotated[bool, _JSON] = False
 ) -> None:
     """What PERSONA's strategies earned and what the policy learned."""
-    with _local_session() as (session, user_id):
-        creator = _creator(session, user_id, persona)
-        report = _service(session, user_id).performance(creator)
+    with _local_strategy() as service:
+        report = service.performance(service.creator(persona))
     if as_json:
         typer.echo(report.model_dump_json(indent=2))
         return
@@ -457,17 +445,12 @@ def clusters_command(
     as_json: Annotated[bool, _JSON] = False,
 ) -> None:
     """PERSONA's audience clusters (with --refresh, computed again from the engagement)."""
-    with _local_session() as (session, user_id):
-        creator = _creator(session, user_id, persona)
+    with _local_strategy() as service:
+        creator = service.creator(persona)
         if refresh:
-            clusters = _service(session, user_id).recluster(creator, k=k)
+            clusters = service.recluster(creator, k=k)
         else:
-            clusters = [
-                StrategyService.cluster_info(row)
-                for row in crud.list_audience_clusters(
-                    session=session, owner_id=user_id, persona_id=creator
-                )
-            ]
+            clusters, _total = service.clusters(creator)
     if as_json:
         typer.echo(json.dumps([c.model_dump(mode="json") for c in clusters], indent=2))
         return

@@ -8,15 +8,16 @@ needs: the first administrator cannot be created over HTTP.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
 
 from personae._types import Role
-from personae.auth import check_password_policy, hash_password
+from personae.accounts import AccountService, build_account_service, open_database
 from personae.cli._console import out
-from personae.errors import UserNotFoundError
-from personae.store import Database, UserCreate, crud, session_scope
+from personae.config import get_settings
 
 __all__ = ["users_app"]
 
@@ -27,13 +28,11 @@ users_app = typer.Typer(
 RoleOption = Annotated[Role, typer.Option("--role", help="user or admin.", case_sensitive=False)]
 
 
-def _database() -> Database:
-    db = Database()
-    if db.is_sqlite:
-        db.upgrade()
-    else:
-        db.ensure_current()
-    return db
+@contextmanager
+def _accounts() -> Iterator[AccountService]:
+    settings = get_settings()
+    with open_database(settings) as database:
+        yield build_account_service(settings, database=database)
 
 
 @users_app.command("create")
@@ -49,13 +48,9 @@ def create_command(
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    check_password_policy(password)
-    with _database() as db, session_scope(db) as session:
-        user = crud.create_user(
-            session=session,
-            data=UserCreate(email=email, password_hash=hash_password(password), role=role),
-        )
-        out().print(f"Created {user.email} (id {user.id}, role {user.role}).", highlight=False)
+    with _accounts() as accounts:
+        user = accounts.create_user(email, password, role=role)
+    out().print(f"Created {user.email} (id {user.id}, role {user.role}).", highlight=False)
 
 
 @users_app.command("set-role")
@@ -64,9 +59,6 @@ def set_role_command(
     role: Annotated[Role, typer.Argument(help="user or admin.", case_sensitive=False)],
 ) -> None:
     """Make an account an admin, or a plain user again (takes effect at once)."""
-    with _database() as db, session_scope(db) as session:
-        user = crud.get_user_by_email(session=session, email=email)
-        if user is None:
-            raise UserNotFoundError(f"no user with e-mail {email}", email=email)
-        crud.set_user_role(session=session, user_id=user.id, role=role)
-        out().print(f"{user.email} is now {role}.", highlight=False)
+    with _accounts() as accounts:
+        user = accounts.set_role(email, role)
+    out().print(f"{user.email} is now {role}.", highlight=False)

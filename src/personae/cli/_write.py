@@ -25,10 +25,8 @@ from personae.cli._files import about, read_samples, read_text
 from personae.cli._store import local_database
 from personae.config import get_settings
 from personae.errors import InputError
-from personae.llm import LLM, build_recorded_llm
 from personae.persona import PersonaService, build_persona_service, check_draft
 from personae.persona._generate import OnboardingData, PersonaGenerationRequest
-from personae.store import StoreCallLog
 
 __all__ = [
     "fraction_bar",
@@ -51,17 +49,8 @@ LLMOption = Annotated[
 @contextmanager
 def persona_service(spec: str | None) -> Iterator[tuple[PersonaService, int]]:
     """The persona service as the local user, on a migrated store."""
-    settings = get_settings()
     with local_database() as (database, owner_id):
-        log = StoreCallLog(database)
-
-        def models(owner: int, purpose: str, chosen: str | None) -> LLM:
-            return build_recorded_llm(
-                settings, log=log, owner_id=owner, spec=chosen, purpose=purpose
-            )
-
-        service = build_persona_service(settings, database=database, models=models, spec=spec)
-        yield service, owner_id
+        yield build_persona_service(get_settings(), database=database, spec=spec), owner_id
 
 
 @contextmanager

@@ -177,6 +177,7 @@ from __future__ import annotations
 
 from personae.persona._build import build_persona_service
 from personae.persona._draft_checks import DraftCheck, check_draft
+from personae.persona._exchange import CardSpec, ExportedCard, dump_definitions, load_definitions
 from personae.persona._insights import (
     EDIT_MATCH_METRIC,
     FEEDBACK_ANALYSIS,
@@ -190,6 +191,7 @@ from personae.persona._insights import (
     RatingPoint,
     VersionStats,
 )
+from personae.persona._marks import VoiceMark
 from personae.persona._quality import (
     DIMENSION_WEIGHTS,
     AuthenticityDetails,
@@ -234,10 +236,12 @@ __all__ = [
     "VALIDATION_TYPE",
     "AnalyticsReport",
     "AuthenticityDetails",
+    "CardSpec",
     "Category",
     "DailyRatings",
     "DimensionScore",
     "DraftCheck",
+    "ExportedCard",
     "FeedbackOutcome",
     "LLMFactory",
     "MetricStats",
@@ -261,12 +265,15 @@ __all__ = [
     "VersionStats",
     "VoiceFix",
     "VoiceFixResult",
+    "VoiceMark",
     "VoiceRules",
     "apply_voice_fixes",
     "available_platforms",
     "build_persona_service",
     "check_draft",
+    "dump_definitions",
     "get_platform",
+    "load_definitions",
     "register_platform",
     "revision_instructions",
     "score_content",

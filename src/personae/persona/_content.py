@@ -13,12 +13,12 @@ model starts commenting on it, and the answer's length is capped by the platform
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from personae.errors import InputError
 from personae.llm import LLM, Completion, Message
+from personae.persona._measure import voice_profile
 from personae.persona._voice_rules import VoiceRules
 from personae.persona.platforms import Platform, get_platform
 from personae.store import PersonaPublic
@@ -72,9 +72,7 @@ class VoiceBrief:
     def of(cls, persona: PersonaPublic, platform: Platform | str) -> VoiceBrief:
         """Read the persona's measured profile and stated rules once."""
         resolved = get_platform(platform) if isinstance(platform, str) else platform
-        profile = None
-        if persona.linguistic_fingerprint:
-            profile = StyleProfile.from_json(json.dumps(persona.linguistic_fingerprint))
+        profile = voice_profile(persona) if persona.linguistic_fingerprint else None
         rules = VoiceRules.from_persona(persona.tonal_range, persona.stylistic_constraints)
         return cls(persona=persona, platform=resolved, profile=profile, rules=rules)
 

@@ -20,6 +20,8 @@ from statistics import fmean
 from pydantic import BaseModel, Field
 
 from personae.errors import InputError, ProfileError, TextTooLargeError, VersionConflictError
+from personae.persona._marks import VoiceMark, voice_marks
+from personae.persona._measure import voice_profile
 from personae.store import (
     Database,
     PersonaMetric,
@@ -55,9 +57,10 @@ EDIT_MATCH_METRIC = "edit_match_score"
 FEEDBACK_ANALYSIS = "feedback"
 """The analysis-result type that keeps each piece of feedback (rating, comment …)."""
 
-PersonaChanged = Callable[[int, int], None]
-"""``(owner_id, persona_id)``: called after a commit that changed the persona (the API
-drops what its cache holds about it)."""
+PersonaChanged = Callable[[int, int | None], None]
+"""``(owner_id, persona_id)``: called after a commit that changed the persona, or (with
+``None``) several of the owner's personas (the API drops what its cache holds about
+them)."""
 
 
 class VersionStats(BaseModel):
@@ -161,8 +164,6 @@ class Insights:
     ) -> QualityFacts:
         """The persona, its measured voice, its newest ``validations`` validation results
         and its feedback ratings."""
-        from personae.persona._service import voice_profile
-
         with session_scope(self._database) as session:
             persona = crud.get_persona(session=session, owner_id=owner_id, persona_id=persona_id)
             checks = crud.list_validation_results(
@@ -199,8 +200,6 @@ class Insights:
         persona without a voice yet gets one from the text. ``version`` is the version the
         caller read: a persona changed since is a :class:`VersionConflictError`.
         """
-        from personae.persona._service import voice_profile
-
         if edited_text is not None and len(edited_text) > self._max_text_chars:
             raise TextTooLargeError(size=len(edited_text), limit=self._max_text_chars)
         with session_scope(self._database) as session:
@@ -303,8 +302,6 @@ class Insights:
     def rival_profiles(self, owner_id: int, persona_ids: Sequence[int]) -> list[StyleProfile]:
         """The measured voices of the owner's personas ``persona_ids`` (those without one
         are left out; another owner's id is not found)."""
-        from personae.persona._service import voice_profile
-
         rivals = []
         with session_scope(self._database) as session:
             for rival_id in dict.fromkeys(persona_ids):
@@ -330,8 +327,6 @@ class Insights:
         InputError
             ``against`` names the persona itself.
         """
-        from personae.persona._service import voice_profile
-
         if len(text) > self._max_text_chars:
             raise TextTooLargeError(size=len(text), limit=self._max_text_chars)
         with session_scope(self._database) as session:
@@ -352,3 +347,29 @@ class Insights:
                     )
                 voices.append(profile)
         return voices[0].match(text, against=voices[1:])
+
+    def voice_marks(self, owner_id: int, persona_id: int, text: str) -> list[VoiceMark]:
+        """Where ``text`` strays from the persona's voice, as character spans with a message
+        for the writer (see :func:`~personae.persona._marks.voice_marks`).
+
+        Raises
+        ------
+        TextTooLargeError
+            ``text`` longer than ``max_text_chars``.
+        ProfileError
+            The persona has no measured voice yet.
+        InputError
+            A text too short to judge.
+        """
+        if len(text) > self._max_text_chars:
+            raise TextTooLargeError(size=len(text), limit=self._max_text_chars)
+        with session_scope(self._database) as session:
+            persona = crud.get_persona(session=session, owner_id=owner_id, persona_id=persona_id)
+            profile = voice_profile(persona)
+        if profile is None:
+            raise ProfileError(
+                f"persona {persona_id} has no measured voice yet: create it from writing "
+                "samples or send feedback with an edited text",
+                persona_id=persona_id,
+            )
+        return voice_marks(text, profile)

@@ -8,11 +8,13 @@ bounded, and lives here rather than in ``personae.style``, which keeps no state.
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 
-from personae.style import Fingerprint, analyze
+from personae.store import Persona, PersonaPublic
+from personae.style import Fingerprint, StyleProfile, analyze
 
-__all__ = ["measure_text"]
+__all__ = ["measure_text", "voice_profile"]
 
 
 @lru_cache(maxsize=256)
@@ -21,3 +23,11 @@ def measure_text(text: str, max_chars: int | None = None) -> Fingerprint:
     if max_chars is None:
         return analyze(text)
     return analyze(text, max_chars=max_chars)
+
+
+def voice_profile(persona: Persona | PersonaPublic) -> StyleProfile | None:
+    """The persona's measured voice, or ``None`` before it has one (the one place a
+    stored fingerprint is read back: :meth:`StyleProfile.from_json` refuses one written
+    in a format this release cannot read)."""
+    data = persona.linguistic_fingerprint
+    return StyleProfile.from_json(json.dumps(data)) if data is not None else None

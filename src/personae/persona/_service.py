@@ -9,7 +9,6 @@ scripted LLM.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from personae.errors import (
 )
 from personae.llm import LLM
 from personae.persona._content import LimitedStream, VoiceBrief, stream_draft
+from personae.persona._exchange import Exchange
 from personae.persona._generate import (
     GeneratedPersona,
     OnboardingData,
@@ -36,12 +36,13 @@ from personae.persona._generate import (
     generate_persona,
 )
 from personae.persona._insights import Insights, PersonaChanged
+from personae.persona._measure import voice_profile
 from personae.persona._optimize import OptimizeResult, optimize_content
 from personae.persona._quality import QualityReport, score_content
 from personae.persona._versions import Records
 from personae.persona._voice_rules import VoiceRules
 from personae.persona.platforms import Platform, get_platform
-from personae.store import Database, Persona, PersonaCreate, PersonaPublic, crud, session_scope
+from personae.store import Database, PersonaCreate, PersonaPublic, crud, session_scope
 from personae.style import StyleProfile
 
 __all__ = ["VALIDATION_TYPE", "LLMFactory", "PersonaService", "ScoredText", "voice_profile"]
@@ -62,15 +63,7 @@ class ScoredText:
     report: QualityReport
 
 
-def voice_profile(persona: Persona | PersonaPublic) -> StyleProfile | None:
-    """The persona's measured voice, or ``None`` before it has one (the one place a
-    stored fingerprint is read back: :meth:`StyleProfile.from_json` refuses one written
-    in a format this release cannot read)."""
-    data = persona.linguistic_fingerprint
-    return StyleProfile.from_json(json.dumps(data)) if data is not None else None
-
-
-class PersonaService(Insights, Records):
+class PersonaService(Insights, Records, Exchange):
     """Use cases on one owner's personas that need more than the store.
 
     Parameters

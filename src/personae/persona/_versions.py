@@ -70,6 +70,12 @@ class Records:
                 limit=limit,
             )
 
+    def read(self, owner_id: int, persona_id: int) -> PersonaPublic:
+        """One of the owner's personas (the API serves it through its read cache)."""
+        with session_scope(self._database) as session:
+            persona = crud.get_persona(session=session, owner_id=owner_id, persona_id=persona_id)
+            return PersonaPublic.model_validate(persona)
+
     def update(self, owner_id: int, persona_id: int, update: PersonaUpdate) -> PersonaPublic:
         """Change the fields sent (``update.version`` is the version read; a persona changed
         since is a :class:`~personae.errors.VersionConflictError` and nothing is written)."""
@@ -181,6 +187,13 @@ class Records:
         with session_scope(self._database) as session:
             return crud.list_platform_personas(
                 session=session, owner_id=owner_id, persona_id=persona_id
+            )
+
+    def adaptation(self, owner_id: int, persona_id: int, platform: str) -> PlatformPersona:
+        """The persona's adaptation to ``platform`` (else NotFoundError)."""
+        with session_scope(self._database) as session:
+            return crud.get_platform_persona(
+                session=session, owner_id=owner_id, persona_id=persona_id, platform=platform
             )
 
     def save_adaptation(

@@ -15,7 +15,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import ArgumentError, DataError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -128,6 +128,17 @@ class Database:
                 f"the database {self!s} is at revision {current or 'none (blank)'}, "
                 f"this release needs {head}: run `personae db upgrade`"
             )
+
+    def ping(self) -> None:
+        """One round trip (``SELECT 1``): what a health check asks of the database.
+
+        Raises
+        ------
+        StoreError
+            The database cannot be reached.
+        """
+        with session_scope(self) as session:
+            session.execute(text("SELECT 1"))
 
     def dispose(self) -> None:
         """Close every pooled connection (tests and short-lived commands call this)."""

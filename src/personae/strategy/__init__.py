@@ -224,6 +224,7 @@ from personae.strategy._arms import (
     ArmSet,
     ArmSpace,
 )
+from personae.strategy._build import StrategyServices, build_strategy_service
 from personae.strategy._clustering import (
     MIN_MEMBERS,
     AudienceFeatures,
@@ -344,11 +345,13 @@ __all__ = [
     "SimilarStrategy",
     "StrategyArm",
     "StrategyService",
+    "StrategyServices",
     "StrategyStats",
     "ThompsonSampling",
     "audience_features",
     "build_context",
     "build_policy",
+    "build_strategy_service",
     "cluster_audience",
     "compute_reward",
     "content_metrics",

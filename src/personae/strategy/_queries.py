@@ -29,9 +29,12 @@ class _GraphQueries(_Recommend):
 
         Raises
         ------
+        PersonaNotFoundError
+            No such creator for this owner.
         InputError
             No embedder is configured, or the query is empty.
         """
+        crud.get_persona(session=self.session, owner_id=self.owner_id, persona_id=creator_id)
         if self.embedder is None:
             raise InputError("similarity search needs an embedder; none is configured")
         if not query.strip():

@@ -5,6 +5,7 @@ Part of :class:`~personae.strategy.StrategyService` (see :mod:`personae.strategy
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -93,6 +94,28 @@ class _Recommend(_Learn):
             tones=DEFAULT_TONES,
             posting_hours=sorted(hours),
             platforms=platforms,
+        )
+
+    def space_for(
+        self,
+        creator_id: int,
+        *,
+        topics: Sequence[str] | None = None,
+        formats: Sequence[str] | None = None,
+        tones: Sequence[str] | None = None,
+        posting_hours: Sequence[int] | None = None,
+        platforms: Sequence[str] | None = None,
+    ) -> ArmSpace:
+        """The options to choose among: those given, the rest from
+        :meth:`default_space` (what ``POST /api/v1/strategy/generate`` and ``personae
+        strategy recommend`` take)."""
+        space = self.default_space(creator_id)
+        return ArmSpace(
+            topics=topics or space.topics,
+            formats=formats or space.formats,
+            tones=tones or space.tones,
+            posting_hours=posting_hours or space.posting_hours,
+            platforms=platforms or space.platforms,
         )
 
     def _context(

@@ -101,6 +101,47 @@ class _Reports(_GraphQueries):
         )
         return [self.cluster_info(row) for row in rows_out]
 
+    def clusters(
+        self, creator_id: int, *, offset: int = 0, limit: int | None = None
+    ) -> tuple[list[ClusterInfo], int]:
+        """The creator's audience clusters, largest first (one page), and how many in all."""
+        crud.get_persona(session=self.session, owner_id=self.owner_id, persona_id=creator_id)
+        rows = crud.list_audience_clusters(
+            session=self.session,
+            owner_id=self.owner_id,
+            persona_id=creator_id,
+            offset=offset,
+            limit=limit,
+        )
+        total = crud.count_audience_clusters(
+            session=self.session, owner_id=self.owner_id, persona_id=creator_id
+        )
+        return [self.cluster_info(row) for row in rows], total
+
+    def episodes(
+        self,
+        creator_id: int,
+        *,
+        offset: int = 0,
+        limit: int | None = None,
+        rewarded: bool | None = None,
+    ) -> tuple[list[EpisodeInfo], int]:
+        """The creator's learning episodes, newest first (one page; only rewarded or open
+        ones when ``rewarded`` says), and how many in all."""
+        crud.get_persona(session=self.session, owner_id=self.owner_id, persona_id=creator_id)
+        rows = crud.list_learning_episodes(
+            session=self.session,
+            owner_id=self.owner_id,
+            persona_id=creator_id,
+            offset=offset,
+            limit=limit,
+            rewarded=rewarded,
+        )
+        total = crud.count_learning_episodes(
+            session=self.session, owner_id=self.owner_id, persona_id=creator_id, rewarded=rewarded
+        )
+        return [self.episode_info(row) for row in rows], total
+
     @staticmethod
     def cluster_info(row: AudienceCluster) -> ClusterInfo:
         c = row.characteristics

@@ -14,8 +14,8 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from personae.errors import InputError
-from personae.store import Strategy
+from personae.errors import InputError, PersonaNotFoundError
+from personae.store import MAX_INT, Strategy, crud
 from personae.store._models import utcnow
 from personae.strategy._arms import Arm, ArmSpace
 from personae.strategy._policies import DEFAULT_POLICY, POLICY_NAMES, PolicyName
@@ -94,3 +94,22 @@ class _Base:
         self.policy_name: PolicyName = policy
         self.seed = seed
         self.clock = clock
+
+    def creator(self, name: str) -> int:
+        """The id of the owner's persona named ``name`` (or whose id ``name`` is).
+
+        Raises
+        ------
+        PersonaNotFoundError
+            The owner has no such persona.
+        """
+        try:
+            return crud.get_persona_by_name(
+                session=self.session, owner_id=self.owner_id, name=name
+            ).id
+        except PersonaNotFoundError:
+            if name.isdigit() and 0 < int(name) <= MAX_INT:
+                return crud.get_persona(
+                    session=self.session, owner_id=self.owner_id, persona_id=int(name)
+                ).id
+            raise

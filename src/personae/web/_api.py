@@ -13,9 +13,8 @@ limits and error envelope; nothing here measures or decides anything new.
   the browser uploads the file as it is and never parses CSV itself.
 - ``POST /api/studio/personas/{persona_id}/marks``: where in a draft the voice's biggest
   deviations are (the sentences longer than the voice writes them, the contractions it
-  would or would not use), as character spans: ``StyleProfile.match`` says which
-  dimensions stray, and the sentence splitter and contraction finders of the voice fixes
-  (``personae.persona._voice_fixes``, what *revise* rewrites with) say where.
+  would or would not use), as character spans:
+  :meth:`~personae.persona.PersonaService.voice_marks`.
 - ``GET /api/studio/universe``: every measured persona of the owner placed in 2-D by
   voice (the first two principal components of their standardised dimension means), and
   for each its nearest voices.
@@ -31,13 +30,17 @@ from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from personae.api._body import RawBody, request_body
 from personae.api._envelope import Envelope, error_responses, ok
-from personae.api.deps import CurrentUserDep, LiveUserDep, PersonaIdPath, SessionDep, SettingsDep
-from personae.errors import BinaryInputError, InputError, ProfileError, TextTooLargeError
-from personae.persona import voice_profile
-from personae.persona._voice_fixes import _contraction_spans, _form_spans, _sentences
-from personae.store import MAX_INT, Persona, crud
-from personae.strategy import ImportReport, StrategyService
-from personae.strategy._engagement import parse_engagement_file
+from personae.api.deps import (
+    CurrentUserDep,
+    LiveUserDep,
+    PersonaIdPath,
+    PersonaServiceDep,
+    StrategyServiceDep,
+)
+from personae.errors import BinaryInputError, InputError, ProfileError
+from personae.persona import PersonaService, VoiceMark, voice_profile
+from personae.store import MAX_INT, PersonaPublic
+from personae.strategy import ImportReport, parse_engagement_file
 from personae.style import FUNCTION_WORDS, Dimension, SentenceLengthBin, StyleProfile
 
 __all__ = ["router"]
@@ -74,15 +77,6 @@ class VoicePage(BaseModel):
     others: list[VoiceOf]
 
 
-class Mark(BaseModel):
-    """A stretch of the draft that strays from the voice, and why, for a person."""
-
-    start: int
-    end: int
-    kind: Literal["long_sentence", "short_sentence", "contract", "spell_out"]
-    message: str
-
-
 class MarksRequest(BaseModel):
     """The draft to mark up."""
 
@@ -110,11 +104,11 @@ class Universe(BaseModel):
     unmeasured: list[str]
 
 
-def _profile(persona: Persona) -> StyleProfile | None:
+def _profile(persona: PersonaPublic) -> StyleProfile | None:
     return voice_profile(persona) if persona.linguistic_fingerprint else None
 
 
-def _measured_voice(persona: Persona) -> StyleProfile:
+def _measured_voice(persona: PersonaPublic) -> StyleProfile:
     """The persona's voice, or the API's 422 when it has none yet."""
     profile = _profile(persona)
     if profile is None:
@@ -126,7 +120,7 @@ def _measured_voice(persona: Persona) -> StyleProfile:
     return profile
 
 
-def _voice(persona: Persona, profile: StyleProfile) -> VoiceOf:
+def _voice(persona: PersonaPublic, profile: StyleProfile) -> VoiceOf:
     stats = profile.function_words
     rates = {
         word: 1000.0 * count / stats.total_words
@@ -145,9 +139,11 @@ def _voice(persona: Persona, profile: StyleProfile) -> VoiceOf:
     )
 
 
-def _measured(session: SessionDep, owner_id: int) -> list[tuple[Persona, StyleProfile | None]]:
-    rows = crud.list_personas(session=session, owner_id=owner_id, offset=0, limit=MAX_PERSONAS)
-    return [(row, _profile(row)) for row in rows]
+def _measured(
+    service: PersonaService, owner_id: int
+) -> list[tuple[PersonaPublic, StyleProfile | None]]:
+    rows = service.page(owner_id, offset=0, limit=MAX_PERSONAS).items
+    return [(public, _profile(public)) for public in map(PersonaPublic.model_validate, rows)]
 
 
 @router.get(
@@ -155,16 +151,18 @@ def _measured(session: SessionDep, owner_id: int) -> list[tuple[Persona, StylePr
     summary="A persona's measured voice, with your other voices to compare",
     response_model=Envelope[VoicePage],
 )
-def voice(persona_id: PersonaIdPath, caller: CurrentUserDep, session: SessionDep) -> Envelope[Any]:
+def voice(
+    persona_id: PersonaIdPath, caller: CurrentUserDep, service: PersonaServiceDep
+) -> Envelope[Any]:
     """The persona's dimensions (mean and spread over its samples) and function-word rates
     per 1,000 words (its most used ones), and the same for your other measured personas.
     A persona without a measured voice is a 422 ``profile_error``."""
-    persona = crud.get_persona(session=session, owner_id=caller.id, persona_id=persona_id)
+    persona = service.read(caller.id, persona_id)
     mine = _voice(persona, _measured_voice(persona))
     top = sorted(mine.function_words, key=lambda w: -mine.function_words[w])[:TOP_FUNCTION_WORDS]
     mine = mine.model_copy(update={"function_words": {w: mine.function_words[w] for w in top}})
     others = []
-    for row, profile in _measured(session, caller.id):
+    for row, profile in _measured(service, caller.id):
         if row.id == persona.id or profile is None:
             continue
         other = _voice(row, profile)
@@ -185,8 +183,7 @@ def voice(persona_id: PersonaIdPath, caller: CurrentUserDep, session: SessionDep
 def import_engagement_file(
     body: RawBody,
     caller: LiveUserDep,
-    session: SessionDep,
-    settings: SettingsDep,
+    strategies: StrategyServiceDep,
     creator_id: Annotated[int, Query(ge=1, le=MAX_INT, description="The persona.")],
     fmt: Annotated[Literal["csv", "json"], Query(alias="format")] = "csv",
 ) -> Envelope[ImportReport]:
@@ -199,91 +196,26 @@ def import_engagement_file(
     if not text.strip():
         raise InputError("the file is empty: it needs a header line and one row per event")
     rows = list(parse_engagement_file(text, fmt=fmt))
-    service = StrategyService(session=session, owner_id=caller.id, policy=settings.strategy_policy)
-    return ok(service.import_engagement(creator_id, rows))
-
-
-MARK_Z = 1.0
-"""A dimension at least this many spreads from the voice gets its places marked."""
-
-SENTENCE_REACH = 1.5
-"""A sentence is marked beyond this many of the writer's within-text sentence-length spreads."""
-
-
-def _sentence_spans(text: str) -> list[tuple[int, int, int]]:
-    """``(start, end, words)`` of each sentence, found in order in the text."""
-    spans = []
-    position = 0
-    for block in text.split("\n"):
-        for sentence in _sentences(block):
-            start = text.find(sentence, position)
-            if start < 0:
-                continue
-            position = start + len(sentence)
-            spans.append((start, position, len(sentence.split())))
-    return spans
-
-
-def _marks(text: str, profile: StyleProfile) -> list[Mark]:
-    deviations = {d.dimension: d for d in profile.match(text).deviations if abs(d.z) >= MARK_Z}
-    marks: list[Mark] = []
-    length = deviations.get("sentence_length.average")
-    if length is not None:
-        usual = length.profile_value
-        # Unusual *within* one of the writer's texts: beyond 1.5 of their in-text spread.
-        within = profile.dimensions.get("sentence_length.stdev")
-        reach = SENTENCE_REACH * max(within.mean if within else 0.0, 0.25 * usual)
-        for a, b, n in _sentence_spans(text):
-            if (length.z > 0 and n > usual + reach) or (length.z < 0 and n < usual - reach):
-                kind: Literal["long_sentence", "short_sentence"] = (
-                    "long_sentence" if length.z > 0 else "short_sentence"
-                )
-                message = f"{n} words; this voice averages {usual:.0f}"
-                marks.append(Mark(start=a, end=b, kind=kind, message=message))
-    contractions = deviations.get("contractions.per_100_words")
-    if contractions is not None and contractions.z < 0:
-        marks += [
-            Mark(
-                start=a,
-                end=b,
-                kind="contract",
-                message=f"this voice would write \u201c{form}\u201d",
-            )
-            for a, b, form in _form_spans(text)
-        ]
-    elif contractions is not None:
-        marks += [
-            Mark(
-                start=a,
-                end=b,
-                kind="spell_out",
-                message=f"this voice spells it out: \u201c{full}\u201d",
-            )
-            for a, b, full in _contraction_spans(text)
-        ]
-    return sorted(marks, key=lambda m: m.start)
+    with strategies.open(caller.id) as service:
+        return ok(service.import_engagement(creator_id, rows))
 
 
 @router.post(
     "/personas/{persona_id}/marks",
     summary="Where a draft strays from the voice",
-    response_model=Envelope[list[Mark]],
+    response_model=Envelope[list[VoiceMark]],
     responses=error_responses(413),
 )
 def marks(
     persona_id: PersonaIdPath,
     body: MarksRequest,
     caller: CurrentUserDep,
-    session: SessionDep,
-    settings: SettingsDep,
-) -> Envelope[list[Mark]]:
+    service: PersonaServiceDep,
+) -> Envelope[list[VoiceMark]]:
     """Character spans of the draft behind its largest deviations (a sentence much longer
     or shorter than the voice's, a contraction the voice would make or spell out), each
     with a message for the writer. Texts too short to judge are a 422, as for ``match``."""
-    if len(body.text) > settings.max_text_chars:
-        raise TextTooLargeError(size=len(body.text), limit=settings.max_text_chars)
-    persona = crud.get_persona(session=session, owner_id=caller.id, persona_id=persona_id)
-    return ok(_marks(body.text, _measured_voice(persona)))
+    return ok(service.voice_marks(caller.id, persona_id, body.text))
 
 
 def _nearest(
@@ -294,11 +226,11 @@ def _nearest(
 
 
 @router.get("/universe", summary="Your personas placed by voice", response_model=Envelope[Universe])
-def universe(caller: CurrentUserDep, session: SessionDep) -> Envelope[Universe]:
+def universe(caller: CurrentUserDep, service: PersonaServiceDep) -> Envelope[Universe]:
     """Each measured persona is the vector of its dimension means, standardised across your
     personas; the plane is their first two principal components (``explained``: the share
     of the spread each keeps), and ``nearest`` lists the closest voices in the full space."""
-    rows = _measured(session, caller.id)
+    rows = _measured(service, caller.id)
     measured = [(row, profile) for row, profile in rows if profile is not None]
     unmeasured = [row.display_name or row.name for row, profile in rows if profile is None]
     if not measured:

@@ -13,13 +13,10 @@ their argon2id hashes are kept.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path
-from sqlalchemy.orm import Session
 
-from personae.api._cache import AfterCommit
 from personae.api._envelope import Envelope, error_responses, ok
 from personae.api._schemas import (
     ApiKeyCreate,
@@ -32,35 +29,15 @@ from personae.api._schemas import (
     TokenResponse,
 )
 from personae.api.deps import (
-    AfterCommitDep,
+    AccountServiceDep,
     LiveUserDep,
     PasswordUserDep,
-    SessionDep,
-    SettingsDep,
     StateDep,
     limit_account_sign_in,
     limit_sign_in,
 )
-from personae.auth import (
-    TokenPair,
-    decode_token,
-    generate_api_key,
-    hash_password,
-    issue_tokens,
-    new_token_id,
-    verify_password,
-)
-from personae.config import Settings
-from personae.errors import InvalidCredentialsError, InvalidTokenError
-from personae.store import (
-    MAX_INT,
-    ApiKeyPublic,
-    User,
-    UserCreate,
-    UserPublic,
-    crud,
-    session_scope,
-)
+from personae.auth import TokenPair
+from personae.store import MAX_INT, ApiKeyPublic, UserPublic
 
 __all__ = ["router"]
 
@@ -70,37 +47,12 @@ _SIGN_IN = [Depends(limit_sign_in)]
 _SIGN_IN_ERRORS = error_responses(401, 413, 429)
 
 
-def _refresh_expiry(settings: Settings) -> datetime:
-    return datetime.now(UTC) + timedelta(days=settings.refresh_token_days)
-
-
-def _pair(user: User, settings: Settings, *, session_id: str, refresh_jti: str) -> TokenResponse:
-    pair: TokenPair = issue_tokens(
-        user.id,
-        "admin" if user.role == "admin" else "user",
-        session_id=session_id,
-        refresh_jti=refresh_jti,
-        settings=settings,
-    )
+def _tokens(pair: TokenPair) -> TokenResponse:
     return TokenResponse(
         access_token=pair.access_token,
         refresh_token=pair.refresh_token,
         expires_in=pair.expires_in,
     )
-
-
-def _sign_in(user: User, settings: Settings, *, session: Session) -> TokenResponse:
-    """Start a sign-in (an ``auth_sessions`` row, in the request's transaction) and
-    answer its first token pair."""
-    session_id, refresh_jti = new_token_id(), new_token_id()
-    crud.create_auth_session(
-        session=session,
-        user_id=user.id,
-        session_id=session_id,
-        refresh_jti=refresh_jti,
-        expires_at=_refresh_expiry(settings),
-    )
-    return _pair(user, settings, session_id=session_id, refresh_jti=refresh_jti)
 
 
 @router.post(
@@ -111,24 +63,15 @@ def _sign_in(user: User, settings: Settings, *, session: Session) -> TokenRespon
     dependencies=_SIGN_IN,
     responses={**error_responses(409), **_SIGN_IN_ERRORS},
 )
-def register(
-    body: RegisterRequest, session: SessionDep, settings: SettingsDep
-) -> Envelope[RegisterResult]:
+def register(body: RegisterRequest, accounts: AccountServiceDep) -> Envelope[RegisterResult]:
     """Create an account with the ``user`` role and sign it in.
 
     Passwords need 8 to 256 characters and must not be a commonly used password (NIST SP
     800-63B); a refused one is a 422 ``weak_password`` with ``details.reason``. An
     address that cannot be registered is a 409 whose message does not repeat it.
     """
-    user = crud.create_user(
-        session=session,
-        data=UserCreate(email=body.email, password_hash=hash_password(body.password)),
-    )
-    return ok(
-        RegisterResult(
-            user=UserPublic.model_validate(user), tokens=_sign_in(user, settings, session=session)
-        )
-    )
+    signed_in = accounts.register(body.email, body.password)
+    return ok(RegisterResult(user=signed_in.user, tokens=_tokens(signed_in.tokens)))
 
 
 @router.post(
@@ -139,7 +82,7 @@ def register(
     responses=_SIGN_IN_ERRORS,
 )
 def login(
-    body: LoginRequest, session: SessionDep, settings: SettingsDep, state: StateDep
+    body: LoginRequest, accounts: AccountServiceDep, state: StateDep
 ) -> Envelope[TokenResponse]:
     """Trade e-mail and password for an access and a refresh token.
 
@@ -148,11 +91,7 @@ def login(
     one account nor one address against many accounts gets more than its budget.
     """
     limit_account_sign_in(state, body.email)
-    user = crud.get_user_by_email(session=session, email=body.email)
-    if not verify_password(body.password, user.password_hash if user is not None else None):
-        raise InvalidCredentialsError("wrong e-mail or password")
-    assert user is not None
-    return ok(_sign_in(user, settings, session=session))
+    return ok(_tokens(accounts.login(body.email, body.password)))
 
 
 @router.post(
@@ -162,9 +101,7 @@ def login(
     dependencies=_SIGN_IN,
     responses=_SIGN_IN_ERRORS,
 )
-def refresh(
-    body: RefreshRequest, settings: SettingsDep, state: StateDep
-) -> Envelope[TokenResponse]:
+def refresh(body: RefreshRequest, accounts: AccountServiceDep) -> Envelope[TokenResponse]:
     """Trade a refresh token for a new pair; the user (and role) is read afresh.
 
     Refresh tokens rotate: each works once. Presenting one that was already used is
@@ -172,30 +109,7 @@ def refresh(
     is revoked, so neither the thief nor the owner can go on with it (the owner signs in
     again).
     """
-    claims = decode_token(body.refresh_token, "refresh", settings=settings)
-    new_jti = new_token_id()
-    # One unit of work of its own, committed even when the answer is a 401: a detected
-    # reuse must stay revoked.
-    with session_scope(state.database) as session:
-        user = session.get(User, claims.user_id) if claims.user_id <= MAX_INT else None
-        if user is None or claims.session_id is None:
-            raise InvalidTokenError("the token's user no longer exists; sign in again")
-        rotated = crud.rotate_auth_session(
-            session=session,
-            session_id=claims.session_id,
-            user_id=user.id,
-            presented_jti=claims.jti,
-            new_jti=new_jti,
-            expires_at=_refresh_expiry(settings),
-        )
-        if not rotated:
-            crud.revoke_auth_session(session=session, session_id=claims.session_id, user_id=user.id)
-    if not rotated:
-        after = AfterCommit()
-        after.sessions_changed(user.id)
-        after.run(state.cache)
-        raise InvalidTokenError("the refresh token was already used; sign in again")
-    return ok(_pair(user, settings, session_id=claims.session_id, refresh_jti=new_jti))
+    return ok(_tokens(accounts.refresh(body.refresh_token)))
 
 
 @router.post(
@@ -204,14 +118,11 @@ def refresh(
     response_model=Envelope[LogoutResult],
     responses=error_responses(401, 403, 429),
 )
-def logout(
-    caller: PasswordUserDep, session: SessionDep, after_commit: AfterCommitDep
-) -> Envelope[LogoutResult]:
+def logout(caller: PasswordUserDep, accounts: AccountServiceDep) -> Envelope[LogoutResult]:
     """End this sign-in: its access and refresh tokens are refused from now on, by every
     worker, open WebSockets included (within a few seconds)."""
     assert caller.session_id is not None  # an access token always has one
-    crud.revoke_auth_session(session=session, session_id=caller.session_id, user_id=caller.id)
-    after_commit.sessions_changed(caller.id)
+    accounts.logout(caller.id, caller.session_id)
     return ok(LogoutResult(revoked=True))
 
 
@@ -221,9 +132,9 @@ def logout(
     response_model=Envelope[UserPublic],
     responses=error_responses(401, 429),
 )
-def me(caller: LiveUserDep, session: SessionDep) -> Envelope[UserPublic]:
+def me(caller: LiveUserDep, accounts: AccountServiceDep) -> Envelope[UserPublic]:
     """The signed-in account (with an API key: the key's owner)."""
-    return ok(UserPublic.model_validate(crud.get_user(session=session, user_id=caller.id)))
+    return ok(accounts.user(caller.id))
 
 
 @router.post(
@@ -234,18 +145,11 @@ def me(caller: LiveUserDep, session: SessionDep) -> Envelope[UserPublic]:
     responses=error_responses(401, 403, 413, 429),
 )
 def create_key(
-    body: ApiKeyCreate, caller: PasswordUserDep, session: SessionDep
+    body: ApiKeyCreate, caller: PasswordUserDep, accounts: AccountServiceDep
 ) -> Envelope[ApiKeyCreated]:
     """A new key for machines. The key itself is in ``api_key``, shown this once only."""
-    generated = generate_api_key()
-    key = crud.create_api_key(
-        session=session,
-        owner_id=caller.id,
-        name=body.name,
-        key_hash=generated.key_hash,
-        prefix=generated.prefix,
-    )
-    return ok(ApiKeyCreated(key=ApiKeyPublic.model_validate(key), api_key=generated.plaintext))
+    created = accounts.create_api_key(caller.id, body.name)
+    return ok(ApiKeyCreated(key=created.key, api_key=created.plaintext))
 
 
 @router.get(
@@ -254,10 +158,9 @@ def create_key(
     response_model=Envelope[list[ApiKeyPublic]],
     responses=error_responses(401, 403, 429),
 )
-def list_keys(caller: PasswordUserDep, session: SessionDep) -> Envelope[list[ApiKeyPublic]]:
+def list_keys(caller: PasswordUserDep, accounts: AccountServiceDep) -> Envelope[list[ApiKeyPublic]]:
     """Your keys, revoked ones included: prefixes and dates, never the keys."""
-    keys = crud.list_api_keys(session=session, owner_id=caller.id)
-    return ok([ApiKeyPublic.model_validate(key) for key in keys])
+    return ok(accounts.api_keys(caller.id))
 
 
 @router.delete(
@@ -269,8 +172,7 @@ def list_keys(caller: PasswordUserDep, session: SessionDep) -> Envelope[list[Api
 def revoke_key(
     key_id: Annotated[int, Path(ge=1, le=MAX_INT, description="The key's id.")],
     caller: PasswordUserDep,
-    session: SessionDep,
+    accounts: AccountServiceDep,
 ) -> Envelope[ApiKeyPublic]:
     """Revoke one of your keys: it is refused from the next request on."""
-    key = crud.revoke_api_key(session=session, owner_id=caller.id, key_id=key_id)
-    return ok(ApiKeyPublic.model_validate(key))
+    return ok(accounts.revoke_api_key(caller.id, key_id))

@@ -1,8 +1,8 @@
 """Character cards (V2, V3) over HTTP: import a card as a persona, export a persona as one.
 
 A card travels as JSON or as a PNG carrying it in a ``tEXt`` chunk; the store reads and
-writes both (``personae.store.import_card`` / ``export_card``) and round trips are
-lossless.
+writes both (through :meth:`~personae.persona.PersonaService.import_card` /
+``export_card``) and round trips are lossless.
 """
 
 from __future__ import annotations
@@ -14,21 +14,9 @@ from fastapi import APIRouter, Query, Response
 
 from personae.api._body import RawBody, request_body
 from personae.api._envelope import Envelope, error_responses, ok
-from personae.api.deps import (
-    AfterCommitDep,
-    CurrentUserDep,
-    LiveUserDep,
-    PersonaIdPath,
-    SessionDep,
-)
-from personae.store import (
-    NAME_PATTERN,
-    PersonaPublic,
-    crud,
-    export_card,
-    import_card,
-    persona_to_card,
-)
+from personae.api.deps import CurrentUserDep, LiveUserDep, PersonaIdPath, PersonaServiceDep
+from personae.persona import CardSpec
+from personae.store import NAME_PATTERN, PersonaPublic
 
 __all__ = ["router"]
 
@@ -37,8 +25,6 @@ router = APIRouter(
     tags=["cards"],
     responses=error_responses(401, 422, 429, 503),
 )
-
-Spec = Literal["chara_card_v2", "chara_card_v3"]
 
 
 @router.post(
@@ -58,8 +44,7 @@ Spec = Literal["chara_card_v2", "chara_card_v3"]
 def import_card_route(
     body: RawBody,
     caller: LiveUserDep,
-    session: SessionDep,
-    after_commit: AfterCommitDep,
+    service: PersonaServiceDep,
     name: Annotated[
         str | None,
         Query(
@@ -69,9 +54,7 @@ def import_card_route(
     ] = None,
 ) -> Envelope[PersonaPublic]:
     """Create a persona from a card; fields without a persona column are kept for export."""
-    persona = import_card(session=session, owner_id=caller.id, source=body, name=name)
-    after_commit.persona_changed(caller.id, persona.id)
-    return ok(PersonaPublic.model_validate(persona))
+    return ok(service.import_card(caller.id, body, name=name))
 
 
 def _filename(name: str) -> str:
@@ -93,27 +76,22 @@ def _filename(name: str) -> str:
 def export_card_route(
     persona_id: PersonaIdPath,
     caller: CurrentUserDep,
-    session: SessionDep,
+    service: PersonaServiceDep,
     spec: Annotated[
-        Spec | None, Query(description="Card version; default: the imported card's, else V2.")
+        CardSpec | None, Query(description="Card version; default: the imported card's, else V2.")
     ] = None,
     fmt: Annotated[
         Literal["json", "png"], Query(alias="format", description="json or png.")
     ] = "json",
 ) -> Response | Envelope[dict[str, object]]:
     """The persona as a card; an imported card comes back as it came in."""
-    if fmt == "png":
-        png = export_card(
-            session=session, owner_id=caller.id, persona_id=persona_id, spec=spec, png=True
-        )
-        assert isinstance(png, bytes)
-        persona = crud.get_persona(session=session, owner_id=caller.id, persona_id=persona_id)
+    exported = service.export_card(caller.id, persona_id, spec=spec, png=fmt == "png")
+    if isinstance(exported.card, bytes):
         return Response(
-            content=png,
+            content=exported.card,
             media_type="image/png",
             headers={
-                "Content-Disposition": f'attachment; filename="{_filename(persona.name)}.png"'
+                "Content-Disposition": f'attachment; filename="{_filename(exported.name)}.png"'
             },
         )
-    persona = crud.get_persona(session=session, owner_id=caller.id, persona_id=persona_id)
-    return ok(persona_to_card(persona, spec=spec))
+    return ok(exported.card)

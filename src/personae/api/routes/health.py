@@ -14,7 +14,6 @@ from typing import Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel
-from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 
 from personae import __version__
@@ -22,7 +21,6 @@ from personae.api._envelope import Envelope, error_responses, ok
 from personae.api._schemas import HealthReport
 from personae.api.deps import StateDep
 from personae.cache import Cache, NullCache, RedisCache
-from personae.store import session_scope
 
 __all__ = ["router"]
 
@@ -41,8 +39,7 @@ def health(state: StateDep) -> Envelope[HealthReport]:
     Redis is reported but never fails the check: without it personae still serves, from
     the database.
     """
-    with session_scope(state.database) as session:
-        session.execute(text("SELECT 1"))
+    state.database.ping()
     redis: Literal["ok", "unavailable"] | None = None
     if isinstance(state.cache, RedisCache):
         redis = "ok" if state.cache.available else "unavailable"

@@ -13,18 +13,18 @@ from personae.api._envelope import Envelope, error_responses, json_envelope, ok
 from personae.api._schemas import Deleted, Page, PersonaCreateRequest, PersonaSummary
 from personae.api._state import AppState
 from personae.api.deps import (
+    AccountServiceDep,
     CurrentUserDep,
     LiveUserDep,
     PersonaIdPath,
     PersonaServiceDep,
-    SessionDep,
     StateDep,
     authenticate,
     bearer_token,
     confirm_admin,
 )
 from personae.errors import UserNotFoundError
-from personae.store import MAX_INT, PersonaPublic, PersonaUpdate, crud
+from personae.store import MAX_INT, PersonaPublic, PersonaUpdate
 
 __all__ = ["HOT_ROUTES", "router"]
 
@@ -75,7 +75,7 @@ def list_personas(
 def list_user_personas(
     user_id: Annotated[int, Path(ge=1, le=MAX_INT, description="The user's id.")],
     caller: CurrentUserDep,
-    session: SessionDep,
+    accounts: AccountServiceDep,
     service: PersonaServiceDep,
     offset: Offset = 0,
     limit: Limit = 50,
@@ -86,9 +86,9 @@ def list_user_personas(
     Anyone else's id answers 404, exactly as an unknown id does, so ids reveal nothing.
     """
     if user_id != caller.id:
-        if not confirm_admin(session, caller):
+        if not confirm_admin(accounts, caller):
             raise UserNotFoundError(f"no user with id {user_id}", user_id=user_id)
-        crud.get_user(session=session, user_id=user_id)
+        accounts.user(user_id)  # UserNotFoundError when there is none
     return ok(_page(service, user_id, offset, limit, active_only))
 
 

@@ -14,16 +14,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Path, Query
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from personae.api._envelope import Envelope, error_responses, ok
 from personae.api._schemas import Page
-from personae.api.deps import CurrentUserDep, LiveUserDep, SessionDep, SettingsDep
-from personae.config import Settings
-from personae.store import MAX_INT, crud
+from personae.api.deps import CurrentUserDep, LiveUserDep, StrategyServiceDep, get_embedder
+from personae.store import MAX_INT
 from personae.strategy import (
-    ArmSpace,
     ClusterInfo,
     EpisodeInfo,
     FeedbackResult,
@@ -35,9 +33,7 @@ from personae.strategy import (
     RewardComponents,
     RewardWeights,
     SimilarStrategy,
-    StrategyService,
 )
-from personae.vectors import Embedder, LazyEmbedder
 
 __all__ = [
     "MAX_BATCH_ROWS",
@@ -139,33 +135,13 @@ class ReclusterRequest(BaseModel):
     k: int | None = Field(default=None, ge=1, le=8, description="Broad segments (default: chosen).")
 
 
-async def get_embedder(request: Request, settings: SettingsDep) -> Embedder:
-    """The app's embedder, one per app, built on first use."""
-    embedder: Embedder | None = getattr(request.app.state, "strategy_embedder", None)
-    if embedder is None:
-        embedder = LazyEmbedder(settings)
-        request.app.state.strategy_embedder = embedder
-    return embedder
-
-
-EmbedderDep = Annotated[Embedder, Depends(get_embedder)]
-
-
-def _service(
-    session: Any, owner_id: int, settings: Settings, embedder: Embedder | None = None
-) -> StrategyService:
-    return StrategyService(
-        session=session, owner_id=owner_id, embedder=embedder, policy=settings.strategy_policy
-    )
-
-
 @router.post(
     "/engagement",
     summary="Import engagement events",
     response_model=Envelope[ImportReport],
 )
 def import_engagement(
-    body: EngagementBatch, caller: LiveUserDep, session: SessionDep, settings: SettingsDep
+    body: EngagementBatch, caller: LiveUserDep, strategies: StrategyServiceDep
 ) -> Envelope[ImportReport]:
     """Store a batch of engagement events of one creator, idempotently.
 
@@ -173,8 +149,8 @@ def import_engagement(
     the same ``(platform, external_id)`` updates it, or changes nothing), bad ones are
     listed in ``rejected`` with their row number (1-based), field and reason.
     """
-    service = _service(session, caller.id, settings)
-    return ok(service.import_engagement(body.creator_id, enumerate(body.events, start=1)))
+    with strategies.open(caller.id) as service:
+        return ok(service.import_engagement(body.creator_id, enumerate(body.events, start=1)))
 
 
 @router.post(
@@ -184,11 +160,7 @@ def import_engagement(
     response_model=Envelope[Recommendation],
 )
 def generate(
-    body: GenerateRequest,
-    caller: LiveUserDep,
-    session: SessionDep,
-    settings: SettingsDep,
-    embedder: EmbedderDep,
+    body: GenerateRequest, caller: LiveUserDep, strategies: StrategyServiceDep
 ) -> Envelope[Recommendation]:
     """Choose the strategy (topic × format × tone × posting hour × platform) to play next.
 
@@ -198,23 +170,23 @@ def generate(
     past strategies, the next best alternatives). The decision is recorded as a learning
     episode; send its result to ``PUT /api/v1/strategy/{strategy_id}/feedback``.
     """
-    service = _service(session, caller.id, settings, embedder)
-    space = service.default_space(body.creator_id)
-    space = ArmSpace(
-        topics=body.topics or space.topics,
-        formats=body.formats or space.formats,
-        tones=body.tones or space.tones,
-        posting_hours=body.posting_hours or space.posting_hours,
-        platforms=body.platforms or space.platforms,
-    )
-    return ok(
-        service.recommend(
+    with strategies.open(caller.id) as service:
+        space = service.space_for(
             body.creator_id,
-            space=space,
-            cluster_id=body.audience_cluster_id,
-            policy=body.policy,
+            topics=body.topics,
+            formats=body.formats,
+            tones=body.tones,
+            posting_hours=body.posting_hours,
+            platforms=body.platforms,
         )
-    )
+        return ok(
+            service.recommend(
+                body.creator_id,
+                space=space,
+                cluster_id=body.audience_cluster_id,
+                policy=body.policy,
+            )
+        )
 
 
 @router.get(
@@ -223,10 +195,11 @@ def generate(
     response_model=Envelope[Recommendation],
 )
 def current(
-    creator_id: CreatorIdPath, caller: CurrentUserDep, session: SessionDep, settings: SettingsDep
+    creator_id: CreatorIdPath, caller: CurrentUserDep, strategies: StrategyServiceDep
 ) -> Envelope[Recommendation]:
     """The latest recommendation made for the creator, with its brief and explanation."""
-    return ok(_service(session, caller.id, settings).current(creator_id))
+    with strategies.open(caller.id) as service:
+        return ok(service.current(creator_id))
 
 
 @router.put(
@@ -239,8 +212,7 @@ def feedback(
     strategy_id: StrategyIdPath,
     body: StrategyFeedbackRequest,
     caller: LiveUserDep,
-    session: SessionDep,
-    settings: SettingsDep,
+    strategies: StrategyServiceDep,
 ) -> Envelope[FeedbackResult]:
     """Turn the strategy's result into seed 003's reward and let the policy learn from it.
 
@@ -248,15 +220,15 @@ def feedback(
     with the creator's weights, from ``metrics`` as sent, or measured from the imported
     engagement of ``content_ids`` (or of the content tagged with this strategy).
     """
-    service = _service(session, caller.id, settings)
-    return ok(
-        service.feedback(
-            strategy_id,
-            episode_id=body.episode_id,
-            components=body.metrics,
-            content_ids=body.content_ids,
+    with strategies.open(caller.id) as service:
+        return ok(
+            service.feedback(
+                strategy_id,
+                episode_id=body.episode_id,
+                components=body.metrics,
+                content_ids=body.content_ids,
+            )
         )
-    )
 
 
 @router.get(
@@ -265,11 +237,12 @@ def feedback(
     response_model=Envelope[PerformanceReport],
 )
 def performance(
-    creator_id: CreatorIdPath, caller: CurrentUserDep, session: SessionDep, settings: SettingsDep
+    creator_id: CreatorIdPath, caller: CurrentUserDep, strategies: StrategyServiceDep
 ) -> Envelope[PerformanceReport]:
     """Rewards over time, the best strategies, mean reward per topic, format, tone, hour
     and platform, and engagement per platform against its baseline."""
-    return ok(_service(session, caller.id, settings).performance(creator_id))
+    with strategies.open(caller.id) as service:
+        return ok(service.performance(creator_id))
 
 
 @router.get(
@@ -280,25 +253,15 @@ def performance(
 def clusters(
     creator_id: CreatorIdPath,
     caller: CurrentUserDep,
-    session: SessionDep,
+    strategies: StrategyServiceDep,
     offset: Offset = 0,
     limit: Limit = 20,
 ) -> Envelope[Page[ClusterInfo]]:
     """Audience clusters, largest first: peak hours, preferred content types, engagement
     rate, size and centroid."""
-    crud.get_persona(session=session, owner_id=caller.id, persona_id=creator_id)
-    rows = crud.list_audience_clusters(
-        session=session, owner_id=caller.id, persona_id=creator_id, offset=offset, limit=limit
-    )
-    total = crud.count_audience_clusters(session=session, owner_id=caller.id, persona_id=creator_id)
-    return ok(
-        Page[ClusterInfo](
-            items=[StrategyService.cluster_info(row) for row in rows],
-            total=total,
-            offset=offset,
-            limit=limit,
-        )
-    )
+    with strategies.open(caller.id) as service:
+        items, total = service.clusters(creator_id, offset=offset, limit=limit)
+    return ok(Page[ClusterInfo](items=items, total=total, offset=offset, limit=limit))
 
 
 @router.post(
@@ -310,12 +273,12 @@ def recluster(
     creator_id: CreatorIdPath,
     body: ReclusterRequest,
     caller: LiveUserDep,
-    session: SessionDep,
-    settings: SettingsDep,
+    strategies: StrategyServiceDep,
 ) -> Envelope[list[ClusterInfo]]:
     """K-Means segments refined by HDBSCAN, on the audience's timing, content-type and
     interaction-depth features; clusters whose members stayed keep their ids."""
-    return ok(_service(session, caller.id, settings).recluster(creator_id, k=body.k))
+    with strategies.open(caller.id) as service:
+        return ok(service.recluster(creator_id, k=body.k))
 
 
 @router.get(
@@ -326,7 +289,7 @@ def recluster(
 def episodes(
     creator_id: CreatorIdPath,
     caller: CurrentUserDep,
-    session: SessionDep,
+    strategies: StrategyServiceDep,
     offset: Offset = 0,
     limit: Limit = 20,
     rewarded: Annotated[
@@ -334,26 +297,9 @@ def episodes(
     ] = None,
 ) -> Envelope[Page[EpisodeInfo]]:
     """Every decision (state, action) and its reward and next state, newest first."""
-    crud.get_persona(session=session, owner_id=caller.id, persona_id=creator_id)
-    rows = crud.list_learning_episodes(
-        session=session,
-        owner_id=caller.id,
-        persona_id=creator_id,
-        offset=offset,
-        limit=limit,
-        rewarded=rewarded,
-    )
-    total = crud.count_learning_episodes(
-        session=session, owner_id=caller.id, persona_id=creator_id, rewarded=rewarded
-    )
-    return ok(
-        Page[EpisodeInfo](
-            items=[StrategyService.episode_info(row) for row in rows],
-            total=total,
-            offset=offset,
-            limit=limit,
-        )
-    )
+    with strategies.open(caller.id) as service:
+        items, total = service.episodes(creator_id, offset=offset, limit=limit, rewarded=rewarded)
+    return ok(Page[EpisodeInfo](items=items, total=total, offset=offset, limit=limit))
 
 
 @router.get(
@@ -362,11 +308,12 @@ def episodes(
     response_model=Envelope[RewardWeights],
 )
 def read_weights(
-    creator_id: CreatorIdPath, caller: CurrentUserDep, session: SessionDep, settings: SettingsDep
+    creator_id: CreatorIdPath, caller: CurrentUserDep, strategies: StrategyServiceDep
 ) -> Envelope[RewardWeights]:
     """``w1..w4`` of ``w1·engagement_rate + w2·reach_growth + w3·conversion_rate −
     w4·content_cost`` (the defaults until set)."""
-    return ok(_service(session, caller.id, settings).weights(creator_id))
+    with strategies.open(caller.id) as service:
+        return ok(service.weights(creator_id))
 
 
 @router.put(
@@ -378,11 +325,11 @@ def write_weights(
     creator_id: CreatorIdPath,
     body: RewardWeights,
     caller: LiveUserDep,
-    session: SessionDep,
-    settings: SettingsDep,
+    strategies: StrategyServiceDep,
 ) -> Envelope[RewardWeights]:
     """Set ``w1..w4``; rewards computed from now on use them."""
-    return ok(_service(session, caller.id, settings).set_weights(creator_id, body))
+    with strategies.open(caller.id) as service:
+        return ok(service.set_weights(creator_id, body))
 
 
 @router.get(
@@ -393,9 +340,7 @@ def write_weights(
 def similar(
     creator_id: CreatorIdPath,
     caller: CurrentUserDep,
-    session: SessionDep,
-    settings: SettingsDep,
-    embedder: EmbedderDep,
+    strategies: StrategyServiceDep,
     q: Annotated[
         str,
         Query(
@@ -409,9 +354,8 @@ def similar(
 ) -> Envelope[list[SimilarStrategy]]:
     """The creator's past strategies closest to ``q``, among those that did at least as
     well as their median strategy (the strategy memory graph's nodes)."""
-    crud.get_persona(session=session, owner_id=caller.id, persona_id=creator_id)
-    service = _service(session, caller.id, settings, embedder)
-    return ok(service.similar_strategies(creator_id, q, k=k))
+    with strategies.open(caller.id) as service:
+        return ok(service.similar_strategies(creator_id, q, k=k))
 
 
 @router.get(
@@ -422,11 +366,10 @@ def similar(
 def best_next(
     strategy_id: StrategyIdPath,
     caller: CurrentUserDep,
-    session: SessionDep,
-    settings: SettingsDep,
-    embedder: EmbedderDep,
+    strategies: StrategyServiceDep,
     k: Annotated[int, Query(ge=1, le=20, description="Most strategies to return.")] = 3,
 ) -> Envelope[list[NextStrategy]]:
     """From the strategy graph's transitions, best predicted reward first; similar
     successful strategies fill in when the graph has no transitions from it yet."""
-    return ok(_service(session, caller.id, settings, embedder).best_next(strategy_id, k=k))
+    with strategies.open(caller.id) as service:
+        return ok(service.best_next(strategy_id, k=k))

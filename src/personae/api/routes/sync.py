@@ -13,9 +13,10 @@ from fastapi import APIRouter, Query, Request
 
 from personae.api._body import RawBody, content_type, request_body
 from personae.api._envelope import Envelope, error_responses, ok
-from personae.api.deps import AfterCommitDep, CurrentUserDep, LiveUserDep, SessionDep
+from personae.api.deps import CurrentUserDep, LiveUserDep, PersonaServiceDep
 from personae.errors import SyncError
-from personae.store import SyncReport, export_definitions, load_definitions, sync_definitions
+from personae.persona import load_definitions
+from personae.store import SyncReport
 
 __all__ = ["router"]
 
@@ -52,8 +53,7 @@ def sync(
     request: Request,
     body: RawBody,
     caller: LiveUserDep,
-    session: SessionDep,
-    after_commit: AfterCommitDep,
+    service: PersonaServiceDep,
     dry_run: Annotated[bool, Query(description="Report what would change; write nothing.")] = False,
     prune: Annotated[bool, Query(description="Deactivate personas the file lacks.")] = False,
     strict: Annotated[
@@ -67,17 +67,9 @@ def sync(
     """
     fmt: Literal["json", "yaml"] = "yaml" if content_type(request) in _YAML_TYPES else "json"
     data = load_definitions(_text(body), fmt=fmt)
-    report = sync_definitions(
-        session=session,
-        owner_id=caller.id,
-        data=data,
-        dry_run=dry_run,
-        prune=prune,
-        strict=strict,
+    return ok(
+        service.sync_definitions(caller.id, data, dry_run=dry_run, prune=prune, strict=strict)
     )
-    if not dry_run and report.change_count:
-        after_commit.owner_changed(caller.id)
-    return ok(report)
 
 
 @router.get(
@@ -87,7 +79,7 @@ def sync(
 )
 def export(
     caller: CurrentUserDep,
-    session: SessionDep,
+    service: PersonaServiceDep,
     layout: Annotated[
         Literal["canonical", "g1"],
         Query(description="canonical: {'personas': [...]}; g1: {name: {...}}."),
@@ -95,8 +87,4 @@ def export(
     active_only: Annotated[bool, Query(description="Only active personas.")] = False,
 ) -> Envelope[dict[str, Any]]:
     """Your personas as a definitions file; POSTing it to /sync changes nothing."""
-    return ok(
-        export_definitions(
-            session=session, owner_id=caller.id, active_only=active_only, layout=layout
-        )
-    )
+    return ok(service.export_definitions(caller.id, layout=layout, active_only=active_only))
