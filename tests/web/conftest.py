@@ -229,6 +229,9 @@ def check_page(page: Any, name: str, folder: Path) -> None:
 
     page.wait_for_load_state("networkidle")
     assert page.get_by_role("alert").is_hidden(), page.get_by_role("alert").inner_text()
+    # The reads boot.js started early were all taken by the page (spelled as it asks).
+    unused = page.evaluate("() => [...(window.personaeEarly || new Map()).keys()]")
+    assert unused == [], f"{name} asked early for what it never used: {unused}"
     results = Axe().run(page)
     bad = [
         (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])

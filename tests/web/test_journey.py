@@ -64,6 +64,7 @@ def test_a_writer_goes_from_sign_up_to_a_recommendation(page: Any, studio: Studi
 
     # The fingerprint as pictures.
     page.locator("#confidence-basis").get_by_text("Measured from 4 samples").wait_for()
+    page.wait_for_function("() => document.body.dataset.charted !== undefined")
     for canvas in ("chart-sentences", "chart-function", "chart-punctuation", "chart-pronouns"):
         drawn = page.evaluate("id => !!window.Chart.getChart(document.getElementById(id))", canvas)
         assert drawn, canvas

@@ -4,6 +4,8 @@ authentication and validation."""
 
 from __future__ import annotations
 
+import html
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +16,7 @@ from fastapi.testclient import TestClient
 from personae.api import create_app
 from personae.config import Settings
 from personae.samples import sample_writers
-from personae.web._pages import CSP
+from personae.web._pages import BOOT, BOOT_HASH, CSP
 from tests.api.helpers import User, create_persona, error_of
 
 STATIC = Path(__file__).resolve().parents[2] / "src" / "personae" / "web" / "static"
@@ -55,6 +57,20 @@ def test_pages_are_local_and_locked_to_this_origin(client: TestClient, path: str
         assert not url.startswith("//"), url
         if url.startswith("/static/"):
             assert client.get(url).status_code == 200, url
+
+
+def test_the_one_inline_script_is_the_boot_script_allowed_by_its_hash(client: TestClient) -> None:
+    page = client.get("/personas/7/history?persona=../../api/account").text
+    inline = re.findall(r"<script data-prefetch='([^']*)'>(.*?)</script>", page, re.S)
+    assert len(inline) == 1
+    assert inline[0][1] == BOOT
+    assert f"'sha256-{BOOT_HASH}'" in CSP
+    urls = json.loads(html.unescape(inline[0][0]))
+    assert urls == ["/api/personas/7", "/api/personas/7/versions", "/api/personas/7/labels"]
+    # Only ids from the address reach the list: nothing else is fetched early.
+    strategy = client.get("/strategy?persona=1%2F..%2Faccount").text
+    assert "/api/v1/strategy/" not in strategy
+    assert "data-prefetch" not in client.get("/signin").text
 
 
 def test_docs_load_swagger_from_the_package(client: TestClient) -> None:

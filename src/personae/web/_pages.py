@@ -9,6 +9,8 @@ offline and an injected script from elsewhere does not run.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
@@ -21,17 +23,36 @@ from fastapi.templating import Jinja2Templates
 from personae import __version__
 from personae.store import MAX_INT
 
-__all__ = ["CSP", "NAVIGATION", "PAGES", "PERSONA_PAGES", "PIECE_PAGES", "router", "templates"]
+__all__ = [
+    "BOOT",
+    "BOOT_HASH",
+    "CSP",
+    "NAVIGATION",
+    "PAGES",
+    "PERSONA_PAGES",
+    "PIECE_PAGES",
+    "prefetch",
+    "router",
+    "templates",
+]
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
 
+BOOT = (HERE / "static" / "js" / "boot.js").read_text(encoding="utf-8")
+"""The one inline script: it starts the page's first API reads (:func:`prefetch`) while
+the page's modules download, so a cold page waits for the slower of the two, not both."""
+
+BOOT_HASH = base64.b64encode(hashlib.sha256(BOOT.encode()).digest()).decode()
+
 CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "default-src 'self'; "
+    f"script-src 'self' 'sha256-{BOOT_HASH}'; "
+    "style-src 'self'; img-src 'self' data: blob:; "
     "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
-"""Same origin only: no CDN, no inline script."""
+"""Same origin only: no CDN, and no inline script but :data:`BOOT` (allowed by its hash)."""
 
 NAVIGATION: tuple[tuple[str, str], ...] = (
     ("/", "Personas"),
@@ -52,7 +73,55 @@ PersonaId = Annotated[int, PathParam(ge=1, le=MAX_INT)]
 PieceId = Annotated[int, PathParam(ge=1, le=MAX_INT)]
 
 
-def _page(request: Request, page: str, title: str, **context: object) -> HTMLResponse:
+PERSONAS = "/api/personas?limit=100"
+PLATFORMS = "/api/platforms"
+
+
+def _query_id(request: Request, name: str) -> int | None:
+    """A positive id from the query string, or ``None`` (anything else is not prefetched)."""
+    raw = request.query_params.get(name, "")
+    return int(raw) if raw.isdigit() and 0 < int(raw) <= MAX_INT else None
+
+
+def prefetch(page: str, request: Request, **ids: int) -> list[str]:
+    """The API GETs the page's script makes first, spelled exactly as it makes them (so
+    ``api.js`` finds the early answers); only what the address alone determines."""
+    persona = ids.get("persona_id")
+    piece = ids.get("piece_id")
+    chosen = _query_id(request, "persona")
+    match page:
+        case "personas":
+            return [PERSONAS]
+        case "persona":
+            p = f"/api/personas/{persona}"
+            return [p, f"/api/studio/personas/{persona}/voice", f"{p}/traits", f"{p}/platforms",
+                    "/api/jobs?limit=100"]  # fmt: skip
+        case "history":
+            p = f"/api/personas/{persona}"
+            return [p, f"{p}/versions", f"{p}/labels"]
+        case "write":
+            return [PERSONAS, PLATFORMS]
+        case "chat":
+            return [PERSONAS] + ([f"/api/personas/{chosen}/memories?limit=50"] if chosen else [])
+        case "strategy":
+            reads = ("current", "performance", "clusters")
+            return [PERSONAS] + [f"/api/v1/strategy/{chosen}/{r}" for r in reads if chosen]
+        case "universe":
+            return ["/api/studio/universe"]
+        case "account":
+            return ["/api/auth/me", "/api/auth/keys"]
+        case "library":
+            plain = not request.query_params
+            return [PERSONAS, PLATFORMS] + (["/api/content?limit=20&offset=0"] if plain else [])
+        case "piece":
+            return [f"/api/content/{piece}", "/api/content/publishers", PERSONAS,
+                    f"/api/studio/content/{piece}/suggested-time"]  # fmt: skip
+        case "experiments":
+            return [PERSONAS, PLATFORMS, "/api/content/experiments"]
+    return []
+
+
+def _page(request: Request, page: str, title: str, **context: int) -> HTMLResponse:
     response = templates.TemplateResponse(
         request,
         f"{page}.html",
@@ -61,6 +130,8 @@ def _page(request: Request, page: str, title: str, **context: object) -> HTMLRes
             "title": title,
             "navigation": NAVIGATION,
             "version": __version__,
+            "boot": BOOT,
+            "prefetch": prefetch(page, request, **context),
             **context,
         },
     )

@@ -85,6 +85,14 @@ export async function errorOf(response) {
  * Call the API. `json` is sent as a JSON body; `body` (a Blob, File or string) as it is,
  * with `type` as its content type. Returns the envelope's data (or the Response, with raw).
  */
+/** The answer boot.js already asked for (a GET of exactly this path), taken once; or null. */
+async function early(path) {
+  const started = window.personaeEarly?.get(path);
+  if (!started) return null;
+  window.personaeEarly.delete(path);
+  return started;
+}
+
 export async function api(path, { method = "GET", json, body, type, raw = false, auth = true } = {}) {
   const send = async () => {
     const headers = {};
@@ -98,7 +106,8 @@ export async function api(path, { method = "GET", json, body, type, raw = false,
       throw new ApiError(0, "network", "The server cannot be reached. Is personae serve still running?");
     }
   };
-  let response = await send();
+  let response = method === "GET" && auth && body === undefined ? await early(path) : null;
+  if (!response) response = await send();
   if (response.status === 401 && auth && tokens()) {
     await refresh();
     response = await send();
@@ -188,4 +197,18 @@ export function personaIdOfPage() { return Number(document.body.dataset.personaI
 
 /** Mark the page usable (its first data drawn): the milliseconds since navigation start,
  * read by tests and benchmarks/web_bench.py. */
+/** Chart.js, once its script (loaded `async` beside the page's modules) has run. */
+export function chartLibrary() {
+  if (window.Chart) return Promise.resolve(window.Chart);
+  const tag = document.getElementById("chartjs");
+  if (!tag) return Promise.reject(new Error("This page does not load the chart library."));
+  return new Promise((resolve, reject) => {
+    tag.addEventListener("load", () => resolve(window.Chart), { once: true });
+    tag.addEventListener("error", () => reject(new Error("The chart library did not load; reload the page.")), { once: true });
+  });
+}
+
+/** Mark the page's charts drawn (after ready(): the charts follow the data). */
+export function charted() { document.body.dataset.charted = String(Math.round(performance.now())); }
+
 export function ready() { document.body.dataset.ready = String(Math.round(performance.now())); }

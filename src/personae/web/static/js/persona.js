@@ -1,4 +1,4 @@
-import { ready, COLORS, api, fixed, guarded, h, percent, personaIdOfPage, startPage } from "./api.js";
+import { ready, charted, chartLibrary, COLORS, api, fixed, guarded, h, percent, personaIdOfPage, startPage } from "./api.js";
 
 const id = personaIdOfPage();
 
@@ -42,9 +42,12 @@ function describe(value) {
  * (a voice measured before the histogram existed has no counts yet and is left out). */
 function drawSentenceLengths(voice, voices) {
   const counted = voices.filter((v) => v.sentence_lengths.some((b) => b.count > 0));
-  const total = voice.sentence_lengths.reduce((sum, b) => sum + b.count, 0);
   barChart("chart-sentences", voice.sentence_lengths.map((b) => b.label), counted,
     (v) => v.sentence_lengths.map((b) => 100 * b.share), { unit: "% of sentences" });
+}
+
+function describeSentenceLengths(voice) {
+  const total = voice.sentence_lengths.reduce((sum, b) => sum + b.count, 0);
   const mean = dimension(voice, "sentence_length.average");
   const spread = dimension(voice, "sentence_length.stdev");
   const common = voice.sentence_lengths.reduce((best, b) => (b.count > (best?.count ?? 0) ? b : best), null);
@@ -53,7 +56,8 @@ function drawSentenceLengths(voice, voices) {
     : `Sentence lengths were not counted when this voice was measured; on average ${fixed(mean?.value, 1)} words, varying by ${fixed(spread?.value, 1)}.`;
 }
 
-function drawVoice(page) {
+/** The voice's charts (Chart.js loads beside the page; the figures in words come first). */
+function drawCharts(page) {
   const voices = [page.voice, ...page.others];
   drawSentenceLengths(page.voice, voices);
   const words = Object.keys(page.voice.function_words);
@@ -63,6 +67,11 @@ function drawVoice(page) {
   barChart("chart-punctuation", habits.map((d) => `${d.label} (${d.unit})`), voices, (v) => habits.map((d) => value(v, d.key)));
   const pronouns = page.voice.dimensions.filter((d) => d.key.startsWith("pronouns."));
   barChart("chart-pronouns", pronouns.map((d) => d.label), voices, (v) => pronouns.map((d) => value(v, d.key)));
+}
+
+/** The voice in words and tables: what a person reads first (and a screen reader reads). */
+function drawVoice(page) {
+  describeSentenceLengths(page.voice);
   const readable = ["readability.flesch_reading_ease", "word_length.average", "vocabulary.lexical_diversity",
     "vocabulary.sophistication", "contractions.per_100_words", "paragraphs.average_words", "sentence_type.question"];
   facts(document.getElementById("readability"), readable.map((k) => dimension(page.voice, k)).filter(Boolean)
@@ -144,6 +153,8 @@ if (startPage()) {
       h("li", {}, h("strong", {}, a.platform), ": ", Object.keys(a.optimization_strategies || {}).join(", ") || "adapted", ` (updated ${new Date(a.updated_at).toLocaleDateString()})`))
       : [h("li", { class: "hint" }, "None stored yet: writing for a platform computes one.")]));
     ready();
+    if (voice) { await chartLibrary(); drawCharts(voice); }
+    charted();
   });
   document.getElementById("trait-form").addEventListener("submit", (event) => {
     event.preventDefault();

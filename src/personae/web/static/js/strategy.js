@@ -1,7 +1,8 @@
-import { ready, ApiError, api, fixed, guarded, h, notice, percent, personaSelect, startPage } from "./api.js";
+import { ready, charted, chartLibrary, ApiError, api, fixed, guarded, h, notice, percent, personaSelect, showError, startPage } from "./api.js";
 
 const personaBox = document.getElementById("persona");
 let rewardChart = null;
+let rewardDrawn = Promise.resolve(); // the reward chart, drawn once Chart.js has loaded
 
 function showRecommendation(rec) {
   const box = document.getElementById("recommendation");
@@ -25,11 +26,11 @@ async function loadCurrent() {
   catch (error) { if (error.status === 404) showRecommendation(null); else throw error; }
 }
 
-async function loadPerformance() {
-  const report = await api(`/api/v1/strategy/${personaBox.value}/performance`);
+/** Reward over time (Chart.js loads beside the page; the table and summary come first). */
+function drawReward(Chart, report) {
   const labels = report.rewards.map((r) => new Date(r.decided_at).toLocaleDateString());
   rewardChart?.destroy();
-  rewardChart = new window.Chart(document.getElementById("chart-reward"), {
+  rewardChart = new Chart(document.getElementById("chart-reward"), {
     type: "line",
     data: { labels, datasets: [
       { label: "Reward", data: report.rewards.map((r) => r.reward), borderColor: "#2f3fb8", backgroundColor: "#2f3fb8" },
@@ -37,6 +38,11 @@ async function loadPerformance() {
     ] },
     options: { maintainAspectRatio: false, animation: false, plugins: { legend: { position: "bottom" } } },
   });
+}
+
+async function loadPerformance() {
+  const report = await api(`/api/v1/strategy/${personaBox.value}/performance`);
+  rewardDrawn = chartLibrary().then((Chart) => drawReward(Chart, report)).catch(showError);
   document.getElementById("reward-summary").textContent = report.rewards.length
     ? `${report.rewarded_episodes} rewarded of ${report.episodes} decisions; mean reward ${fixed(report.mean_reward, 2)}, last ten ${fixed(report.recent_mean_reward, 2)}. ${report.engagement_events} engagement events.`
     : `No rewards yet (${report.engagement_events} engagement events imported).`;
@@ -74,7 +80,13 @@ function showImport(report, name) {
 }
 
 if (startPage()) {
-  guarded(null, async () => { await personaSelect(personaBox); if (personaBox.value) await loadAll(); ready(); });
+  guarded(null, async () => {
+    await personaSelect(personaBox);
+    if (personaBox.value) await loadAll();
+    ready();
+    await rewardDrawn;
+    charted();
+  });
   personaBox.addEventListener("change", () => guarded(null, loadAll));
   document.getElementById("recommend").addEventListener("click", (e) => guarded(e.target, async () => {
     showRecommendation(await api("/api/v1/strategy/generate", { method: "POST", json: { creator_id: Number(personaBox.value) } }));

@@ -1,10 +1,22 @@
-import { ready, COLORS, api, fixed, guarded, h, percent, startPage } from "./api.js";
+import { ready, charted, chartLibrary, COLORS, api, fixed, guarded, h, percent, startPage } from "./api.js";
 
 if (startPage()) {
   guarded(null, async () => {
     const map = await api("/api/studio/universe");
+    if (map.explained.length) {
+      document.getElementById("explained").textContent =
+        `Your personas placed by how they write (close points are similar voices); the two axes keep ${percent(map.explained.reduce((a, b) => a + b, 0))} of the differences. Click a point to open it.`;
+    }
+    document.getElementById("nearest").replaceChildren(...(map.points.length ? map.points.map((p) =>
+      h("li", {}, h("a", { href: `/personas/${p.id}` }, p.name), " sounds closest to ",
+        p.nearest.length ? p.nearest.map((n) => `${n.name} (${fixed(n.distance, 1)})`).join(", ") : "no other voice yet"))
+      : [h("li", { class: "hint" }, "No measured persona yet.")]));
+    document.getElementById("unmeasured").textContent = map.unmeasured.length
+      ? `Not placed (no measured voice): ${map.unmeasured.join(", ")}.` : "";
+    ready();
+    const Chart = await chartLibrary();
     const roles = [...new Set(map.points.map((p) => p.role || "no role"))];
-    new window.Chart(document.getElementById("chart-universe"), {
+    new Chart(document.getElementById("chart-universe"), {
       type: "scatter",
       data: { datasets: roles.map((role, i) => ({
         label: role, backgroundColor: COLORS[i % COLORS.length], pointRadius: 8, pointHoverRadius: 11,
@@ -23,16 +35,6 @@ if (startPage()) {
         },
       },
     });
-    if (map.explained.length) {
-      document.getElementById("explained").textContent =
-        `Your personas placed by how they write (close points are similar voices); the two axes keep ${percent(map.explained.reduce((a, b) => a + b, 0))} of the differences. Click a point to open it.`;
-    }
-    document.getElementById("nearest").replaceChildren(...(map.points.length ? map.points.map((p) =>
-      h("li", {}, h("a", { href: `/personas/${p.id}` }, p.name), " sounds closest to ",
-        p.nearest.length ? p.nearest.map((n) => `${n.name} (${fixed(n.distance, 1)})`).join(", ") : "no other voice yet"))
-      : [h("li", { class: "hint" }, "No measured persona yet.")]));
-    document.getElementById("unmeasured").textContent = map.unmeasured.length
-      ? `Not placed (no measured voice): ${map.unmeasured.join(", ")}.` : "";
-    ready();
+    charted();
   });
 }
