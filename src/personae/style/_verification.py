@@ -125,34 +125,64 @@ class Background:
 
     def __init__(self, profiles: Sequence[StyleProfile]) -> None:
         self.profiles = [p for p in profiles if p.char_grams.total > 0]
-        stats = [p.char_grams for p in self.profiles]
-        vocab = sorted({g for s in stats for g in s.counts})
+        vocab = sorted({g for p in self.profiles for g in p.char_grams.counts})
         self.index = {g: i for i, g in enumerate(vocab)}
-        counts = np.zeros((len(stats), len(vocab)))
-        for row, s in enumerate(stats):
-            counts[row, :] = s.floor / 2.0
-            for key, count in s.counts.items():
-                counts[row, self.index[key]] = count
+        counts = self._counts(self.profiles)
         pooled = counts.sum(axis=0) + 0.5
         self.reference: FloatArray = pooled / pooled.sum()
+        self.log_probs: FloatArray = self._shrunk(counts)
+
+    def _counts(self, profiles: Sequence[StyleProfile]) -> FloatArray:
+        """Each writer's gram counts over the background's grams (half its ``floor``
+        where a gram was cut from its vocabulary)."""
+        counts = np.zeros((len(profiles), len(self.index)))
+        for row, profile in enumerate(profiles):
+            stats = profile.char_grams
+            counts[row, :] = stats.floor / 2.0
+            for key, count in stats.counts.items():
+                i = self.index.get(key)
+                if i is not None:
+                    counts[row, i] = count
+        return counts
+
+    def _shrunk(self, counts: FloatArray) -> FloatArray:
         totals = counts.sum(axis=1, keepdims=True)
-        self.log_probs: FloatArray = np.log((counts + PRIOR * self.reference) / (totals + PRIOR))
+        log_probs: FloatArray = np.log((counts + PRIOR * self.reference) / (totals + PRIOR))
+        return log_probs
 
-    def voice(self, profile: StyleProfile) -> Voice:
-        """The voice measured against the background (its impostors and expectations)."""
-        return Voice(self, profile)
+    def log_probs_of(self, profiles: Sequence[StyleProfile]) -> FloatArray:
+        """Other writers' distributions over the background's grams, shrunk like its own."""
+        return self._shrunk(self._counts(profiles))
 
-    def score(self, profile: StyleProfile, evidence: TextEvidence) -> tuple[float, float]:
+    def voice(self, profile: StyleProfile, *, rivals: Sequence[StyleProfile] = ()) -> Voice:
+        """The voice measured against the background (its impostors and expectations),
+        and against ``rivals`` too when given."""
+        return Voice(self, profile, rivals=rivals)
+
+    def score(
+        self,
+        profile: StyleProfile,
+        evidence: TextEvidence,
+        *,
+        rivals: Sequence[StyleProfile] = (),
+    ) -> tuple[float, float]:
         """The uncalibrated evidence of ``verify``: the impostor margin of the text, and
         the voice's small-sample bias term."""
-        return self.voice(profile).score(evidence.grams), small_sample_bias(profile)
+        voice = self.voice(profile, rivals=rivals)
+        return voice.score(evidence.grams), small_sample_bias(profile)
 
-    def rival_scores(self, counts: Mapping[str, int]) -> FloatArray:
-        """Each background writer's log-likelihood per gram of the text."""
+    def rival_scores(
+        self, counts: Mapping[str, int], *, rivals: Sequence[StyleProfile] = ()
+    ) -> FloatArray:
+        """Each background writer's log-likelihood per gram of the text, then each of
+        ``rivals``'."""
         cols, x = _vector(counts, self.index)
         if not len(cols):
-            return np.zeros(len(self.profiles))
-        scores: FloatArray = self.log_probs[:, cols] @ (x / x.sum())
+            return np.zeros(len(self.profiles) + len(rivals))
+        log_probs = self.log_probs
+        if rivals:
+            log_probs = np.vstack([log_probs, self.log_probs_of(rivals)])
+        scores: FloatArray = log_probs[:, cols] @ (x / x.sum())
         return scores
 
 
@@ -162,17 +192,15 @@ class Voice:
     ``log_probs`` is the voice's distribution over the background's grams, shrunk toward
     the pooled one; ``expected[j]`` is the log-likelihood ratio per gram, voice against
     impostor ``j``, that the voice's own writing scores, each of its grams judged by the
-    voice without it (leave-one-out).
+    voice without it (leave-one-out). ``rivals`` (other voices the text could be in)
+    are impostors too, whether or not they are near the voice.
     """
 
-    def __init__(self, background: Background, profile: StyleProfile) -> None:
-        stats = profile.char_grams
+    def __init__(
+        self, background: Background, profile: StyleProfile, *, rivals: Sequence[StyleProfile] = ()
+    ) -> None:
         self.index = background.index
-        counts = np.full(len(self.index), stats.floor / 2.0)
-        for key, count in stats.counts.items():
-            i = self.index.get(key)
-            if i is not None:
-                counts[i] = count
+        counts = background._counts([profile])[0]
         total = float(counts.sum())
         ref = background.reference
         self.log_probs: FloatArray = np.log((counts + PRIOR * ref) / (total + PRIOR))
@@ -184,6 +212,8 @@ class Voice:
         self.nearest = [int(j) for j in np.argsort(divergence, kind="stable")[:IMPOSTORS]]
         """Rows of the background writers the voice is measured against, nearest first."""
         self.impostors: FloatArray = others[self.nearest]
+        if rivals:
+            self.impostors = np.vstack([self.impostors, background.log_probs_of(rivals)])
         share = counts / total if total > 0 else counts
         self.expected: FloatArray = (held_out[None, :] - self.impostors) @ share
 
@@ -224,10 +254,14 @@ def small_sample_bias(profile: StyleProfile) -> float:
 
 
 def verification_score(
-    profile: StyleProfile, evidence: TextEvidence, background: Background
+    profile: StyleProfile,
+    evidence: TextEvidence,
+    background: Background,
+    *,
+    rivals: Sequence[StyleProfile] = (),
 ) -> tuple[float, float]:
     """The uncalibrated evidence of ``verify``: (impostor margin, small-sample bias)."""
-    return background.score(profile, evidence)
+    return background.score(profile, evidence, rivals=rivals)
 
 
 def margin(
@@ -283,9 +317,10 @@ def verify(
     text
         The text to judge.
     impostors
-        Background writers to measure the voice against; by default the bundled set.
-        A team's own other voices can be given instead, to measure against writing like
-        theirs (the voice itself and an empty list leave the bundled set in place).
+        Other voices the text could be in (a team's other personas, say). They join the
+        bundled background writers nearest the voice as impostors: writing of the same
+        kind as the voice's is then there to be beaten, which the bundled set cannot
+        promise (the voice itself is left out of them).
 
     Returns
     -------
@@ -307,17 +342,18 @@ def verify(
         raise TextTooShortError(
             words=words, needed=MIN_WORDS_TO_JUDGE, what="verify it against a voice"
         )
-    rivals_given = [p for p in impostors or () if p.name != profile.name]
-    background = Background(rivals_given) if rivals_given else _default_background()
+    given = [p for p in impostors or () if p.name != profile.name and p.char_grams.total > 0]
+    background = _default_background()
     evidence = text_evidence(text)
-    found = verification_score(profile, evidence, background)
-    rivals = background.rival_scores(evidence.grams)
-    named = [i for i, p in enumerate(background.profiles) if p.name != profile.name]
-    order = sorted(named, key=lambda i: -rivals[i])[:3]
+    found = verification_score(profile, evidence, background, rivals=given)
+    writers = [*background.profiles, *given]
+    fits = background.rival_scores(evidence.grams, rivals=given)
+    named = [i for i, p in enumerate(writers) if p.name != profile.name]
+    order = sorted(named, key=lambda i: -fits[i])[:3]
     return VerificationResult(
         profile=profile.name,
         probability=round(calibrated(found), 4),
         margin=round(margin(found), 4),
         word_count=words,
-        nearest_impostors=[background.profiles[i].name for i in order],
+        nearest_impostors=[writers[i].name for i in order],
     )
