@@ -212,11 +212,30 @@ def schedule_command(
     publisher: Annotated[
         str, typer.Option("--publisher", help="Which of your publishers.")
     ] = "manual",
+    cluster: Annotated[
+        int | None,
+        typer.Option("--cluster", help="Without --at: the best hour of this audience cluster."),
+    ] = None,
 ) -> None:
-    """Schedule a piece; without --at, at the strategy's next best posting hour."""
+    """Schedule a piece; without --at, at the strategy's next best posting hour (for all
+    audiences, or the cluster given; the suggestions are listed)."""
     with _service() as (service, user_id):
-        done = service.schedule(user_id, piece, ScheduleRequest(at=at, publisher=publisher))
-    out().print(
+        times = service.posting_times(user_id, piece) if at is None else []
+        done = service.schedule(
+            user_id,
+            piece,
+            ScheduleRequest(at=at, publisher=publisher, audience_cluster_id=cluster),
+        )
+    console = out()
+    for time in times:
+        who = (
+            "all audiences"
+            if time.audience_cluster_id is None
+            else (f"cluster {time.audience_cluster_id} ({time.audience_size} members)")
+        )
+        hours = ", ".join(f"{h:02d}:00" for h in time.hours)
+        console.print(f"Best hours on {time.platform} for {who}: {hours} ({time.basis})")
+    console.print(
         f"Piece {done.id} scheduled for {_when(done.scheduled_at)} via {done.publisher}.",
         highlight=False,
     )

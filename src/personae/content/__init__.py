@@ -54,6 +54,7 @@ from personae.content._schemas import (
 )
 from personae.content._service import ContentService
 from personae.content._tasks import PUBLISH_DUE, DueScheduler
+from personae.content._timing import PostingTime
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -75,6 +76,7 @@ __all__ = [
     "ExperimentReport",
     "ExportFormat",
     "ManualPublisher",
+    "PostingTime",
     "PublishAttemptPublic",
     "PublishOutcome",
     "PublishRequest",

@@ -71,9 +71,14 @@ class ScheduleRequest(_Body):
     at: datetime | None = Field(
         default=None,
         description="When (ISO 8601; no offset means UTC). Unset: the next of the strategy's "
-        "best posting hours for this platform.",
+        "best posting hours for this platform (for the audience cluster named).",
     )
     publisher: PublisherName = Field(default="manual", description="One of your publishers.")
+    audience_cluster_id: Annotated[int, Field(ge=1, le=MAX_INT)] | None = Field(
+        default=None,
+        description="Without `at`: the best hour of this audience cluster (GET "
+        "/api/content/{id}/posting-times lists them), not of all audiences.",
+    )
 
 
 class PublishRequest(_Body):

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from personae.content import _experiments as experiments
 from personae.content import _publisher_store as publishers
+from personae.content import _timing as timing
 from personae.content._engagement import EngagementImport, SettledPiece, import_export, settle
 from personae.content._experiments import Allocation, ExperimentCreate, ExperimentReport
 from personae.content._feedback import learn_from_edit
@@ -38,16 +39,16 @@ from personae.content._schemas import (
     PublishRequest,
     ScheduleRequest,
 )
+from personae.content._timing import PostingTime
 from personae.content._urlguard import Resolver, guarded_transport, resolve
 from personae.errors import ConflictError, InputError, PersonaNotFoundError
 from personae.persona.platforms import get_platform
 from personae.store import Database, crud, session_scope
-from personae.store._models import ContentPiece, utcnow
+from personae.store._models import utcnow
 
 __all__ = ["ContentService"]
 
 _EDITABLE = ("draft", "approved", "scheduled")
-_DEFAULT_HOUR = 9
 _SEARCH_DAYS_MAX = 366
 
 
@@ -414,42 +415,20 @@ class ContentService:
 
     # -- scheduling and the calendar ----------------------------------------------------
 
-    def suggest_time(self, owner_id: int, piece_id: int) -> datetime:
-        """The next of the strategy's best posting hours for the piece's platform: the
-        hour of the strategy it follows, else of the creator's best-rewarded strategy on
-        the platform, else the busiest hour of the largest audience cluster, else 09:00
-        UTC; always in the future."""
+    def posting_times(self, owner_id: int, piece_id: int) -> list[PostingTime]:
+        """The best posting hours for the piece's platform: for all audiences, then for
+        each audience cluster (see :mod:`personae.content._timing`)."""
         with session_scope(self._database) as session:
             piece = crud.get_content_piece(session=session, owner_id=owner_id, piece_id=piece_id)
-            hour = self._best_hour(session, owner_id, piece)
-        now = self.clock()
-        when = now.replace(hour=hour, minute=0, second=0, microsecond=0)
-        return when if when > now else when + timedelta(days=1)
+            return timing.posting_times(session, owner_id, piece, self.clock())
 
-    @staticmethod
-    def _best_hour(session: Session, owner_id: int, piece: ContentPiece) -> int:
-        if piece.strategy_id is not None:
-            node = crud.get_strategy(
-                session=session, owner_id=owner_id, strategy_id=piece.strategy_id
-            )
-            return int(node.posting_hour)
-        nodes = [
-            n
-            for n in crud.list_strategies(
-                session=session, owner_id=owner_id, persona_id=piece.persona_id
-            )
-            if n.platform == piece.platform and n.success_score is not None
-        ]
-        if nodes:
-            return int(max(nodes, key=lambda n: (n.success_score or 0.0, n.rewards)).posting_hour)
-        clusters = crud.list_audience_clusters(
-            session=session, owner_id=owner_id, persona_id=piece.persona_id
-        )
-        for cluster in sorted(clusters, key=lambda c: -c.size):
-            peaks = cluster.characteristics.get("peak_engagement_hours") or []
-            if peaks:
-                return int(peaks[0]) % 24
-        return _DEFAULT_HOUR
+    def suggest_time(
+        self, owner_id: int, piece_id: int, *, audience_cluster_id: int | None = None
+    ) -> datetime:
+        """The next of the best posting hours for the piece's platform, for all audiences
+        or for one audience cluster; always in the future."""
+        times = self.posting_times(owner_id, piece_id)
+        return timing.chosen(times, audience_cluster_id).next_at
 
     def schedule(
         self, owner_id: int, piece_id: int, request: ScheduleRequest
@@ -463,7 +442,9 @@ class ContentService:
         InputError
             A time in the past.
         """
-        when = request.at or self.suggest_time(owner_id, piece_id)
+        when = request.at or self.suggest_time(
+            owner_id, piece_id, audience_cluster_id=request.audience_cluster_id
+        )
         if when.tzinfo is None:
             when = when.replace(tzinfo=self.clock().tzinfo)
         if when < self.clock() - timedelta(minutes=1):

@@ -34,6 +34,7 @@ from personae.content import (
     DraftCreate,
     EditRequest,
     EngagementImport,
+    PostingTime,
     PublisherCreate,
     PublisherPublic,
     PublishRequest,
@@ -390,6 +391,19 @@ def archive_piece(
     return ok(content_service(state).archive(caller.id, piece_id))
 
 
+@router.get(
+    "/{piece_id}/posting-times",
+    summary="The best posting hours for a piece: all audiences, then each audience cluster",
+    response_model=Envelope[list[PostingTime]],
+)
+def posting_times(
+    piece_id: PieceIdPath, caller: CurrentUserDep, state: StateDep
+) -> Envelope[list[PostingTime]]:
+    """For the piece's platform; schedule with ``audience_cluster_id`` (and no ``at``) to
+    take a cluster's best hour."""
+    return ok(content_service(state).posting_times(caller.id, piece_id))
+
+
 @router.post(
     "/{piece_id}/schedule",
     summary="Schedule a piece",
@@ -399,7 +413,8 @@ def archive_piece(
 def schedule_piece(
     piece_id: PieceIdPath, body: ScheduleRequest, caller: LiveUserDep, state: StateDep
 ) -> Envelope[ContentPiecePublic]:
-    """At ``at``, or (unset) the next of the strategy's best posting hours."""
+    """At ``at``, or (unset) the next of the strategy's best posting hours, for all
+    audiences or for ``audience_cluster_id``."""
     return ok(content_service(state).schedule(caller.id, piece_id, body))
 
 
