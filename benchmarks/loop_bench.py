@@ -26,11 +26,13 @@ by the server, with a fixed seed in process, and LinUCB is chaotic in them), so 
 ratio of one seed is noisy; the pooled ratio over several seeds is the figure.
 
 **A/B.** Two versions of a persona, one truly better (mean normalised engagement 1.25
-against 1.0, noise sd 0.3): pieces are allocated by ``/allocate``, published, their
-engagement imported, until the report says stop (or ``--ab-max`` pieces). Target: the
-stop names the better version in ≥ 90 % of seeds, at ≥ 95 % probability, after no more
-pieces per variant than the report's first "pieces needed" figure (the classical
-two-sample size at 95 % confidence and 80 % power, once each variant has 3 rewards).
+against 1.0, noise sd 0.3): each piece is allocated by ``/allocate``, written by
+``/api/content/generate`` as the allocated variant's persona version (kept as that
+variant's piece), published, its engagement imported, until the report says stop (or
+``--ab-max`` pieces). Target: the stop names the better version in ≥ 90 % of seeds, at
+≥ 95 % probability, after no more pieces per variant than the report's first "pieces
+needed" figure (the classical two-sample size at 95 % confidence and 80 % power, once
+each variant has 3 rewards).
 
 Printed: both regrets and their ratio, per-round API time next to the in-process round
 time, the A/B figures; one line of JSON at the end (also
@@ -384,23 +386,30 @@ def ab_test(seed: int, folder: Path, hook: str, max_pieces: int) -> dict[str, An
         said_needed: int | None = None
         report: dict[str, Any] = {}
         for _ in range(max_pieces):
+            # allocate, then write as the variant's persona version (kept as its piece)
             allocation = _ok(client.post(f"/api/content/experiments/{test}/allocate"))
-            piece = _ok(
+            written = _ok(
                 client.post(
-                    "/api/content",
+                    "/api/content/generate",
                     json={
                         "persona_id": pid,
                         "platform": "linkedin",
-                        "text": "A post.",
+                        "brief": "What we shipped this week.",
+                        "candidates": 1,
+                        "max_rounds": 1,
                         "experiment_id": test,
                         "variant": allocation["variant"],
                     },
                 )
             )
             done = _ok(
-                client.post(f"/api/content/{piece['id']}/publish", json={"publisher": "hook"})
+                client.post(
+                    f"/api/content/{written['piece_id']}/publish", json={"publisher": "hook"}
+                )
             )
-            rate = max(0.0, rng.normal(means[allocation["persona_version"]], 0.3))
+            if done["persona_version"] != allocation["persona_version"]:
+                raise RuntimeError(f"piece {done['id']} was not kept as its variant's version")
+            rate = max(0.0, rng.normal(means[done["persona_version"]], 0.3))
             likes = round(rate * DEFAULT_BASELINES["linkedin"] * REACH)
             csv = f"external_id,reach,likes\n{done['external_id']},{REACH},{likes}\n"
             _ok(client.post("/api/content/engagement", json={"csv": csv, "settle": True}))
@@ -444,6 +453,12 @@ def main() -> None:
         folder = Path(tmp)
         for seed in seeds:
             base, base_s = in_process(seed, args.rounds, folder)
+            print(
+                f"  seed {seed} in process: regret "
+                + ", ".join(f"{m}: {base[m - 1]:.1f}" for m in range(250, args.rounds + 1, 250))
+                + f"; {base_s * 1000:.0f} ms per round",
+                flush=True,
+            )
             loop, loop_s, gaps = through_api(seed, args.rounds, folder, hook)
             rows.append(
                 {
