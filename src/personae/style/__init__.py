@@ -7,7 +7,8 @@ punctuation, function words, character n-grams…) into a :class:`Fingerprint`.
 ``text_evidence`` adds what carries authorship in short or non-English text: typed
 character 3-grams (affixes, word edges, punctuation; Sapkota et al. 2015) and word
 counts. A :class:`StyleProfile` keeps running sums of all of it (Welford means and
-spreads, beta-binomial function-word sums, bounded gram and word vocabularies), so
+spreads, beta-binomial function-word sums, bounded gram and word vocabularies, a
+14-bin sentence-length histogram), so
 ``update`` never re-reads old samples and a profile's JSON stays small.
 
 * ``match`` answers "how typical is this text of the voice?" in words a writer can act
@@ -80,7 +81,8 @@ Wallace), so `update` never re-reads old texts. Two questions are kept apart:
   voice's own expected score (its KL divergence from the background, in closed form, so
   no samples are stored and `update` stays incremental); a logistic calibration of that
   centred ratio and the small-sample bias term (distinct grams / grams seen), fitted
-  leave-one-corpus-out, gives the probability. `impostors=` replaces the background.
+  leave-one-corpus-out, gives the probability. `impostors=` (a team's other voices) join
+  the nearest background writers as impostors.
   Weak so far (see the README). A sixth fusion family, `word_likelihood` (a word model
   with content words, shrunk to the panel), counts fully up to 150 words and fades out by
   600: content words carry topic, and at every length it cost Federalist accuracy.
