@@ -1,19 +1,23 @@
 """Is the studio light and quick? Per page: bytes on a cold load, time until usable, and the
 API latency of the data the page shows, in one run; then the live score on a 300-word draft.
 
-One uvicorn server on loopback (temporary SQLite, the tests' scripted models), an account
-with the three bundled sample writers as personas, imported engagement and a
-recommendation, and Debian's Chromium driven by Playwright:
+One uvicorn server on loopback (temporary SQLite, no model: ``_studio_server.py`` with the
+loop benchmark's deterministic doubles; nothing from ``tests/``), an account with the
+three bundled sample writers as personas, imported engagement and a recommendation, an API
+key, a label, kept pieces (one scheduled) and an A/B test; Debian's Chromium driven by
+Playwright:
 
 * **bytes**: every response of a cold load (a fresh browser context, empty cache),
   as transferred (``encodedDataLength`` from the DevTools protocol: headers plus the
   gzipped body);
-* **usable_ms**: (median of five cold loads) from navigation start until the page's script
-  marks its first data drawn
-  (``document.body.dataset.ready``, set by each page);
-* **api_ms**: the same run's median latency of each API call the page's data needs, made
-  directly with ``urllib`` (five calls each, after one warm-up); ``slowest_api_ms`` is the
-  slowest of them and ``usable_vs_api`` the ratio the issue's target is about;
+* **usable_ms**: (median of five cold loads) from navigation start until the page is
+  usable by the bench's own definition, :data:`USABLE`: the data the page is for is in
+  the document and its main control is enabled (checked after every change to the
+  document, so the first moment it holds is recorded); **charts_ms**: on the chart pages,
+  until the charts are drawn (Chart.js loads beside the page and draws after the data);
+* **api_ms**: the same run's median latency of each API GET the page's first view makes,
+  made directly with ``urllib`` (five calls each, after one warm-up); ``slowest_api_ms``
+  is the slowest of them and ``usable_vs_api`` the ratio the issue's target is about;
 * **beyond_shell_vs_api**: the same ratio after taking off ``shell_ms``, the time the sign-in
   page (which needs no data) takes to be usable: what the page's data costs beyond a cold
   browser load of HTML, CSS and scripts;
@@ -26,7 +30,7 @@ Targets (issue 16): every page under 300 KB, usable within 2x its slowest API ca
 score within 150 ms of the last keystroke. Ends with one line of JSON; also written to
 ``benchmarks/results/web_bench.json``.
 
-Run: ``.venv/bin/python benchmarks/web_bench.py`` (needs ``/usr/bin/chromium``).
+Run: ``nice -n 10 .venv/bin/python benchmarks/web_bench.py`` (needs ``/usr/bin/chromium``).
 """
 
 from __future__ import annotations
@@ -37,15 +41,16 @@ import sys
 import tempfile
 import time
 import urllib.request
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))  # for tests.web.conftest (the server the tests run)
+for _path in (HERE.parent / "src", HERE):
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
 
-from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP, Studio, serve, sign_in_as  # noqa: E402
-from tests.web.test_journey import ENGAGEMENT_CSV  # noqa: E402
-
+from _studio_server import CHROMIUM, CHROMIUM_ARGS, DESKTOP, ENGAGEMENT_CSV, Studio, serve  # noqa: E402
 from personae.samples import sample_writers  # noqa: E402
 
 RESULTS = HERE / "results" / "web_bench.json"
@@ -53,6 +58,58 @@ TARGETS = {"page_kb_max": 300, "usable_vs_api_max": 2.0, "live_score_ms_max": 15
 EMAIL = "bench@example.org"
 COLD_LOADS = 5
 """Cold loads per page; figures are their medians (the machine is shared and noisy)."""
+
+USABLE: dict[str, str] = {
+    "signin": "ready() && enabled('#signin-form button[type=submit]')",
+    "personas": "ready() && count('#persona-list li') >= 3",
+    "new": "ready() && enabled('#generate')",
+    "persona": "ready() && count('#dimensions tbody tr') >= 10 && text('#confidence-value')"
+    " && count('#traits li') >= 1 && text('#sentences-summary')",
+    "write": "ready() && count('#persona option') >= 3 && count('#platform option') >= 1"
+    " && enabled('#write')",
+    "chat": "ready() && count('#persona option') >= 3 && count('#memories li') >= 1"
+    " && enabled('#send')",
+    "history": "ready() && count('#timeline li') >= 1 && count('#labels dt') >= 1",
+    "strategy": "ready() && text('#recommendation .lede') && count('#platform-table tbody tr') >= 1"
+    " && count('#heatmap tbody tr') >= 1 && enabled('#recommend')",
+    "universe": "ready() && count('#nearest li') >= 3",
+    "account": "ready() && text('#who') && count('#keys tbody tr') >= 1"
+    " && enabled('#key-form button')",
+    "library": "ready() && count('#pieces li') >= 2 && text('#count') && enabled('#search')",
+    "piece": "ready() && count('#facts dt') >= 5 && value('#text') && text('#suggested')"
+    " && enabled('#approve')",
+    "calendar": "ready() && count('#plan li') >= 1 && enabled('#show')",
+    "experiments": "ready() && count('#experiments tbody tr') >= 2 && enabled('#create')",
+}
+"""What "usable" means on each page, checked by the benchmark (not taken from the page):
+the data the page is for is on screen and its main control can be used. ``ready()`` is the
+page's own mark that its script ran and wired its controls; the rest are the bench's."""
+
+_WATCH = """
+(() => {
+  const q = (s) => document.querySelector(s);
+  const count = (s) => document.querySelectorAll(s).length;
+  const text = (s) => (q(s)?.textContent || "").trim().length > 0;
+  const value = (s) => (q(s)?.value || "").trim().length > 0;
+  const enabled = (s) => !!q(s) && !q(s).disabled;
+  const ready = () => document.body?.dataset.ready !== undefined;
+  const usable = () => { try { return !!(CONDITION); } catch { return false; } };
+  const mark = () => {
+    if (window.__usable === undefined && usable()) window.__usable = performance.now();
+    return window.__usable !== undefined;
+  };
+  const watch = () => {
+    if (mark()) return;
+    const observer = new MutationObserver(() => { if (mark()) observer.disconnect(); });
+    const all = { subtree: true, childList: true, attributes: true, characterData: true };
+    observer.observe(document, all);
+  };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", watch);
+  else watch();
+})();
+"""
+"""Records the first moment (``performance.now()``, from navigation start) the page's
+usable condition holds: checked after every change to the document."""
 
 
 def _timed(url: str, token: str) -> float:
@@ -104,8 +161,9 @@ def api_latency(base: str, paths: list[str], token: str) -> dict[str, float]:
     return out
 
 
-def setup(studio: Studio) -> tuple[str, int]:
-    """The bench account: three measured personas, engagement and a recommendation."""
+def setup(studio: Studio) -> tuple[str, dict[str, int]]:
+    """The bench account: three measured personas, engagement and a recommendation, an API
+    key, a label, kept pieces (one scheduled) and an A/B test."""
     token = studio.register(EMAIL)["access_token"]
     ids = []
     for writer in sample_writers():
@@ -127,27 +185,62 @@ def setup(studio: Studio) -> tuple[str, int]:
     )
     urllib.request.urlopen(request, timeout=60).read()
     studio.call("POST", "/api/v1/strategy/generate", {"creator_id": first}, token=token)
-    return token, first
+    studio.call("POST", "/api/auth/keys", {"name": "bench"}, token=token)
+    studio.call("PUT", f"/api/personas/{first}/labels/production", {"version": 1}, token=token)
+    pieces = [
+        studio.call(
+            "POST",
+            "/api/content",
+            {"persona_id": first, "platform": "linkedin", "text": f"Note {n}: we shipped it."},
+            token=token,
+        )["id"]
+        for n in range(3)
+    ]
+    when = (datetime.now(UTC) + timedelta(days=1)).replace(microsecond=0).isoformat()
+    studio.call("POST", f"/api/content/{pieces[0]}/schedule", {"at": when}, token=token)
+    studio.call(
+        "POST",
+        "/api/content/experiments",
+        {
+            "name": "label vs version",
+            "persona_id": first,
+            "platform": "linkedin",
+            "variants": [{"name": "A", "label": "production"}, {"name": "B", "version": 1}],
+        },
+        token=token,
+    )
+    return token, {"persona": first, "piece": pieces[1]}
 
 
-def pages(first: int) -> dict[str, tuple[str, list[str]]]:
-    """Each page's URL and the API GETs its first view needs."""
+def pages(ids: dict[str, int]) -> dict[str, tuple[str, list[str]]]:
+    """Each page's URL and every API GET its first view makes (chained ones included)."""
+    first = ids["persona"]
     p = f"/api/personas/{first}"
+    personas = "/api/personas?limit=100"
+    now = datetime.now(UTC)
+    since, until = (now - timedelta(days=8)).date(), (now + timedelta(days=31)).date()
+    week = f"from={since}T00:00:00Z&to={until}T00:00:00Z"
     return {
         "signin": ("/signin", []),
-        "personas": ("/", ["/api/personas?limit=100"]),
+        "personas": ("/", [personas]),
         "new": ("/personas/new", []),
         "persona": (
             f"/personas/{first}",
-            [p, f"/api/studio/personas/{first}/voice", f"{p}/traits", f"{p}/platforms"],
+            [
+                p,
+                f"/api/studio/personas/{first}/voice",
+                f"{p}/traits",
+                f"{p}/platforms",
+                "/api/jobs?limit=100",
+            ],
         ),
-        "write": (f"/write?persona={first}", ["/api/personas?limit=100", "/api/platforms"]),
-        "chat": (f"/chat?persona={first}", ["/api/personas?limit=100", f"{p}/memories?limit=50"]),
+        "write": (f"/write?persona={first}", [personas, "/api/platforms"]),
+        "chat": (f"/chat?persona={first}", [personas, f"{p}/memories?limit=50"]),
         "history": (f"/personas/{first}/history", [p, f"{p}/versions", f"{p}/labels"]),
         "strategy": (
             f"/strategy?persona={first}",
             [
-                "/api/personas?limit=100",
+                personas,
                 f"/api/v1/strategy/{first}/current",
                 f"/api/v1/strategy/{first}/performance",
                 f"/api/v1/strategy/{first}/clusters",
@@ -155,42 +248,74 @@ def pages(first: int) -> dict[str, tuple[str, list[str]]]:
         ),
         "universe": ("/universe", ["/api/studio/universe"]),
         "account": ("/account", ["/api/auth/me", "/api/auth/keys"]),
+        "library": ("/library", [personas, "/api/platforms", "/api/content?limit=20&offset=0"]),
+        "piece": (
+            f"/library/{ids['piece']}",
+            [
+                f"/api/content/{ids['piece']}",
+                "/api/content/publishers",
+                personas,
+                f"/api/studio/content/{ids['piece']}/suggested-time",
+            ],
+        ),
+        "calendar": ("/calendar", [f"/api/content/calendar?{week}"]),
+        "experiments": (
+            "/experiments",
+            [
+                personas,
+                "/api/platforms",
+                "/api/content/experiments",
+                f"{p}/versions",
+                f"{p}/labels",
+                f"/api/content?persona_id={first}&platform=linkedin&limit=100",
+            ],
+        ),
     }
 
 
-def cold_load(browser: Any, base: str, path: str, tokens: dict[str, Any]) -> dict[str, float]:
-    """Bytes transferred and ms until usable, in a fresh context (empty cache)."""
-    context = browser.new_context(viewport=DESKTOP)
+def _signed_in(context: Any, tokens: dict[str, Any]) -> None:
+    """Put the account's tokens in every tab of the context, as the sign-in page does."""
+    held = {
+        "access": tokens["access_token"],
+        "refresh": tokens["refresh_token"],
+        "expiresAt": time.time() * 1000 + tokens["expires_in"] * 1000,
+    }
     context.add_init_script(
-        "sessionStorage.setItem('personae.tokens', JSON.stringify({}))".format(
-            json.dumps(
-                {
-                    "access": tokens["access_token"],
-                    "refresh": tokens["refresh_token"],
-                    "expiresAt": time.time() * 1000 + tokens["expires_in"] * 1000,
-                }
-            )
-        )
+        f"sessionStorage.setItem('personae.tokens', JSON.stringify({json.dumps(held)}))"
     )
+
+
+def cold_load(
+    browser: Any, base: str, name: str, path: str, tokens: dict[str, Any]
+) -> dict[str, float | None]:
+    """Bytes transferred, ms until usable and (chart pages) until the charts are drawn, in
+    a fresh context (empty cache)."""
+    context = browser.new_context(viewport=DESKTOP)
+    _signed_in(context, tokens)
+    context.add_init_script(_WATCH.replace("CONDITION", USABLE[name]))
     page = context.new_page()
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
     sizes: list[int] = []
     cdp.on("Network.loadingFinished", lambda event: sizes.append(int(event["encodedDataLength"])))
     page.goto(base + path)
-    page.wait_for_function("() => document.body.dataset.ready !== undefined", timeout=60_000)
-    usable = float(page.evaluate("Number(document.body.dataset.ready)"))
+    page.wait_for_function("() => window.__usable !== undefined", timeout=60_000)
+    usable = float(page.evaluate("window.__usable"))
+    charts = None
+    if page.evaluate("!!document.getElementById('chartjs')"):
+        page.wait_for_function("() => document.body.dataset.charted !== undefined")
+        charts = float(page.evaluate("Number(document.body.dataset.charted)"))
     page.wait_for_load_state("networkidle")
     context.close()
-    return {"kb": round(sum(sizes) / 1024, 1), "usable_ms": round(usable, 1)}
+    return {"kb": round(sum(sizes) / 1024, 1), "usable_ms": round(usable, 1), "charts_ms": charts}
 
 
-def live_score(browser: Any, studio: Studio, first: int) -> list[float]:
+def live_score(browser: Any, base: str, first: int, tokens: dict[str, Any]) -> list[float]:
     """ms from the last keystroke to the redrawn score, on a 300-word draft."""
     context = browser.new_context(viewport=DESKTOP)
+    _signed_in(context, tokens)
     page = context.new_page()
-    sign_in_as(page, studio, EMAIL)
-    page.goto(f"{studio.url}/write?persona={first}")
+    page.goto(f"{base}/write?persona={first}")
     page.wait_for_function("() => document.body.dataset.ready !== undefined")
     draft = draft_of_300_words()
     box = page.get_by_label("Draft text")
@@ -208,6 +333,11 @@ def live_score(browser: Any, studio: Studio, first: int) -> list[float]:
     return out
 
 
+def _median(values: list[float | None]) -> float | None:
+    present = [v for v in values if v is not None]
+    return statistics.median(present) if present else None
+
+
 def main() -> None:
     if not CHROMIUM.exists():
         sys.exit(
@@ -218,40 +348,45 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for base in serve(Path(tmp)):
             studio = Studio(base)
-            token, first = setup(studio)
+            token, ids = setup(studio)
             tokens = studio.tokens[EMAIL]
-            rows = {}
+            rows: dict[str, dict[str, Any]] = {}
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(
                     executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
                 )
-                for name, (path, calls) in pages(first).items():
-                    loads = [cold_load(browser, base, path, tokens) for _ in range(COLD_LOADS)]
-                    load = {
-                        "kb": statistics.median(x["kb"] for x in loads),
-                        "usable_ms": statistics.median(x["usable_ms"] for x in loads),
-                    }
+                for name, (path, calls) in pages(ids).items():
+                    loads = [
+                        cold_load(browser, base, name, path, tokens) for _ in range(COLD_LOADS)
+                    ]
+                    load = {key: _median([x[key] for x in loads]) for key in loads[0]}
                     latency = api_latency(base, calls, token)
                     slowest = max(latency.values(), default=None)
+                    usable = float(load["usable_ms"] or 0.0)
                     rows[name] = {
                         **load,
+                        "usable_all": [x["usable_ms"] for x in loads],
                         "api_ms": {k: round(v, 1) for k, v in latency.items()},
                         "slowest_api_ms": round(slowest, 1) if slowest else None,
-                        "usable_vs_api": round(load["usable_ms"] / slowest, 1) if slowest else None,
+                        "usable_vs_api": round(usable / slowest, 1) if slowest else None,
+                        "charts_vs_api": round(float(load["charts_ms"]) / slowest, 1)
+                        if slowest and load["charts_ms"]
+                        else None,
                     }
                     print(
-                        f"{name:9} {load['kb']:7.1f} KB  usable {load['usable_ms']:7.1f} ms  "
-                        f"slowest API {rows[name]['slowest_api_ms']} ms",
+                        f"{name:11} {load['kb']:7.1f} KB  usable {usable:7.1f} ms  "
+                        f"charts {load['charts_ms']} ms  slowest API {rows[name]['slowest_api_ms']}"
+                        f" ms  ratio {rows[name]['usable_vs_api']}",
                         file=sys.stderr,
                     )
-                live = live_score(browser, studio, first)
-                scoring = scoring_latency(base, first, token)
+                live = live_score(browser, base, ids["persona"], tokens)
+                scoring = scoring_latency(base, ids["persona"], token)
                 browser.close()
-    shell = rows["signin"]["usable_ms"]  # a page that needs no data: the cold load's fixed cost
+    shell = float(rows["signin"]["usable_ms"] or 0.0)  # no data: the cold load's fixed cost
     for row in rows.values():
         if row["slowest_api_ms"]:
             row["beyond_shell_vs_api"] = round(
-                max(0.0, row["usable_ms"] - shell) / row["slowest_api_ms"], 1
+                max(0.0, float(row["usable_ms"] or 0.0) - shell) / row["slowest_api_ms"], 1
             )
     result = {
         "shell_ms": shell,
@@ -264,7 +399,7 @@ def main() -> None:
         },
         "targets": TARGETS,
         "met": {
-            "page_kb": all(r["kb"] < TARGETS["page_kb_max"] for r in rows.values()),
+            "page_kb": all(float(r["kb"] or 0) < TARGETS["page_kb_max"] for r in rows.values()),
             "usable_vs_api": all(
                 r["usable_vs_api"] is None or r["usable_vs_api"] <= TARGETS["usable_vs_api_max"]
                 for r in rows.values()

@@ -50,24 +50,6 @@ def account(studio: Studio) -> dict[str, Any]:
     return {"persona": pid, "pieces": pieces, "token": token}
 
 
-PAGES = {
-    "library": lambda a: "/library",
-    "piece": lambda a: f"/library/{a['pieces'][1]}",
-    "calendar": lambda a: "/calendar",
-    "experiments": lambda a: "/experiments",
-}
-
-
-@pytest.mark.parametrize("name", list(PAGES))
-def test_each_content_page_is_accessible_and_fits_a_phone(
-    name: str, page: Any, studio: Studio, account: dict[str, Any], tmp_path: Path
-) -> None:
-    sign_in_as(page, studio, EMAIL)
-    page.goto(studio.url + PAGES[name](account))
-    page.wait_for_function("() => document.body.dataset.ready !== undefined")
-    check_page(page, name, tmp_path)
-
-
 def _ready(page: Any) -> None:
     page.wait_for_function("() => document.body.dataset.ready !== undefined")
 
@@ -327,3 +309,24 @@ def test_an_ab_test_needs_a_name_and_good_variants(
     page.get_by_label("Variant 2 name").fill("A")
     page.get_by_role("button", name="Start the test").click()
     page.get_by_role("alert").get_by_text("variant names must differ").wait_for()
+
+
+# -- every page -----------------------------------------------------------------------------
+
+PAGES = {
+    "library": lambda a: "/library",
+    "piece": lambda a: f"/library/{a['pieces'][1]}",
+    "calendar": lambda a: "/calendar",
+    "experiments": lambda a: "/experiments",
+}
+
+
+# Last in the module, so the screenshots show the pages with what the tests above made.
+@pytest.mark.parametrize("name", list(PAGES))
+def test_each_content_page_is_accessible_and_fits_a_phone(
+    name: str, page: Any, studio: Studio, account: dict[str, Any], tmp_path: Path
+) -> None:
+    sign_in_as(page, studio, EMAIL)
+    page.goto(studio.url + PAGES[name](account))
+    page.wait_for_function("() => document.body.dataset.ready !== undefined")
+    check_page(page, name, tmp_path)

@@ -53,19 +53,20 @@ async function measure() {
   const match = enough
     ? api(`/api/personas/${personaBox.value}/match`, { method: "POST", json: { text } })
     : Promise.resolve(null);
-  const marks = enough
-    ? api(`/api/studio/personas/${personaBox.value}/marks`, { method: "POST", json: { text } })
-    : Promise.resolve(null);
   try {
-    const [report, matched, marked] = await Promise.all([checks, match, marks]);
+    const [report, matched] = await Promise.all([checks, match]);
     if (mine !== generation) return;
     clearError();
     drawChecks(report);
     if (matched) drawMatch(matched);
-    if (marked) drawMarks(text, marked);
     else document.getElementById("score-value").textContent = `needs ${MIN_WORDS} words`;
     document.body.dataset.measured = String(mine);
     if (lastInput) document.body.dataset.latency = String(Math.round(performance.now() - lastInput));
+    // The marks measure the draft again: asked after the score, not beside it, so the
+    // score (what the person watches while typing) does not share the server with them.
+    if (!enough) return;
+    const marked = await api(`/api/studio/personas/${personaBox.value}/marks`, { method: "POST", json: { text } });
+    if (mine === generation) drawMarks(text, marked);
   } catch (error) {
     if (mine === generation) showError(error);
   }
