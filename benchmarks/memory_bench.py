@@ -45,7 +45,7 @@ weights: an ablation, information only.
 **Chat turn overhead.** ``ChatService.reply`` turns (settings' defaults: 12 recent
 messages, 5 memories, 1536-token budget, traits extracted every turn, summary into
 memories every 6 replies) for a user of the set with their ~40 memories, on the same
-store, with a :class:`tests.llm_fakes.ScriptedLLM` that answers at once (the reply, the
+store, with a model that answers at once (``benchmarks/_memory_doubles.py``) (the reply, the
 trait-extraction JSON, the summary JSON). Included: the SQL of the turn (session,
 persona, traits, history, storing both messages, learning traits), the vector search and
 ranking, building the prompt within the budget, validating the structured outputs, and
@@ -81,11 +81,10 @@ from sqlalchemy import select
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-if str(ROOT) not in sys.path:  # tests.llm_fakes (the scripted model) lives in the repository
-    sys.path.insert(0, str(ROOT))
+if str(HERE) not in sys.path:  # run as a script: its sibling modules import as top level
+    sys.path.insert(0, str(HERE))
 
-from tests.llm_fakes import ScriptedLLM, json_reply  # noqa: E402
-
+from _memory_doubles import RespondingLLM, json_reply  # noqa: E402
 from personae.chat import (  # noqa: E402
     ChatService,
     MemoryStore,
@@ -407,7 +406,7 @@ def measure_turns(
     warmup: int,
 ) -> dict[str, Any]:
     """p50/p95 of whole ``ChatService.reply`` turns, embedding time subtracted."""
-    llm = ScriptedLLM(responder=_turn_responder)
+    llm = RespondingLLM(_turn_responder)
     service = ChatService(db, lambda owner, purpose: llm, memory=memory, clock=clock)
     messages = [TURN_MESSAGES[i % len(TURN_MESSAGES)] for i in range(warmup + turns)]
     embedder.warm(

@@ -133,6 +133,7 @@ from personae.chat._build import LazyMemoryIndex, build_chat_service, build_memo
 from personae.chat._context import PromptParts, build_prompt, count_message_tokens, count_tokens
 from personae.chat._editing import ChatLine, MemoryList, MemoryView, TraitEditing, TraitProposalView
 from personae.chat._extraction import ExtractedTrait, TraitExtraction, extract_traits, learn_traits
+from personae.chat._lines import persona_reference
 from personae.chat._memory import (
     IndexChanges,
     MemoryBatch,
@@ -152,7 +153,7 @@ from personae.chat._memory_text import (
     summarize_conversation,
     third_party,
 )
-from personae.chat._service import ChatResponse, ChatService, TurnPlan, persona_reference
+from personae.chat._service import ChatResponse, ChatService, TurnPlan
 from personae.chat._traits import (
     TraitAction,
     TraitView,

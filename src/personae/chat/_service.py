@@ -32,7 +32,6 @@ traits when none were) and ``suggestedActions``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -45,13 +44,19 @@ from personae.chat._context import PromptParts, build_prompt
 from personae.chat._editing import TraitEditing
 from personae.chat._extraction import extract_traits, learn_traits
 from personae.chat._identity import UserFacts, answer_from_facts, guard_reply, user_facts
+from personae.chat._lines import (
+    addressed,
+    check_message,
+    persona_reference,
+    suggestions,
+    system_prompt,
+)
 from personae.chat._memory import IndexChanges, MemoryBatch, MemoryStore
 from personae.chat._memory_text import summarize_conversation
 from personae.chat._traits import (
     TraitView,
     persona_traits,
     temperature_for,
-    traits_prompt,
 )
 from personae.errors import InputError, InvalidTokenError
 from personae.llm import LLM, Completion, Message, RecordedLLM
@@ -59,7 +64,6 @@ from personae.store import (
     BufferedCallLog,
     ChatMessage,
     Database,
-    Persona,
     StoreCallLog,
     User,
     crud,
@@ -67,10 +71,7 @@ from personae.store import (
 )
 from personae.store._models import utcnow
 
-__all__ = ["ChatResponse", "ChatService", "TurnPlan", "persona_reference"]
-
-MAX_MESSAGE_CHARS = 8_000
-"""Longest chat message accepted."""
+__all__ = ["ChatResponse", "ChatService", "TurnPlan"]
 
 ModelFor = Callable[[int, str], LLM]
 """``(owner_id, purpose) -> LLM``: the model a call should use (cached and accounted)."""
@@ -116,81 +117,6 @@ class TurnPlan:
     seed: int | None = None
     json_schema: dict[str, Any] | None = None
     """A JSON Schema the reply must follow (a client's ``response_format``), if any."""
-
-
-def persona_reference(persona: Persona, traits: list[TraitView]) -> str:
-    """The persona's own definition, which memories must never echo."""
-    parts = [
-        persona.display_name or persona.name,
-        persona.role or "",
-        persona.archetype or "",
-        persona.core_belief or "",
-        persona.system_prompt or "",
-        persona.context or "",
-        persona.scenario or "",
-        *(trait.description for trait in traits),
-    ]
-    return "\n".join(part for part in parts if part and part.strip())
-
-
-def _system_prompt(
-    persona: Persona, traits: list[TraitView], others: list[str], facts: UserFacts | None = None
-) -> str:
-    name = persona.display_name or persona.name
-    parts = [f"You are {name}."]
-    if persona.role:
-        parts.append(f"Role: {persona.role}.")
-    if persona.core_belief:
-        parts.append(f"Core belief: {persona.core_belief}")
-    if persona.system_prompt:
-        parts.append(persona.system_prompt)
-    if persona.context:
-        parts.append(persona.context)
-    trait_text = traits_prompt(name, traits)
-    if trait_text:
-        parts.append(trait_text)
-    if others:
-        parts.append(
-            f"Also in this conversation: {', '.join(others)}. Their lines appear as "
-            "'[Name]: …'. Speak only as yourself."
-        )
-    about_user = facts.prompt_lines() if facts is not None else []
-    if about_user:
-        parts.append("What the user told you about themselves: " + " ".join(about_user))
-    parts.append(
-        f"You are {name}, not the user: never use the user's name or business as your own."
-    )
-    parts.append(f"Respond in character as {name}, in a few sentences.")
-    return "\n".join(parts)
-
-
-def _check_message(message: str) -> str:
-    text = message.strip() if isinstance(message, str) else ""
-    if not text:
-        raise InputError("the message is empty", field="message")
-    if len(text) > MAX_MESSAGE_CHARS:
-        raise InputError(
-            f"the message has {len(text):,} characters; the limit is {MAX_MESSAGE_CHARS:,}",
-            field="message",
-        )
-    if "\x00" in text:
-        raise InputError("the message contains a NUL character", field="message")
-    return text
-
-
-def addressed(message: str, names: dict[int, list[str]]) -> int | None:
-    """The persona a message addresses by name (``@ada``, ``Ada, …``, ``Ada: …``)."""
-    lowered = message.lower()
-    for persona_id, aliases in names.items():
-        for alias in aliases:
-            key = alias.lower()
-            if not key:
-                continue
-            if re.search(rf"@{re.escape(key)}\b", lowered) or re.match(
-                rf"^\s*{re.escape(key)}\s*[,:]", lowered
-            ):
-                return persona_id
-    return None
 
 
 class ChatService(TraitEditing):
@@ -295,7 +221,7 @@ class ChatService(TraitEditing):
         PersonaNotFoundError, ChatSessionNotFoundError
             Another owner's (or no such) persona or session.
         """
-        text = _check_message(message)
+        text = check_message(message)
         now = self.clock()
         # Asked outside the turn's transaction: an index built on first use creates its
         # tables through connections of its own, which must not wait on this session's lock.
@@ -367,7 +293,7 @@ class ChatService(TraitEditing):
                 said = [line.content for line in transcript if line.role == "user"]
             facts = user_facts([*remembered, *said, text])
             prompt = build_prompt(
-                system=_system_prompt(persona, traits, others, facts),
+                system=system_prompt(persona, traits, others, facts),
                 memories=[(memory.id, memory.text) for memory in recalled],
                 history=turns if transcript is None else [],
                 user_message=text,
@@ -512,7 +438,7 @@ class ChatService(TraitEditing):
             message_id=message_id,
             traits=traits,
             confidence=confidence,
-            suggested_actions=_suggestions(plan.persona_name, traits, proposal_names),
+            suggested_actions=suggestions(plan.persona_name, traits, proposal_names),
         )
 
     def _plan_memories(self, plan: TurnPlan, texts: list[str]) -> MemoryBatch:
@@ -619,18 +545,3 @@ async def _guarded(plan: TurnPlan, tokens: AsyncIterator[str]) -> AsyncIterator[
     final = guard_reply(written, plan.user_facts, plan.persona_name)
     if final.startswith(shown) and len(final) > len(shown):
         yield (" " if shown or direct else "") + final[len(shown) :].lstrip()
-
-
-def _suggestions(name: str, traits: list[TraitView], proposals: list[str]) -> list[str]:
-    """Seed 002's ``generateSuggestions``, from the traits: review what extraction
-    proposed, tone down the strongest trait, strengthen a faint one, keep talking."""
-    actions = [f"Review the proposed change to '{proposal}'" for proposal in proposals]
-    if traits:
-        strongest = max(traits, key=lambda trait: (trait.intensity, trait.name))
-        if strongest.intensity >= 0.8:
-            actions.append(f"Tone down '{strongest.name}' (intensity {strongest.intensity:.2f})")
-        faintest = min(traits, key=lambda trait: (trait.intensity, trait.name))
-        if faintest.intensity <= 0.3 and faintest is not strongest:
-            actions.append(f"Strengthen '{faintest.name}' (intensity {faintest.intensity:.2f})")
-    actions.append(f"Ask {name} a follow-up question")
-    return actions[:5]

@@ -18,6 +18,7 @@ from datetime import date, datetime
 from statistics import fmean
 
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 
 from personae.errors import InputError, ProfileError, TextTooLargeError, VersionConflictError
 from personae.persona._marks import VoiceMark, voice_marks
@@ -337,15 +338,7 @@ class Insights:
                         "against lists the persona itself; name the other personas only",
                         field="against",
                     )
-                persona = crud.get_persona(session=session, owner_id=owner_id, persona_id=other_id)
-                profile = voice_profile(persona)
-                if profile is None:
-                    raise ProfileError(
-                        f"persona {persona.id} has no measured voice yet: create it with "
-                        "writing_samples or send feedback with an edited_text",
-                        persona_id=persona.id,
-                    )
-                voices.append(profile)
+                voices.append(_measured_voice(session, owner_id, other_id))
         return voices[0].match(text, against=voices[1:])
 
     def voice_marks(self, owner_id: int, persona_id: int, text: str) -> list[VoiceMark]:
@@ -364,12 +357,24 @@ class Insights:
         if len(text) > self._max_text_chars:
             raise TextTooLargeError(size=len(text), limit=self._max_text_chars)
         with session_scope(self._database) as session:
-            persona = crud.get_persona(session=session, owner_id=owner_id, persona_id=persona_id)
-            profile = voice_profile(persona)
-        if profile is None:
-            raise ProfileError(
-                f"persona {persona_id} has no measured voice yet: create it from writing "
-                "samples or send feedback with an edited text",
-                persona_id=persona_id,
-            )
+            profile = _measured_voice(session, owner_id, persona_id)
         return voice_marks(text, profile)
+
+
+def _measured_voice(session: Session, owner_id: int, persona_id: int) -> StyleProfile:
+    """The owner's persona's measured voice (PersonaNotFoundError for another owner's).
+
+    Raises
+    ------
+    ProfileError
+        The persona has no measured voice yet.
+    """
+    persona = crud.get_persona(session=session, owner_id=owner_id, persona_id=persona_id)
+    profile = voice_profile(persona)
+    if profile is None:
+        raise ProfileError(
+            f"persona {persona.id} has no measured voice yet: create it with "
+            "writing_samples or send feedback with an edited_text",
+            persona_id=persona.id,
+        )
+    return profile

@@ -31,20 +31,24 @@ the dimensions below 1 by how much they cost ``overall``, and
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from personae.persona._measure import measure_text
+from personae.persona._quality_checks import (
+    SubScore,
+    consistency_checks,
+    linguistic_checks,
+    round_score,
+)
 from personae.persona._voice_rules import VoiceRules
 from personae.persona.platforms import Platform, PlatformReport, get_platform
 from personae.style import (
     MAX_CHARS,
     MIN_WORDS_TO_JUDGE,
     Deviation,
-    Fingerprint,
     StyleProfile,
     text_evidence,
 )
@@ -86,22 +90,6 @@ _CATEGORY: dict[QualityDimension, Category] = {
     "consistency_score": "consistency",
 }
 
-# Readability thresholds of Yoast SEO's readability analysis (yoast.com, "Readability
-# analysis"): Flesch reading ease of 60 or more passes; at most 25 % of sentences may run
-# over 20 words. The zero points (30; 40 words) are where the score reaches 0: Flesch 30
-# is "very difficult" (college graduate), and a quarter of sentences over 40 words is
-# twice the limit.
-READING_EASE_TARGET = 60.0
-READING_EASE_ZERO = 30.0
-LONG_SENTENCE_WORDS = 20.0
-LONG_SENTENCE_ZERO = 40.0
-# Variety thresholds, chosen on the bundled sample writers (all of whom pass): a
-# coefficient of variation of sentence length of 0.35 and a MATTR (window 50) of 0.70.
-SENTENCE_VARIETY_TARGET = 0.35
-MATTR_TARGET = 0.70
-MATTR_ZERO = 0.50
-_MIN_SENTENCES_FOR_VARIETY = 3
-_MIN_WORDS_FOR_MATTR = 50
 _HIGH_IMPACT = 0.05
 _MEDIUM_IMPACT = 0.02
 _INSTRUCTION_PREFIX: dict[Category, str] = {
@@ -114,17 +102,6 @@ _INSTRUCTION_PREFIX: dict[Category, str] = {
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class SubScore(_Model):
-    """One check inside a dimension: what was measured, against what, and its score."""
-
-    key: str = Field(description="Stable id, e.g. 'reading_ease' or 'avoid_words'.")
-    label: str
-    score: float = Field(ge=0.0, le=1.0)
-    measured: float | str | None
-    target: str
-    message: str
 
 
 class AuthenticityDetails(_Model):
@@ -188,186 +165,6 @@ class QualityReport(_Model):
     improvement_suggestions: list[QualitySuggestion] = Field(description="Largest impact first.")
     details: QualityDetails
     notes: list[str] = Field(default_factory=list)
-
-
-def _clamp(value: float) -> float:
-    return max(0.0, min(1.0, value))
-
-
-def _round(value: float) -> float:
-    return round(_clamp(value), 4)
-
-
-# -- linguistic ----------------------------------------------------------------------------
-
-
-def _linguistic(fp: Fingerprint) -> list[SubScore]:
-    out = []
-    if fp.readability is not None:
-        ease = fp.readability.flesch_reading_ease
-        score = (ease - READING_EASE_ZERO) / (READING_EASE_TARGET - READING_EASE_ZERO)
-        out.append(
-            SubScore(
-                key="reading_ease",
-                label="readability",
-                score=_round(score),
-                measured=round(ease, 1),
-                target=f"Flesch reading ease ≥ {READING_EASE_TARGET:.0f}",
-                message=f"Flesch reading ease {ease:.0f}; {READING_EASE_TARGET:.0f} or more "
-                "reads easily (use shorter sentences and everyday words)",
-            )
-        )
-    lengths = fp.sentence_analysis.sentence_length_distribution
-    p75 = lengths.p75
-    out.append(
-        SubScore(
-            key="long_sentences",
-            label="sentence length",
-            score=_round(
-                1 - (p75 - LONG_SENTENCE_WORDS) / (LONG_SENTENCE_ZERO - LONG_SENTENCE_WORDS)
-            ),
-            measured=round(p75, 1),
-            target=f"at most a quarter of sentences over {LONG_SENTENCE_WORDS:.0f} words",
-            message=f"a quarter of the sentences run {p75:.0f} words or longer; keep at least "
-            f"three in four at {LONG_SENTENCE_WORDS:.0f} words or fewer (split the longest)",
-        )
-    )
-    if fp.sentence_analysis.sentence_count >= _MIN_SENTENCES_FOR_VARIETY and lengths.average > 0:
-        variation = lengths.stdev / lengths.average
-        out.append(
-            SubScore(
-                key="sentence_variety",
-                label="sentence variety",
-                score=_round(variation / SENTENCE_VARIETY_TARGET),
-                measured=round(variation, 3),
-                target=f"variation of sentence length ≥ {SENTENCE_VARIETY_TARGET}",
-                message=f"sentence lengths vary by {variation:.0%} of their mean; mix short and "
-                f"long sentences (aim for {SENTENCE_VARIETY_TARGET:.0%} or more)",
-            )
-        )
-    if fp.word_count >= _MIN_WORDS_FOR_MATTR:
-        mattr = fp.vocabulary_analysis.lexical_diversity
-        out.append(
-            SubScore(
-                key="vocabulary_variety",
-                label="vocabulary variety",
-                score=_round((mattr - MATTR_ZERO) / (MATTR_TARGET - MATTR_ZERO)),
-                measured=round(mattr, 3),
-                target=f"MATTR ≥ {MATTR_TARGET}",
-                message=f"vocabulary variety (MATTR) {mattr:.2f}; repeat fewer words "
-                f"(aim for {MATTR_TARGET:.2f} or more)",
-            )
-        )
-    return out
-
-
-# -- consistency ---------------------------------------------------------------------------
-
-
-def _consistency(text: str, fp: Fingerprint, rules: VoiceRules) -> list[SubScore]:
-    out = []
-    if rules.avoid:
-        used = {term: rules.occurrences(text, term) for term in rules.avoid}
-        used = {term: n for term, n in used.items() if n}
-        total = sum(used.values())
-        listed = ", ".join(f"'{t}' ({n}×)" for t, n in used.items())
-        out.append(
-            SubScore(
-                key="avoid_words",
-                label="words the persona avoids",
-                score=_round(1 / (1 + total)),
-                measured=total,
-                target="none",
-                message=f"uses words the persona avoids: {listed}"
-                if used
-                else "uses none of the words the persona avoids",
-            )
-        )
-    if rules.go_to:
-        used_terms = [term for term in rules.go_to if rules.occurrences(text, term)]
-        expected = max(1, min(len(rules.go_to), math.ceil(fp.word_count / 100)))
-        missing = [t for t in rules.go_to if t not in used_terms][:5]
-        out.append(
-            SubScore(
-                key="go_to_words",
-                label="the persona's go-to words",
-                score=_round(len(used_terms) / expected),
-                measured=len(used_terms),
-                target=f"at least {expected} of them",
-                message=f"uses {len(used_terms)} of the persona's go-to words (expected "
-                f"{expected} for {fp.word_count} words); could use: {', '.join(missing)}"
-                if len(used_terms) < expected
-                else f"uses {len(used_terms)} of the persona's go-to words",
-            )
-        )
-    if rules.sentence_length is not None:
-        low, high = rules.sentence_length
-        average = fp.sentence_analysis.sentence_length_distribution.average
-        miss = (low - average) / low if average < low else (average - high) / high
-        out.append(
-            SubScore(
-                key="sentence_length",
-                label="sentence length",
-                score=_round(1 - max(0.0, miss)),
-                measured=round(average, 1),
-                target=f"{low:g}–{high:g} words on average",
-                message=f"sentences average {average:.0f} words; the persona writes "
-                f"{low:g}–{high:g}",
-            )
-        )
-    if rules.contractions is not None and fp.contractions_per_100_words is not None:
-        rate = fp.contractions_per_100_words
-        if rules.contractions == "avoid":
-            score, target = 1 / (1 + rate), "none"
-            message = f"{rate:.1f} contractions per 100 words; the persona avoids them"
-        else:
-            score, target = rate / 1.0, "at least 1 per 100 words"
-            message = f"{rate:.1f} contractions per 100 words; the persona uses them (it's, don't)"
-        out.append(
-            SubScore(
-                key="contractions",
-                label="contractions",
-                score=_round(score),
-                measured=round(rate, 2),
-                target=target,
-                message=message,
-            )
-        )
-    if rules.perspective is not None and fp.pronouns is not None:
-        wanted = {"first_singular": "I", "first_plural": "we", "second": "you", "third": "they"}[
-            rules.perspective
-        ]
-        dominant = fp.pronouns.dominant
-        out.append(
-            SubScore(
-                key="perspective",
-                label="perspective",
-                score=1.0 if dominant in {wanted, "none"} else 0.0,
-                measured=dominant,
-                target=f"'{wanted}' dominant",
-                message=f"the text speaks mostly as '{dominant}'; the persona writes as '{wanted}'",
-            )
-        )
-    for key, usage, count, what in (
-        ("exclamations", rules.exclamations, fp.rhetorical_analysis.exclamations, "exclamations"),
-        ("emoji", rules.emoji, fp.social.emoji, "emoji"),
-    ):
-        if usage not in {"avoid", "sparing"}:
-            continue
-        allowed = 0 if usage == "avoid" else 1
-        excess = max(0, count - allowed)
-        out.append(
-            SubScore(
-                key=key,
-                label=what,
-                score=_round(1 / (1 + excess)),
-                measured=count,
-                target="none" if allowed == 0 else "at most 1",
-                message=f"{count} {what}; the persona uses "
-                f"{'none' if allowed == 0 else 'them sparingly (at most 1)'}",
-            )
-        )
-    return out
 
 
 # -- the report ----------------------------------------------------------------------------
@@ -437,8 +234,8 @@ def score_content(
     )
     notes: list[str] = []
 
-    linguistic = _linguistic(fp)
-    consistency = _consistency(text, fp, rules) if rules.measurable else []
+    linguistic = linguistic_checks(fp)
+    consistency = consistency_checks(text, fp, rules) if rules.measurable else []
     if rules.forbidden_tones:
         notes.append(
             "tones are not measured (no model is used in scoring): check by eye that the "
@@ -485,9 +282,9 @@ def score_content(
         DimensionScore(
             name=name,
             category=_CATEGORY[name],
-            score=_round(score),
+            score=round_score(score),
             weight=round(weights[name], 4),
-            shortfall=_round(weights[name] * (1 - score)),
+            shortfall=round_score(weights[name] * (1 - score)),
         )
         for name, score in scores.items()
     ]
@@ -513,7 +310,7 @@ def score_content(
                     dimension=result.rule_id,
                     message=result.message,
                     action=strategy.instruction if strategy else result.message,
-                    impact=_round(impact),
+                    impact=round_score(impact),
                     strategy=strategy.name if strategy else None,
                     auto_fix=any(s.fix is not None for s in strategies),
                 )
@@ -529,7 +326,7 @@ def score_content(
                     dimension=s.dimension,
                     message=s.message,
                     action=s.message,
-                    impact=_round(impact),
+                    impact=round_score(impact),
                 )
             )
     for category, checks, dimension in (
@@ -547,15 +344,15 @@ def score_content(
                     dimension=check.key,
                     message=check.message,
                     action=check.message,
-                    impact=_round(impact),
+                    impact=round_score(impact),
                 )
             )
     suggestions.sort(key=lambda s: (-s.impact, s.category, s.dimension))
 
     return QualityReport(
-        overall_quality_score=_round(overall),
-        linguistic_quality=_round(scores["linguistic_quality"]),
-        consistency_score=None if consistency_score is None else _round(consistency_score),
+        overall_quality_score=round_score(overall),
+        linguistic_quality=round_score(scores["linguistic_quality"]),
+        consistency_score=None if consistency_score is None else round_score(consistency_score),
         authenticity_score=None if authenticity is None else authenticity.score,
         platform_optimization_quality=(
             None if platform_report is None else platform_report.platform_optimization_quality

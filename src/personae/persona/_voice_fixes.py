@@ -44,8 +44,10 @@ voice's value, so running the fixes twice changes nothing more.
 
 Each family of fixes is a module of :mod:`personae.persona._fixes` (``_repairs``,
 ``_words``, ``_contractions``, ``_sentences``, ``_paragraphs``, over the shared
-``_prose`` helpers); this module holds the result types and :func:`apply_voice_fixes`,
-which measures and keeps or drops each one.
+``_prose`` helpers); this module holds the result types, one small function per fix
+that proposes its move from the text as it stands (``_REPAIRS``, then ``_VOICE_MOVES``,
+in :data:`FIX_NAMES` order), and :func:`apply_voice_fixes`, the pipeline that measures
+each move and keeps or drops it.
 
 Edits are conservative: only plain prose paragraphs (no headings, lists, hashtag blocks or
 line breaks inside) are split, joined or re-paragraphed; only declarative neighbours are
@@ -57,17 +59,14 @@ be one (then it keeps its capital).
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from personae.errors import InputError
-from personae.persona._fixes._contractions import _contraction_spans as _contraction_spans
-from personae.persona._fixes._contractions import _form_spans as _form_spans
 from personae.persona._fixes._contractions import expand_contractions, form_contractions
 from personae.persona._fixes._paragraphs import reparagraph
-from personae.persona._fixes._prose import _sentences as _sentences
 from personae.persona._fixes._repairs import collapse_repetition, drop_unfinished_ending
 from personae.persona._fixes._sentences import join_sentences, split_sentences
 from personae.persona._fixes._words import limit_exclamations, remove_emoji, replace_avoid_words
@@ -247,6 +246,215 @@ def _allowed(mean: float | None, per: float, usage: str | None) -> int | None:
     return keep
 
 
+@dataclass(frozen=True, slots=True)
+class _Move:
+    """One fix's proposal: the edit, the dimension (or rule) it targets, the voice's value
+    there, and what to tell the reader when it is kept."""
+
+    dimension: str
+    edit: Callable[[str], str]
+    target: float | None
+    what: str
+
+
+@dataclass(slots=True)
+class _Run:
+    """One call of :func:`apply_voice_fixes`: what it was asked, and the text so far."""
+
+    judge: _Judge
+    rules: VoiceRules
+    wanted: set[str]
+    state: _State
+    truncated: bool
+    max_paragraph_words: int | None
+    first_sentence_chars: int | None
+    applied: list[VoiceFix] = field(default_factory=list)
+    rejected: list[str] = field(default_factory=list)
+
+    def attempt(self, name: FixName, kind: FixKind, move: _Move | None) -> None:
+        """Apply ``move`` and keep it if it is a repair, or if it brought the text closer
+        to the voice on its dimension (see :meth:`_Judge.closer`); record why not else."""
+        if move is None or name not in self.wanted:
+            return
+        new_text = move.edit(self.state.text)
+        if new_text == self.state.text or not new_text.strip():
+            return
+        try:
+            new_state = self.judge.measure(new_text)
+        except InputError:
+            self.rejected.append(f"{name}: the edit left nothing to measure")
+            return
+        dimension, target = move.dimension, move.target
+        measured = dimension in _READERS
+        if (
+            kind == "voice"
+            and measured
+            and not self.judge.closer(self.state, new_state, dimension, target)
+        ):
+            self.rejected.append(f"{name}: it did not bring {dimension} closer to the voice")
+            return
+        before, after = (
+            (_value(self.state, dimension), _value(new_state, dimension))
+            if measured
+            else (None, None)
+        )
+        shown = "" if before is None else f" ({dimension} {before:g} → {after:g}"
+        if shown:
+            shown += ")" if target is None else f"; voice {target:.3g})"
+        self.applied.append(
+            VoiceFix(
+                name=name,
+                kind=kind,
+                dimension=dimension,
+                before=before,
+                after=after,
+                target=None if target is None else round(target, 3),
+                message=f"{move.what}{shown}",
+            )
+        )
+        self.state = new_state
+
+
+# -- the fixes, each proposing one move from the text as it stands -------------------------
+
+
+def _collapse_repetition(run: _Run) -> _Move:
+    return _Move(
+        "vocabulary.lexical_diversity",
+        collapse_repetition,
+        run.judge.mean("vocabulary.lexical_diversity"),
+        "collapsed repeated words and sentences",
+    )
+
+
+def _drop_unfinished_ending(run: _Run) -> _Move | None:
+    if not run.truncated:
+        return None
+    return _Move("ending", drop_unfinished_ending, None, "dropped the unfinished last sentence")
+
+
+def _replace_avoid_words(run: _Run) -> _Move | None:
+    avoid = run.rules.avoid
+    if not avoid:
+        return None
+    return _Move(
+        "avoid_words",
+        lambda t: replace_avoid_words(t, avoid),
+        0.0,
+        "replaced or dropped words the persona avoids",
+    )
+
+
+def _limit_emoji(run: _Run) -> _Move | None:
+    words = run.state.fp.word_count
+    keep = _allowed(run.judge.mean("social.emoji_per_100_words"), words / 100, run.rules.emoji)
+    if keep is None:
+        return None
+    return _Move(
+        "social.emoji_per_100_words",
+        lambda t: remove_emoji(t, keep),
+        100.0 * keep / max(words, 1),
+        f"kept {keep} emoji",
+    )
+
+
+def _limit_exclamations(run: _Run) -> _Move | None:
+    sentences = run.state.fp.sentence_analysis.sentence_count
+    keep = _allowed(run.judge.mean("sentence_type.exclamation"), sentences, run.rules.exclamations)
+    if keep is None:
+        return None
+    return _Move(
+        "sentence_type.exclamation",
+        lambda t: limit_exclamations(t, keep),
+        keep / max(sentences, 1),
+        f"kept {keep} exclamation mark(s)",
+    )
+
+
+def _contractions(run: _Run) -> _Move | None:
+    target = run.judge.mean("contractions.per_100_words")
+    if target is None and run.rules.contractions is not None:
+        target = 0.0 if run.rules.contractions == "avoid" else 1.5
+    rate = run.state.fp.contractions_per_100_words
+    if target is None or rate is None:
+        return None
+    words = run.state.fp.word_count
+    have, want = round(rate * words / 100), round(target * words / 100)
+    dimension = "contractions.per_100_words"
+    if want < have:
+        drop = None if want == 0 else have - want
+        return _Move(
+            dimension, lambda t: expand_contractions(t, drop), target, "spelled out contractions"
+        )
+    if want > have:
+        return _Move(
+            dimension, lambda t: form_contractions(t, want - have), target, "formed contractions"
+        )
+    return None
+
+
+def _sentence_length(run: _Run) -> _Move | None:
+    target = run.judge.mean("sentence_length.average")
+    if target is None and run.rules.sentence_length is not None:
+        low, high = run.rules.sentence_length
+        target = (low + high) / 2
+    if target is None:
+        return None
+    goal = target
+    average = _READERS["sentence_length.average"](run.state.fp) or 0.0
+    if average > goal:
+        return _Move(
+            "sentence_length.average",
+            lambda t: split_sentences(t, goal),
+            goal,
+            "split long sentences at clause boundaries",
+        )
+    if average < goal:
+        semicolon_rate = run.judge.mean("punctuation.semicolon")
+        first = run.first_sentence_chars
+        return _Move(
+            "sentence_length.average",
+            lambda t: join_sentences(
+                t, goal, semicolon_rate=semicolon_rate, first_sentence_chars=first
+            ),
+            goal,
+            "joined short sentences",
+        )
+    return None
+
+
+def _paragraphs(run: _Run) -> _Move | None:
+    target = run.judge.mean("paragraphs.average_words")
+    if target is None:
+        return None
+    most = run.max_paragraph_words
+    return _Move(
+        "paragraphs.average_words",
+        lambda t: reparagraph(t, target, max_words=most),
+        target,
+        "re-paragraphed toward the voice's paragraph length",
+    )
+
+
+_Fix = Callable[[_Run], "_Move | None"]
+
+_REPAIRS: tuple[tuple[FixName, _Fix], ...] = (
+    ("collapse_repetition", _collapse_repetition),
+    ("drop_unfinished_ending", _drop_unfinished_ending),
+)
+"""Always kept when they change the text: they fix broken text, whatever the voice."""
+
+_VOICE_MOVES: tuple[tuple[FixName, _Fix], ...] = (
+    ("replace_avoid_words", _replace_avoid_words),
+    ("limit_emoji", _limit_emoji),
+    ("limit_exclamations", _limit_exclamations),
+    ("contractions", _contractions),
+    ("sentence_length", _sentence_length),
+    ("paragraphs", _paragraphs),
+)
+"""Kept only when they bring the text closer to the voice on their dimension."""
+
+
 def apply_voice_fixes(
     text: str,
     *,
@@ -314,188 +522,27 @@ def apply_voice_fixes(
             f"unknown voice fix(es): {', '.join(sorted(unknown))}; known: {', '.join(FIX_NAMES)}",
             field="fixes",
         )
-    rules = rules or VoiceRules()
     judge = _Judge(profile, finish)
-    state = judge.measure(text)
-    start_score = state.score
-    applied: list[VoiceFix] = []
-    rejected: list[str] = []
-
-    def attempt(
-        name: FixName,
-        kind: FixKind,
-        dimension: str,
-        edit: Callable[[str], str],
-        *,
-        target: float | None,
-        what: str,
-    ) -> None:
-        nonlocal state
-        if name not in wanted:
-            return
-        new_text = edit(state.text)
-        if new_text == state.text or not new_text.strip():
-            return
-        try:
-            new_state = judge.measure(new_text)
-        except InputError:
-            rejected.append(f"{name}: the edit left nothing to measure")
-            return
-        if (
-            kind == "voice"
-            and dimension in _READERS
-            and not judge.closer(state, new_state, dimension, target)
-        ):
-            rejected.append(f"{name}: it did not bring {dimension} closer to the voice")
-            return
-        before, after = (
-            (_value(state, dimension), _value(new_state, dimension))
-            if dimension in _READERS
-            else (None, None)
-        )
-        shown = "" if before is None else f" ({dimension} {before:g} → {after:g}"
-        if shown:
-            shown += ")" if target is None else f"; voice {target:.3g})"
-        applied.append(
-            VoiceFix(
-                name=name,
-                kind=kind,
-                dimension=dimension,
-                before=before,
-                after=after,
-                target=None if target is None else round(target, 3),
-                message=f"{what}{shown}",
-            )
-        )
-        state = new_state
-
-    attempt(
-        "collapse_repetition",
-        "repair",
-        "vocabulary.lexical_diversity",
-        collapse_repetition,
-        target=judge.mean("vocabulary.lexical_diversity"),
-        what="collapsed repeated words and sentences",
+    run = _Run(
+        judge=judge,
+        rules=rules or VoiceRules(),
+        wanted=wanted,
+        state=judge.measure(text),
+        truncated=truncated,
+        max_paragraph_words=max_paragraph_words,
+        first_sentence_chars=first_sentence_chars,
     )
-    if truncated:
-        attempt(
-            "drop_unfinished_ending",
-            "repair",
-            "ending",
-            drop_unfinished_ending,
-            target=None,
-            what="dropped the unfinished last sentence",
-        )
-    repaired = state.text
-    if rules.avoid:
-        attempt(
-            "replace_avoid_words",
-            "voice",
-            "avoid_words",
-            lambda t: replace_avoid_words(t, rules.avoid),
-            target=0.0,
-            what="replaced or dropped words the persona avoids",
-        )
-
-    words = state.fp.word_count
-    emoji_keep = _allowed(judge.mean("social.emoji_per_100_words"), words / 100, rules.emoji)
-    if emoji_keep is not None:
-        attempt(
-            "limit_emoji",
-            "voice",
-            "social.emoji_per_100_words",
-            lambda t: remove_emoji(t, emoji_keep),
-            target=100.0 * emoji_keep / max(words, 1),
-            what=f"kept {emoji_keep} emoji",
-        )
-
-    sentences = state.fp.sentence_analysis.sentence_count
-    bang_keep = _allowed(judge.mean("sentence_type.exclamation"), sentences, rules.exclamations)
-    if bang_keep is not None:
-        attempt(
-            "limit_exclamations",
-            "voice",
-            "sentence_type.exclamation",
-            lambda t: limit_exclamations(t, bang_keep),
-            target=bang_keep / max(sentences, 1),
-            what=f"kept {bang_keep} exclamation mark(s)",
-        )
-
-    contraction_target = judge.mean("contractions.per_100_words")
-    if contraction_target is None and rules.contractions is not None:
-        contraction_target = 0.0 if rules.contractions == "avoid" else 1.5
-    rate = state.fp.contractions_per_100_words
-    if contraction_target is not None and rate is not None:
-        words = state.fp.word_count
-        have = round(rate * words / 100)
-        want = round(contraction_target * words / 100)
-        if want < have:
-            drop = have - want
-            attempt(
-                "contractions",
-                "voice",
-                "contractions.per_100_words",
-                lambda t: expand_contractions(t, None if want == 0 else drop),
-                target=contraction_target,
-                what="spelled out contractions",
-            )
-        elif want > have:
-            attempt(
-                "contractions",
-                "voice",
-                "contractions.per_100_words",
-                lambda t: form_contractions(t, want - have),
-                target=contraction_target,
-                what="formed contractions",
-            )
-
-    sentence_target = judge.mean("sentence_length.average")
-    if sentence_target is None and rules.sentence_length is not None:
-        low, high = rules.sentence_length
-        sentence_target = (low + high) / 2
-    if sentence_target is not None:
-        average = _READERS["sentence_length.average"](state.fp) or 0.0
-        if average > sentence_target:
-            attempt(
-                "sentence_length",
-                "voice",
-                "sentence_length.average",
-                lambda t: split_sentences(t, sentence_target),
-                target=sentence_target,
-                what="split long sentences at clause boundaries",
-            )
-        elif average < sentence_target:
-            semicolon_rate = judge.mean("punctuation.semicolon")
-            attempt(
-                "sentence_length",
-                "voice",
-                "sentence_length.average",
-                lambda t: join_sentences(
-                    t,
-                    sentence_target,
-                    semicolon_rate=semicolon_rate,
-                    first_sentence_chars=first_sentence_chars,
-                ),
-                target=sentence_target,
-                what="joined short sentences",
-            )
-
-    paragraph_target = judge.mean("paragraphs.average_words")
-    if paragraph_target is not None:
-        attempt(
-            "paragraphs",
-            "voice",
-            "paragraphs.average_words",
-            lambda t: reparagraph(t, paragraph_target, max_words=max_paragraph_words),
-            target=paragraph_target,
-            what="re-paragraphed toward the voice's paragraph length",
-        )
-
+    start_score = run.state.score
+    for name, fix in _REPAIRS:
+        run.attempt(name, "repair", fix(run))
+    repaired = run.state.text
+    for name, fix in _VOICE_MOVES:
+        run.attempt(name, "voice", fix(run))
     return VoiceFixResult(
-        text=state.text,
+        text=run.state.text,
         repaired=repaired,
-        applied=applied,
-        rejected=rejected,
+        applied=run.applied,
+        rejected=run.rejected,
         match_before=start_score,
-        match_after=state.score,
+        match_after=run.state.score,
     )
