@@ -303,10 +303,7 @@ def allocate(
         experiment = crud.get_experiment(
             session=session, owner_id=owner_id, experiment_id=experiment_id
         )
-        if experiment.status != "running":
-            raise ConflictError(
-                f"experiment {experiment_id} is stopped", experiment_id=experiment_id
-            )
+        _running(experiment)
         rewards = _rewards(service, owner_id, experiment)
         counts = [len(v) for v in rewards.values()]
         if min(counts) < MIN_PIECES:
@@ -316,6 +313,11 @@ def allocate(
             draws = np.random.default_rng(seed).normal(means, sds)
             index = int(np.argmax(draws))
         return _allocation(session, owner_id, experiment, experiment.variants[index])
+
+
+def _running(experiment: ContentExperiment) -> None:
+    if experiment.status != "running":
+        raise ConflictError(f"experiment {experiment.id} is stopped", experiment_id=experiment.id)
 
 
 def _allocation(
@@ -381,10 +383,7 @@ def writer(
         _same_test(experiment, persona_id, get_platform(platform).name)
         if variant is None:
             return chosen
-        if experiment.status != "running":
-            raise ConflictError(
-                f"experiment {experiment_id} is stopped", experiment_id=experiment_id
-            )
+        _running(experiment)
         return _allocation(session, owner_id, experiment, _spec(experiment, variant))
 
 
