@@ -25,7 +25,9 @@ writer would give). The baselines run on the same splits in the same run:
 Also printed: a reliability table (top share against observed accuracy, per length),
 open-set verification AUC at 150 words (:func:`personae.style.verify`: the voice against
 its nearest writers of the bundled background, less the held-out corpus, centred on the
-voice's own expected score; per corpus too), and the Federalist and Brontë figures of
+voice's own expected score; per corpus too; and once more with the corpus's other
+writers as extra impostors, as ``verify(..., impostors=)`` takes an owner's other
+personas, the text's own writer never among them), and the Federalist and Brontë figures of
 the previous benchmark (leave-one-out, disputed papers, held-out chapters).
 
 Development and final corpora. Choices made by hand (which evidence to use, priors,
@@ -251,6 +253,10 @@ class Group:
     verification: list[tuple[bool, tuple[float, float], float]] = field(default_factory=list)
     """(same author, verification evidence, ``match`` typicality) per voice, at VERIFY_LENGTH
     and VERIFY_ALSO."""
+    with_rivals: list[tuple[bool, tuple[float, float]]] = field(default_factory=list)
+    """(same author, verification evidence) per voice at VERIFY_LENGTH, with the corpus's
+    other known writers as extra impostors, the text's own writer left out of them: an
+    owner's other personas, when the text is by none of them."""
 
 
 def test_documents(corpus: str) -> tuple[list[Document], list[Document]]:
@@ -345,6 +351,11 @@ def corpus_groups(
                         typical = profile.match_fingerprint(m.fp).typicality
                         score = verification_score(profile, m.ev, impostors)
                         group.verification.append((profile.name == doc.author, score, typical))
+                        if length != VERIFY_LENGTH:
+                            continue
+                        others = [p for p in profiles if p.name not in (profile.name, doc.author)]
+                        score = verification_score(profile, m.ev, impostors, rivals=others)
+                        group.with_rivals.append((profile.name == doc.author, score))
                 groups.append(group)
     return groups
 
@@ -664,11 +675,21 @@ def main() -> None:
                 "  at other lengths, same calibration: "
                 + ", ".join(f"{n} words {v:.3f}" for n, v in other.items())
             )
+        pairs = [(g, same, s) for g in groups for same, s in g.with_rivals]
+        rivals_auc = auc(
+            [same for _, same, _ in pairs],
+            [calibrated(s, calibration_by_corpus[g.corpus]) for g, _, s in pairs],
+        )
+        print(
+            f"  with the corpus's other writers as extra impostors (an owner's other personas; "
+            f"the text's own writer never among them): {rivals_auc:.3f}"
+        )
         results["verification"] = {
             "auc_150": round(pooled_auc, 4),
             "auc_other_lengths": {str(n): round(v, 4) for n, v in other.items()},
             "auc_by_profiles": {k: round(v, 4) for k, v in by_mode.items()},
             "auc_by_corpus": {k: round(v, 4) for k, v in within.items()},
+            "auc_with_other_writers_as_impostors": round(rivals_auc, 4),
             "pairs": len(labs),
         }
 
