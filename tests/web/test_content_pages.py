@@ -54,15 +54,20 @@ def _ready(page: Any) -> None:
     page.wait_for_function("() => document.body.dataset.ready !== undefined")
 
 
+def _open(page: Any, studio: Studio, path: str) -> None:
+    """Sign the tab in as the module's account, open the page and wait for its data."""
+    sign_in_as(page, studio, EMAIL)
+    page.goto(studio.url + path)
+    _ready(page)
+
+
 # -- the library ---------------------------------------------------------------------------
 
 
 def test_the_library_searches_filters_and_pages(
     page: Any, studio: Studio, account: dict[str, Any]
 ) -> None:
-    sign_in_as(page, studio, EMAIL)
-    page.goto(studio.url + "/library")
-    _ready(page)
+    _open(page, studio, "/library")
     count = page.locator("#count")
     assert count.inner_text() == f"Pieces 1–20 of {PIECES}."
     page.get_by_role("button", name="Next page").click()
@@ -99,9 +104,7 @@ def test_the_library_searches_filters_and_pages(
 
 
 def test_the_library_says_what_is_wrong(page: Any, studio: Studio, account: dict[str, Any]) -> None:
-    sign_in_as(page, studio, EMAIL)
-    page.goto(studio.url + "/library")
-    _ready(page)
+    _open(page, studio, "/library")
     page.get_by_label("Written from").fill("2026-12-10")
     page.get_by_label("Written until (inclusive)").fill("2026-12-01")
     page.get_by_role("button", name="Search").click()
@@ -127,9 +130,7 @@ def test_a_piece_is_edited_approved_scheduled_and_archived(
     page: Any, studio: Studio, account: dict[str, Any]
 ) -> None:
     piece = account["pieces"][2]
-    sign_in_as(page, studio, EMAIL)
-    page.goto(f"{studio.url}/library/{piece}")
-    _ready(page)
+    _open(page, studio, f"/library/{piece}")
     page.get_by_role("heading", name=f"Piece {piece}: draft").wait_for()
     assert page.locator("#edits").inner_text() == "Not edited yet."
     # An edit keeps the text before it; the second one teaches the persona.
@@ -178,9 +179,7 @@ def test_a_piece_published_by_hand_and_bad_input(
     page: Any, studio: Studio, account: dict[str, Any]
 ) -> None:
     piece = account["pieces"][3]
-    sign_in_as(page, studio, EMAIL)
-    page.goto(f"{studio.url}/library/{piece}")
-    _ready(page)
+    _open(page, studio, f"/library/{piece}")
     page.get_by_role("button", name="Save edit").click()
     assert "Nothing changed" in alert_text(page)
     page.get_by_role("button", name="Mark as published").click()
@@ -211,9 +210,7 @@ def test_the_calendar_shows_the_plan_and_its_feed(
     page: Any, studio: Studio, account: dict[str, Any]
 ) -> None:
     first = account["pieces"][0]
-    sign_in_as(page, studio, EMAIL)
-    page.goto(studio.url + "/calendar")
-    _ready(page)
+    _open(page, studio, "/calendar")
     plan = page.locator("#plan")
     plan.get_by_role("link", name=f"Piece {first}: shipping note 0").wait_for()
     # A range with nothing in it: said so.
@@ -242,9 +239,7 @@ def test_the_calendar_shows_the_plan_and_its_feed(
 def test_the_calendar_refuses_a_backwards_range(
     page: Any, studio: Studio, account: dict[str, Any]
 ) -> None:
-    sign_in_as(page, studio, EMAIL)
-    page.goto(studio.url + "/calendar")
-    _ready(page)
+    _open(page, studio, "/calendar")
     page.get_by_label("From").fill("2026-12-10")
     page.get_by_label("Until (inclusive)").fill("2026-12-01")
     page.get_by_role("button", name="Show the plan").click()
@@ -260,9 +255,7 @@ def test_the_calendar_refuses_a_backwards_range(
 def test_an_ab_test_is_started_allocated_and_reported(
     page: Any, studio: Studio, account: dict[str, Any]
 ) -> None:
-    sign_in_as(page, studio, EMAIL)
-    page.goto(f"{studio.url}/experiments?persona={account['persona']}")
-    _ready(page)
+    _open(page, studio, f"/experiments?persona={account['persona']}")
     page.get_by_label("Name of the test").fill("label vs first version")
     page.get_by_label("Variant 1: version or label").select_option("label:production")
     page.get_by_label("Variant 2: version or label").select_option("version:1")
@@ -296,9 +289,7 @@ def test_an_ab_test_is_started_allocated_and_reported(
 def test_an_ab_test_needs_a_name_and_good_variants(
     page: Any, studio: Studio, account: dict[str, Any]
 ) -> None:
-    sign_in_as(page, studio, EMAIL)
-    page.goto(f"{studio.url}/experiments?persona={account['persona']}")
-    _ready(page)
+    _open(page, studio, f"/experiments?persona={account['persona']}")
     page.get_by_role("button", name="Start the test").click()
     assert "Name the test" in alert_text(page)
     page.get_by_label("Name of the test").fill("bad names")
@@ -326,7 +317,5 @@ PAGES = {
 def test_each_content_page_is_accessible_and_fits_a_phone(
     name: str, page: Any, studio: Studio, account: dict[str, Any], tmp_path: Path
 ) -> None:
-    sign_in_as(page, studio, EMAIL)
-    page.goto(studio.url + PAGES[name](account))
-    page.wait_for_function("() => document.body.dataset.ready !== undefined")
+    _open(page, studio, PAGES[name](account))
     check_page(page, name, tmp_path)
