@@ -41,8 +41,10 @@ impostors); each impostor margin divided by its expected spread, a z-score again
 impostors (0.70-0.72; the mean of them 0.72); the voice's likelihood as a z-score among
 all background writers' (0.56); impostors chosen nearest the *text* (0.72); a
 word likelihood ratio of the same form over the background's 150 most frequent words
-(impostors nearest in gram or in word space: 0.62 alone); the current score with any of
-these beside it (0.71-0.73). The voice's negatives here are
+(impostors nearest in gram or in word space: 0.62 alone); the readable dimensions
+(punctuation, rhythm, sentence length: the attribution model's Gaussian likelihood) of
+the voice against its impostors, as a margin or a z-score (0.54-0.55 alone); the current
+score with any of these beside it (0.71-0.73). The voice's negatives here are
 writers of its own genre, and the bundled background has none of that genre, so
 whatever the score, the genre is shared by voice and text and cannot be told from the
 writer. With the owner's other voices as extra impostors (``impostors=``; the text's
