@@ -319,3 +319,4 @@ def test_each_content_page_is_accessible_and_fits_a_phone(
 ) -> None:
     _open(page, studio, PAGES[name](account))
     check_page(page, name, tmp_path)
+    assert page.evaluate("window.personaeEarly instanceof Map") == (name != "calendar")
