@@ -17,6 +17,13 @@ hold no user data; the browser keeps the token pair in ``sessionStorage`` (per t
 when the tab closes) and refreshes it through ``/api/auth/refresh`` (see
 ``static/js/api.js``).
 
+Quick on a cold load: each page's first API reads start before its modules have loaded.
+The one inline script, ``static/js/boot.js`` (allowed by its sha256 in the CSP), fetches
+the GETs the address already determines (the list comes from
+:func:`personae.web._pages.prefetch`), and ``api.js`` takes those answers instead of
+asking again; Chart.js loads ``async`` and the charts are drawn after the figures in
+words. ``benchmarks/web_bench.py`` measures what that buys.
+
 Offline: nothing is fetched from another host. Charts are drawn by Chart.js and
 ``/docs`` by Swagger UI, both vendored under ``static/vendor/`` with their version,
 source, sha256 and licence recorded in ``static/vendor/VENDORED.md``. Pages send a
@@ -27,14 +34,15 @@ What the API lacked, the studio adds as thin JSON routes over existing services
 (:mod:`personae.web._api`, under ``/api/studio``): the measured voice in chart-ready form
 (``StyleProfile.describe`` and function-word rates) with the owner's other personas for
 comparison, an engagement *file* import (``parse_engagement_file`` +
-``StrategyService.import_engagement``, as ``personae engagement import`` does), and the
-2-D map of the owner's voices.
+``StrategyService.import_engagement``, as ``personae engagement import`` does), the
+2-D map of the owner's voices, and (:mod:`personae.web._content_api`) the time
+scheduling a piece would pick, shown before the person schedules it.
 
 Modules
 -------
 ``_pages``
     The HTML routes (one shell per page) and the Content-Security-Policy they send.
-``_api``
+``_api``, ``_content_api``
     The studio's thin JSON routes.
 ``_mount``
     :func:`install_studio`: adds both routers, the static files, the offline ``/docs``
