@@ -157,6 +157,8 @@ def test_placeholders_and_labels_from_the_local_model_fail() -> None:
         "My favourite rainy-day soup is leek.\nShare on Facebook: [insert link here]",
         "My favourite rainy-day soup is leek.\nSentence: a quarter to two stars on soup.",
         "This is a great topic for a post about my favourite rainy-day soup.",
+        # The prompt's tone read back as the post (held in the benchmark's outputs).
+        "My favourite rainy-day soup: you still want to take a chatty and friendly tone.",
     ):
         assert check_draft(text, brief=soup).meta_text, text
 

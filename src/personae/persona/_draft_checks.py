@@ -88,7 +88,8 @@ _META = re.compile(
     r"|\byou are (?:just )?a text\b|^\s*the answer\s*:"
     r"|\[(?:insert|add|your|link|name)\b[^\]]*\]|\bcan be shortened\b|\bthis post has\b"
     r"|^\W*(?:sentence|day \d+)\s*:|\btone and style\b|\bgreat topic for\b"
-    r"|\byou(?:'re| are) referring to\b|\A\s*(?:hi|hey|hello|dear) [A-Z][a-z]+,)",
+    r"|\byou(?:'re| are) referring to\b|\A\s*(?:hi|hey|hello|dear) [A-Z][a-z]+,"
+    r"|\b(?:take|use|keep|adopt|strike) (?:a|an|the|this|that) (?:[\w-]+ ){0,3}tone\b)",
     re.IGNORECASE | re.MULTILINE,
 )
 
