@@ -20,6 +20,9 @@ from sqlalchemy.orm import Session
 
 from personae.store import Database, UserCreate, crud, session_scope
 
+pytest_plugins = ["tests.api.fixtures"]
+"""The HTTP API's fixtures (an app, a client, users), for every test package that serves it."""
+
 POSTGRES_URL = os.environ.get("PERSONAE_TEST_POSTGRES_URL") or None
 BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 

@@ -1,20 +1,17 @@
 """``/ws/chat`` behind a real uvicorn server: authentication, streamed tokens, ai_response.
 
-A thread runs ``uvicorn.Server`` (with the ``websockets-sansio`` protocol) on a free port, and
-the ``websockets`` client talks to it over a real socket, as a browser would.
+:func:`tests.serving.run_server` runs uvicorn (``websockets-sansio`` protocol) on a free
+port, and the ``websockets`` client talks to it over a real socket, as a browser would.
 """
 
 from __future__ import annotations
 
 import json
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 from websockets.sync.client import ClientConnection, connect
 
@@ -22,7 +19,7 @@ from personae.config import Settings
 from personae.store import Database, PersonaCreate, UserCreate, crud, session_scope
 from tests.api.helpers import make_settings, signed_in_token
 from tests.api.routes.test_chat import chat_app
-from tests.redis_support import free_port
+from tests.serving import run_server
 
 
 def _user_and_persona(db: Database, settings: Settings, email: str) -> tuple[str, int]:
@@ -38,29 +35,8 @@ def _user_and_persona(db: Database, settings: Settings, email: str) -> tuple[str
 @pytest.fixture
 def server(db: Database, database_url: str, tmp_path: Path) -> Iterator[tuple[str, Settings]]:
     settings = make_settings(database_url, tmp_path)
-    port = free_port()
-    config = uvicorn.Config(
-        chat_app(settings, db),
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-        ws="websockets-sansio",
-        lifespan="on",
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="uvicorn-ws-test", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.02)
-    try:
-        yield f"ws://127.0.0.1:{port}/ws/chat", settings
-    finally:
-        server.should_exit = True
-        thread.join(timeout=20)
-        assert not thread.is_alive(), "uvicorn did not stop"
+    for url in run_server(chat_app(settings, db), ws="websockets-sansio"):
+        yield url.replace("http://", "ws://") + "/ws/chat", settings
 
 
 def _receive(ws: ClientConnection) -> dict[str, Any]:

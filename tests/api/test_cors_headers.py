@@ -10,8 +10,9 @@ import pytest
 
 from personae.config import Settings
 from personae.store import Database
-from tests.llm_fakes import ScriptedLLM
-from tests.v1.conftest import build_app, run_server
+from tests.doubles import ScriptedLLM
+from tests.serving import run_server
+from tests.v1.conftest import build_app
 
 APP = "https://app.example.org"
 PREFLIGHT = {

@@ -29,9 +29,10 @@ from personae.config import Settings
 from personae.errors import LLMUnavailableError
 from personae.store import Database
 from tests.api.helpers import User
-from tests.llm_fakes import ScriptedLLM
+from tests.doubles import ScriptedLLM
+from tests.serving import run_server
 from tests.v1 import conftest as serving
-from tests.v1.conftest import Served, build_app, make_key, make_persona, run_server
+from tests.v1.conftest import Served, build_app, make_key, make_persona
 
 # The real server of the /v1 tests, with its key and persona (fixtures by assignment).
 served = serving.served

@@ -17,7 +17,7 @@ import pytest
 from personae.api import create_app
 from personae.store import Database
 from tests.api.helpers import PASSWORD, make_settings
-from tests.v1.conftest import run_server
+from tests.serving import run_server
 
 LIMIT = 4_096
 

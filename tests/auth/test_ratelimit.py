@@ -22,7 +22,7 @@ from personae.auth import (
 )
 from personae.config import Settings
 from personae.errors import RateLimitedError
-from tests.fakes import FakeClock
+from tests.doubles import FakeClock
 from tests.redis_support import RedisServer, free_port
 
 MakeLimiter = Callable[[], RateLimiter]

@@ -18,7 +18,7 @@ from personae.auth import (
 )
 from personae.config import Settings
 from personae.errors import AuthError, InvalidTokenError, TokenExpiredError
-from tests.fakes import FakeClock
+from tests.doubles import FakeClock
 
 SECRET = "s" * 64  # long enough for HS512 too, so PyJWT does not warn
 

@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from personae.cache import Cache, MemoryCache
-from tests.fakes import FakeClock
+from tests.doubles import FakeClock
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import pytest
 import redis
 
 from personae.cache import Cache, RedisCache
-from tests.fakes import FakeClock
+from tests.doubles import FakeClock
 from tests.redis_support import RedisServer, free_port
 
 KEY = "persona:1:7"

@@ -18,8 +18,7 @@ from personae.chat import (
 )
 from personae.store import Database, Memory, crud, session_scope
 from personae.vectors import NumpyIndex
-from tests.chat.conftest import Clock, HashEmbedder
-from tests.llm_fakes import ScriptedLLM, json_reply
+from tests.doubles import Clock, HashEmbedder, ScriptedLLM, json_reply
 
 
 def _recall(db: Database, memory: MemoryStore, owner: int, persona: int, query: str, **kw: object):  # type: ignore[no-untyped-def]

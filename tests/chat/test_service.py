@@ -12,8 +12,7 @@ from personae.chat import ChatService, MemoryStore, build_prompt, count_message_
 from personae.errors import ChatSessionNotFoundError, InputError, PersonaNotFoundError
 from personae.llm import GenerationRequest, Message
 from personae.store import Database, crud, session_scope
-from tests.chat.conftest import Clock
-from tests.llm_fakes import ScriptedLLM, json_reply
+from tests.doubles import Clock, ScriptedLLM, json_reply
 
 NO_TRAITS = json_reply({"traits": []})
 

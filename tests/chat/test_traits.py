@@ -24,8 +24,7 @@ from personae.chat import (
 )
 from personae.errors import InputError, TraitNotFoundError
 from personae.store import Database, crud, session_scope
-from tests.chat.conftest import Clock
-from tests.llm_fakes import ScriptedLLM, json_reply
+from tests.doubles import Clock, ScriptedLLM, json_reply
 
 
 @pytest.mark.parametrize(
@@ -283,42 +282,28 @@ def test_a_trait_named_in_the_conversation_is_plausible() -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "user_message", "reply"),
+    ("name", "user_message", "reply", "kept"),
     [
         # chat_eval's junk: a business the conversation mentions is not how anyone behaves.
-        ("eco-cafe", "I run an eco-cafe.", "An eco-cafe sounds lovely!"),
-        ("bakery", "I run a small bakery.", "Your bakery is so cosy."),
-        ("sam", "my name is sam", "Nice to meet you, Sam."),
-        ("baking", "I'm baking today.", "Enjoy it."),
-        ("sourdough", "I love sourdough.", "Sourdough is great."),
-        ("small bakery", "I run a small bakery.", "Lovely."),
-        ("warm cafe", "I run a warm cafe.", "Lovely."),
+        ("eco-cafe", "I run an eco-cafe.", "An eco-cafe sounds lovely!", False),
+        ("bakery", "I run a small bakery.", "Your bakery is so cosy.", False),
+        ("sam", "my name is sam", "Nice to meet you, Sam.", False),
+        ("baking", "I'm baking today.", "Enjoy it.", False),
+        ("sourdough", "I love sourdough.", "Sourdough is great.", False),
+        ("small bakery", "I run a small bakery.", "Lovely.", False),
+        ("warm cafe", "I run a warm cafe.", "Lovely.", False),
+        # Trait words, and adjectives said of someone in the turn.
+        ("self-deprecating", "hi", "Oh, I'm hopeless at this.", True),
+        ("very direct", "hi", "No.", True),
+        ("fussy", "You're so fussy!", "Only about bread.", True),
+        ("curious", "hi", "What brings you here?", True),
     ],
 )
-def test_things_the_conversation_mentions_are_not_traits(
-    name: str, user_message: str, reply: str
+def test_only_behaviour_words_are_traits(
+    name: str, user_message: str, reply: str, kept: bool
 ) -> None:
-    mentioned = json_reply({"traits": [{"name": name, "intensity": 0.8, "confidence": 0.9}]})
+    answer = json_reply({"traits": [{"name": name, "intensity": 0.7, "confidence": 0.8}]})
     found = extract_traits(
-        ScriptedLLM([mentioned]), persona_name="Jordan", user_message=user_message, reply=reply
+        ScriptedLLM([answer]), persona_name="Jordan", user_message=user_message, reply=reply
     )
-    assert found == []
-
-
-@pytest.mark.parametrize(
-    ("name", "user_message", "reply"),
-    [
-        ("self-deprecating", "hi", "Oh, I'm hopeless at this."),
-        ("very direct", "hi", "No."),
-        ("fussy", "You're so fussy!", "Only about bread."),
-        ("curious", "hi", "What brings you here?"),
-    ],
-)
-def test_trait_words_and_words_said_of_someone_are_traits(
-    name: str, user_message: str, reply: str
-) -> None:
-    named = json_reply({"traits": [{"name": name, "intensity": 0.6, "confidence": 0.8}]})
-    [trait] = extract_traits(
-        ScriptedLLM([named]), persona_name="Jordan", user_message=user_message, reply=reply
-    )
-    assert trait.name == name
+    assert [trait.name for trait in found] == ([name] if kept else [])

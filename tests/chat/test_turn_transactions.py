@@ -12,8 +12,7 @@ from sqlalchemy import event, func, select
 from personae.chat import ChatService, MemoryStore
 from personae.llm import GenerationRequest, RecordedLLM
 from personae.store import Database, LlmUsage, Memory, StoreCallLog, session_scope
-from tests.chat.conftest import Clock
-from tests.llm_fakes import ScriptedLLM, json_reply
+from tests.doubles import Clock, ScriptedLLM, json_reply
 from tests.waiting import wait_until
 
 

@@ -16,8 +16,7 @@ from personae.config import Settings, get_settings
 from personae.store import Database, PersonaCreate, crud, session_scope
 from personae.vectors import NumpyIndex
 from tests.api.routes.test_chat import chat_responder
-from tests.chat.conftest import HashEmbedder
-from tests.llm_fakes import ScriptedLLM
+from tests.doubles import HashEmbedder, ScriptedLLM
 
 
 @pytest.fixture

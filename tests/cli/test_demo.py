@@ -11,7 +11,7 @@ from personae.cli._app import app
 from personae.config import get_settings
 from personae.jobs import _context as job_context
 from personae.samples import SampleWriter
-from tests.persona_fakes import persona_writer
+from tests.doubles import persona_writer
 
 
 def test_demo_recognises_every_held_out_text(

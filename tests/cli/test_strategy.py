@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 from personae.cli import _strategy
 from personae.cli._app import USER_ERROR_EXIT_CODE, app
 from personae.config import get_settings
-from tests.strategy.helpers import WordHashEmbedder, planted_audience, snapshot_rows
+from tests.doubles import WordHashEmbedder
+from tests.strategy.helpers import planted_audience, snapshot_rows
 
 MONDAY = datetime(2026, 1, 5, 9, tzinfo=UTC)
 HEADER = "external_id,content_id,platform,occurred_at,published_at,likes,reach,strategy_id\n"

@@ -16,7 +16,7 @@ from personae.jobs import _context as job_context
 from personae.samples import SampleWriter
 from personae.store import Database, crud, session_scope
 from tests.cli.helpers import training_files
-from tests.persona_fakes import IDENTITY, POST, persona_writer
+from tests.doubles import IDENTITY, POST, persona_writer
 
 
 @pytest.fixture

@@ -17,10 +17,7 @@ import pytest
 from personae.config import Settings
 from personae.content import ContentService
 from personae.store import Database, PersonaCreate, crud, session_scope
-from tests.api.conftest import alice, app, bob, client, make_user, password_hash
 from tests.api.helpers import make_settings
-
-__all__ = ["alice", "app", "bob", "client", "make_user", "password_hash", "settings"]
 
 
 @pytest.fixture

@@ -12,8 +12,7 @@ from fastapi.testclient import TestClient
 from personae.api import create_app
 from personae.config import Settings
 from tests.api.helpers import User, create_persona
-from tests.llm_fakes import ScriptedLLM
-from tests.persona_fakes import persona_writer
+from tests.doubles import ScriptedLLM, persona_writer
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from personae.config import Settings, get_settings
 from personae.jobs import _context as job_context
 from personae.samples import SampleWriter, sample_writers
 from tests.api.helpers import User, create_persona
-from tests.persona_fakes import persona_writer
+from tests.doubles import persona_writer
 
 
 @pytest.fixture

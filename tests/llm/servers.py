@@ -23,7 +23,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from tests.llm_fakes import tokens_of
+from tests.doubles import tokens_of
 from tests.redis_support import free_port
 
 __all__ = ["FakeProviderServer", "Received", "Step", "serve"]

@@ -9,8 +9,8 @@ from pydantic import BaseModel
 
 from personae.errors import LLMRequestError, LLMTransientError, LLMUnavailableError
 from personae.llm import AnthropicLLM, GeminiLLM, LLMBase, Message, RetryPolicy
+from tests.doubles import FakeSleep, tokens_of
 from tests.llm.servers import FakeProviderServer, Step
-from tests.llm_fakes import FakeSleep, tokens_of
 
 
 class Identity(BaseModel):

@@ -27,7 +27,7 @@ from personae.llm import (
     StreamStats,
     as_messages,
 )
-from tests.llm_fakes import FakeSleep, Reply, ScriptedLLM, json_reply, tokens_of
+from tests.doubles import FakeSleep, Reply, ScriptedLLM, json_reply, tokens_of
 
 
 class Identity(BaseModel):

@@ -16,8 +16,8 @@ from personae.errors import (
 )
 from personae.llm import CallLog, LLMBase, LLMCall, OpenAILLM, RecordedLLM, RetryPolicy
 from personae.llm._fallback import FallbackLLM, split_specs
+from tests.doubles import FakeSleep, ScriptedLLM
 from tests.llm.servers import FakeProviderServer, Step
-from tests.llm_fakes import FakeSleep, ScriptedLLM
 
 
 def _local(text: str = "Local answer.") -> ScriptedLLM:

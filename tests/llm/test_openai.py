@@ -15,8 +15,8 @@ from personae.errors import (
 )
 from personae.llm import GenerationRequest, Message, OpenAILLM, RecordedLLM, RetryPolicy
 from personae.store import Database, StoreCallLog, crud, session_scope
+from tests.doubles import FakeSleep, tokens_of
 from tests.llm.servers import FakeProviderServer, Step
-from tests.llm_fakes import FakeSleep, tokens_of
 from tests.redis_support import free_port
 
 

@@ -31,7 +31,7 @@ from personae.store import (
     crud,
     session_scope,
 )
-from tests.llm_fakes import ScriptedLLM, json_reply
+from tests.doubles import ScriptedLLM, json_reply
 
 
 class Tone(BaseModel):

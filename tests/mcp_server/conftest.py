@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tests.v1.conftest import ada, alice, api_key, bob, make_user, password_hash, served, settings
+from tests.v1.conftest import ada, api_key, served
 
-__all__ = ["ada", "alice", "api_key", "bob", "make_user", "password_hash", "served", "settings"]
+__all__ = ["ada", "api_key", "served"]

@@ -16,8 +16,7 @@ from personae.persona._generate import (
 from personae.persona._voice_rules import VoiceRules
 from personae.samples import SampleWriter, sample_writers
 from personae.style import StyleProfile, analyze
-from tests.llm_fakes import ScriptedLLM
-from tests.persona_fakes import IDENTITY, persona_writer
+from tests.doubles import IDENTITY, ScriptedLLM, persona_writer
 
 
 @pytest.fixture(scope="module")

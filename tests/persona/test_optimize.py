@@ -36,7 +36,7 @@ from personae.persona.platforms import (
 from personae.samples import SampleWriter
 from personae.store import PersonaPublic
 from personae.style import StyleProfile
-from tests.llm_fakes import Reply, ScriptedLLM
+from tests.doubles import Reply, ScriptedLLM
 
 # A small model's draft: a loop, emoji, exclamations, and far too long for X.
 LOOPY = (

@@ -5,20 +5,18 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from websockets.sync.client import connect
 
 from personae.store import Database
 from tests.api.helpers import make_settings
 from tests.api.routes.test_chat import chat_app
-from tests.redis_support import free_port
+from tests.serving import run_server
 
 PASSWORD = "an unusual passphrase for the log test"
 
@@ -26,29 +24,10 @@ PASSWORD = "an unusual passphrase for the log test"
 @pytest.fixture
 def live(db: Database, database_url: str, tmp_path: Path) -> Iterator[str]:
     settings = make_settings(database_url, tmp_path)
-    port = free_port()
-    config = uvicorn.Config(
-        chat_app(settings, db),
-        host="127.0.0.1",
-        port=port,
-        log_level="info",
-        access_log=True,
-        ws="websockets-sansio",
-        lifespan="on",
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        assert thread.is_alive(), "uvicorn stopped"
-        time.sleep(0.02)
-    try:
-        yield f"127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=20)
+    for url in run_server(
+        chat_app(settings, db), ws="websockets-sansio", log_level="info", access_log=True
+    ):
+        yield url.removeprefix("http://")
 
 
 def test_a_full_session_leaves_no_secret_in_the_logs(

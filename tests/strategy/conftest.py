@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from personae.store import Database, PersonaCreate, crud, session_scope
-from tests.strategy.helpers import WordHashEmbedder
+from tests.doubles import WordHashEmbedder
 
 
 @pytest.fixture

@@ -2,38 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
-import re
-from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
-__all__ = ["WordHashEmbedder", "planted_audience", "snapshot_rows"]
-
-
-class WordHashEmbedder:
-    """Bag of words hashed into 64 dimensions, L2-normalised: texts that share words are
-    similar, and the same text always gets the same vector (no model, no network)."""
-
-    name = "test/word-hash-64"
-    dimension = 64
-
-    def __init__(self) -> None:
-        self.calls = 0
-
-    def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
-        self.calls += 1
-        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for word in re.findall(r"[a-z0-9]+", text.lower()):
-                digest = hashlib.sha256(word.encode()).digest()
-                out[row, digest[0] % self.dimension] += 1.0
-            norm = float(np.linalg.norm(out[row]))
-            out[row] = out[row] / norm if norm else out[row]
-        return out
+__all__ = ["planted_audience", "snapshot_rows"]
 
 
 def planted_audience(

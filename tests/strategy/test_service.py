@@ -42,7 +42,8 @@ from personae.strategy import (
     build_context,
     policy_from_state,
 )
-from tests.strategy.helpers import WordHashEmbedder, planted_audience, snapshot_rows
+from tests.doubles import WordHashEmbedder
+from tests.strategy.helpers import planted_audience, snapshot_rows
 
 MONDAY = datetime(2026, 1, 5, 9, tzinfo=UTC)
 SPACE = ArmSpace(

@@ -27,8 +27,9 @@ from personae.llm import LLM, GenerationRequest, RecordedLLM
 from personae.store import Database, StoreCallLog, UserCreate, crud, session_scope
 from personae.usage import UsageService, month_start, parse_prices
 from tests.api.helpers import User
-from tests.llm_fakes import Reply, ScriptedLLM
-from tests.v1.conftest import build_app, make_key, make_persona, persona_responder, run_server
+from tests.doubles import Reply, ScriptedLLM
+from tests.serving import run_server
+from tests.v1.conftest import build_app, make_key, make_persona, persona_responder
 
 PROMPT_TOKENS = 120  # each call spends this much, so one call spends a 100-token budget
 

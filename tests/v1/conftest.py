@@ -1,22 +1,19 @@
 """A real personae server on loopback for the OpenAI-compatible and MCP tests.
 
 ``served`` runs the whole app (``create_app``) under uvicorn in a thread, with the
-scripted model of :mod:`tests.llm_fakes` (answers are predictable) and an in-memory
+scripted model of :mod:`tests.doubles.llm` (answers are predictable) and an in-memory
 memory index; ``api_key`` is a real ``pk_…`` key created over HTTP, and ``ada`` a
 persona with a measured voice (the bundled founder's texts).
 """
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import httpx2
 import pytest
-import uvicorn
 from fastapi import FastAPI
 
 from personae.api import create_app
@@ -28,11 +25,9 @@ from personae.llm import LLM, GenerationRequest
 from personae.samples import sample_writers
 from personae.store import Database
 from personae.vectors import NumpyIndex
-from tests.api.conftest import alice, bob, make_user, password_hash, settings
 from tests.api.helpers import User
-from tests.chat.conftest import HashEmbedder
-from tests.llm_fakes import ScriptedLLM, json_reply
-from tests.redis_support import free_port
+from tests.doubles import HashEmbedder, ScriptedLLM, json_reply
+from tests.serving import run_server
 
 
 def persona_responder(request: GenerationRequest) -> str:
@@ -59,28 +54,6 @@ class Served:
     settings: Settings
 
 
-def run_server(app: FastAPI) -> Iterator[str]:
-    """Serve ``app`` on a free loopback port for the duration of a fixture."""
-    port = free_port()
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_level="warning", ws="none", lifespan="on"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="uvicorn-v1-test", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=20)
-        assert not thread.is_alive(), "uvicorn did not stop"
-
-
 def build_app(
     settings: Settings, db: Database, llm: LLM, *, models: ModelFactory | None = None
 ) -> FastAPI:
@@ -99,9 +72,6 @@ def build_app(
     )
     app.dependency_overrides[get_memory_store] = lambda: store
     return app
-
-
-__all__ = ["alice", "bob", "make_user", "password_hash", "settings"]
 
 
 @pytest.fixture

@@ -17,8 +17,9 @@ import pytest
 
 from personae.samples import sample_writers
 from tests.api.helpers import User
-from tests.llm_fakes import ScriptedLLM
-from tests.v1.conftest import Served, build_app, make_key, make_persona, run_server
+from tests.doubles import ScriptedLLM
+from tests.serving import run_server
+from tests.v1.conftest import Served, build_app, make_key, make_persona
 
 
 def _client(served: Served, key: str) -> openai.OpenAI:

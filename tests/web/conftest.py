@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import json
 import os
-import threading
-import time
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -25,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
 from personae.api import create_app
 from personae.api.routes.chat import get_memory_store
@@ -34,15 +31,10 @@ from personae.chat import MemoryStore
 from personae.llm import LLM
 from personae.store import Database
 from personae.vectors import NumpyIndex
-from tests.api.conftest import alice, bob, make_user, password_hash, settings
 from tests.api.helpers import make_settings
 from tests.api.routes.test_chat import chat_responder
-from tests.chat.conftest import HashEmbedder
-from tests.llm_fakes import ScriptedLLM
-from tests.persona_fakes import persona_writer
-from tests.redis_support import free_port
-
-__all__ = ["alice", "bob", "make_user", "password_hash", "settings"]
+from tests.doubles import HashEmbedder, ScriptedLLM, persona_writer
+from tests.serving import run_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -117,23 +109,9 @@ def serve(tmp: Path) -> Iterator[str]:
     )
     app.dependency_overrides[get_memory_store] = lambda: store
     app.dependency_overrides[get_embedder] = lambda: embedder
-    port = free_port()
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_level="warning", ws="websockets-sansio"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="studio-server", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield from run_server(app, ws="websockets-sansio", timeout=30)
     finally:
-        server.should_exit = True
-        thread.join(timeout=30)
         database.dispose()
 
 

@@ -17,8 +17,7 @@ from personae.llm import LLM, GenerationRequest
 from personae.store import Database
 from personae.vectors import NumpyIndex
 from tests.api.helpers import User, create_persona, error_of
-from tests.chat.conftest import HashEmbedder
-from tests.llm_fakes import ScriptedLLM, json_reply
+from tests.doubles import HashEmbedder, ScriptedLLM, json_reply
 
 
 def chat_responder(request: GenerationRequest) -> str:

@@ -15,7 +15,7 @@ from personae.llm import LLM
 from personae.samples import SampleWriter
 from personae.store import Database, crud, session_scope
 from tests.api.helpers import User, create_persona, error_of
-from tests.persona_fakes import persona_writer
+from tests.doubles import persona_writer
 from tests.waiting import settled_job
 
 

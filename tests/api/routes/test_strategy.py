@@ -11,7 +11,8 @@ from fastapi.testclient import TestClient
 
 from personae.api.routes.strategy import get_embedder
 from tests.api.helpers import User, create_persona, error_of
-from tests.strategy.helpers import WordHashEmbedder, planted_audience, snapshot_rows
+from tests.doubles import WordHashEmbedder
+from tests.strategy.helpers import planted_audience, snapshot_rows
 
 MONDAY = datetime(2026, 1, 5, 9, tzinfo=UTC)
 OPTIONS = {

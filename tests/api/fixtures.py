@@ -1,5 +1,8 @@
 """Fixtures for the HTTP API: an app per test on the shared database fixtures, and users.
 
+A plugin of the whole suite (``pytest_plugins`` in ``tests/conftest.py``): the API,
+security, fault, usage, content, ``/v1`` and web tests all use them without re-exporting.
+
 ``client`` is a ``TestClient`` inside the app's lifespan, on the test's fresh database
 (SQLite always, PostgreSQL too when ``PERSONAE_TEST_POSTGRES_URL`` is set). Users are
 created straight through ``crud`` with a password hashed once per session, and get

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from personae.llm import GenerationRequest
-from tests.llm_fakes import ScriptedLLM
+from tests.doubles.llm import ScriptedLLM
 
 __all__ = ["IDENTITY", "POST", "RULES", "TONES", "persona_writer"]
 
