@@ -192,3 +192,36 @@ def test_the_suggested_time_is_what_scheduling_picks(
     assert (
         client.get("/api/studio/content/0/suggested-time", headers=alice.headers).status_code == 422
     )
+
+
+def test_static_files_are_served_from_memory_and_only_from_the_folder(tmp_path: Path) -> None:
+    from starlette.applications import Starlette
+    from starlette.routing import Mount
+
+    from personae.web._static import PackedStatic
+
+    (tmp_path / "js").mkdir()
+    script = tmp_path / "js" / "page.js"
+    script.write_text("const answer = 42;\n" * 200)
+    (tmp_path.parent / "secret.txt").write_text("outside")
+    app = Starlette(routes=[Mount("/static", PackedStatic(tmp_path))])
+    with TestClient(app) as client:
+        first = client.get("/static/js/page.js", headers={"Accept-Encoding": "gzip"})
+        assert first.status_code == 200
+        assert first.headers["content-type"] == "text/javascript; charset=utf-8"
+        assert first.headers["content-encoding"] == "gzip"
+        assert first.text == script.read_text()
+        etag = first.headers["etag"]
+        again = client.get("/static/js/page.js", headers={"If-None-Match": etag})
+        assert again.status_code == 304
+        head = client.head("/static/js/page.js", headers={"Accept-Encoding": "identity"})
+        assert head.status_code == 200
+        assert head.headers["content-length"] == str(len(script.read_bytes()))
+        assert client.post("/static/js/page.js").status_code == 405
+        # An edited file is read again.
+        script.write_text("const answer = 43;\n")
+        edited = client.get("/static/js/page.js", headers={"If-None-Match": etag})
+        assert edited.status_code == 200
+        assert edited.text == "const answer = 43;\n"
+        for outside in ("/static/../secret.txt", "/static/%2e%2e/secret.txt", "/static/js"):
+            assert client.get(outside).status_code == 404, outside

@@ -6,10 +6,10 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
-from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
 
 from personae.web import _api, _content_api, _pages
+from personae.web._static import PackedStatic
 
 __all__ = ["GZIP_MIN_BYTES", "install_studio"]
 
@@ -25,7 +25,7 @@ def install_studio(app: FastAPI) -> None:
     a machine without internet. Gzip is added last, so it wraps every answer (Starlette's
     middleware leaves ``text/event-stream`` alone, so streamed drafts are not buffered).
     """
-    app.mount("/static", StaticFiles(directory=_pages.HERE / "static"), name="static")
+    app.mount("/static", PackedStatic(_pages.HERE / "static"), name="static")
     app.include_router(_api.router)
     app.include_router(_content_api.router)
     app.include_router(_pages.router)
