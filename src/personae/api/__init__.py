@@ -35,18 +35,12 @@ store, style, auth and cache functions, and wrap the result. No domain logic liv
   will be added to `ROUTERS` the same way. Every route declares a summary, its response model
   (`Envelope[T]`) and its error responses (`ErrorEnvelope`, with `WWW-Authenticate` and
   `Retry-After` headers documented).
-- **`deps.py`**: the `Annotated` dependencies. `SessionDep` is one session per request,
-  opened with `session_scope` and declared with FastAPI's `scope="function"`, so the
-  transaction commits when the route returns and **before** the response is sent (the
-  default scope would commit after the client already has its answer). Routes never
-  commit. `AfterCommitDep` collects the cache invalidations a route's write needs; the
-  session dependency runs them right after the commit. At most 12 request units of work
-  are open at once per app (below the 15 pooled connections and the 40 pool threads); a
-  request waits for a slot on the event loop, holding neither a thread nor a connection.
-  Without that bound, 50 racing writes filled every thread with requests waiting for a
-  connection or a lock while the lock's holder waited for a thread to finish, until the
-  SQLite busy timeout (10 s) or the pool timeout (30 s) failed them. Inserts that can
-  race on a unique key run in a savepoint and take the winner's row on a conflict.
+- **`deps.py`**: the `Annotated` dependencies. Routes take services
+  (`PersonaServiceDep`, `AccountServiceDep`, `StrategyServiceDep`, …) and open no session:
+  each service method is its own unit of work, committed before it returns, so **before**
+  the response is sent, with the cache invalidations as its after-commit hooks
+  (`api/_cache.py` wires them). Inserts that can race on a unique key run in a savepoint
+  and take the winner's row on a conflict.
   `CurrentUserDep` authenticates
   (`Authorization: Bearer` with an access token or an API key) and spends one unit of
   the caller's rate budget. It needs no session of the request: an access token's
@@ -86,9 +80,9 @@ store, style, auth and cache functions, and wrap the result. No domain logic liv
   caller's own id, and one prefix drops an owner's or a persona's entries. Loaders read
   in a session of their own, started after the cache has taken its invalidation token.
   Every write that changes a persona (PUT, DELETE, rollback, label, platform upsert,
-  feedback with an edited text, card import, sync, account erasure) schedules
-  `invalidate_prefix("persona:<owner>:<persona>:")` (or the owner's prefix) with
-  `AfterCommit`; it runs after the commit, before the response. With Redis that
+  feedback with an edited text, card import, sync, account erasure) runs
+  `invalidate_prefix("persona:<owner>:<persona>:")` (or the owner's prefix) from the
+  service's after-commit hook; it runs after the commit, before the response. With Redis that
   invalidation holds for every worker once it returns (see `personae.cache`), so after a
   write's response no worker serves the old version; with the in-process cache only the
   worker that wrote is invalidated at once, others within the TTL.

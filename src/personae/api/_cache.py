@@ -115,8 +115,9 @@ def session_live(state: AppState, *, user_id: int, session_id: str) -> bool:
     """Whether tokens of this sign-in are still honoured, through the cache.
 
     Logout, refresh-token reuse and account deletion invalidate the entry after their
-    commit (:meth:`AfterCommit.sessions_changed`), so the cache's guarantee carries over:
-    once the revoking request has answered, no worker honours the session's tokens.
+    commit (the account service's ``on_sessions_changed`` hook), so the cache's guarantee
+    carries over: once the revoking request has answered, no worker honours the session's
+    tokens.
     """
 
     def load() -> bytes:
@@ -204,13 +205,13 @@ def read_platform_json(state: AppState, *, owner_id: int, persona_id: int, platf
 
 
 class AfterCommit:
-    """The cache invalidations one request's writes need, run after its commit.
+    """Cache invalidations collected during a unit of work, run after its commit.
 
-    Routes call :meth:`persona_changed` / :meth:`owner_changed` next to the write; the
-    session dependency calls :meth:`run` once the transaction has committed and before
-    the response is sent. So a reader can never cache what the write replaced, and once a
-    write's response arrives no worker serves the old value. Nothing runs when the
-    request fails, because then nothing changed.
+    No route uses it any more: the services invalidate through their after-commit hooks
+    (:func:`persona_service`, :func:`account_service`), one prefix per change. It stays
+    for a caller that makes several changes in one unit of work and wants each prefix
+    dropped once, in order, only if the commit happened (nothing runs when it failed,
+    because then nothing changed).
     """
 
     def __init__(self) -> None:

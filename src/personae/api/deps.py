@@ -3,14 +3,12 @@
 Routes ask for what they need by type::
 
     @router.get("/{persona_id}")
-    def read(persona_id: PersonaIdPath, caller: CurrentUserDep, session: SessionDep): ...
+    def read(persona_id: PersonaIdPath, caller: CurrentUserDep, service: PersonaServiceDep): ...
 
-- :data:`SessionDep`: one session per request, opened with the store's
-  :func:`~personae.store.session_scope`. It is *function*-scoped: the transaction commits
-  (or rolls back) when the route returns, **before** the response is sent, then the
-  request's cache invalidations run (:data:`AfterCommitDep`). So a client that got a
-  response to a write can rely on it being durable and visible everywhere. Routes never
-  commit.
+No route opens a session: each service method is one unit of work that commits before
+it returns (so before the response is sent), then runs its after-commit hooks (the
+cache invalidations). A client that got a response to a write can rely on it being
+durable and visible everywhere.
 - :data:`CurrentUserDep`: the caller, from ``Authorization: Bearer`` with an access token
   or an API key, then counted by the rate limiter. An access token is trusted as signed
   (its user id and role), so a request needs no database read to be authorised, as
@@ -29,23 +27,18 @@ Routes ask for what they need by type::
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from functools import partial
 from typing import Annotated
 
-import anyio
-import anyio.to_thread
 from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.security.utils import get_authorization_scheme_param
-from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from personae._types import Role
 from personae.accounts import AccountService
 from personae.api._cache import (
-    AfterCommit,
     account_service,
     persona_service,
     session_live_async,
@@ -57,14 +50,13 @@ from personae.cache import Cache
 from personae.config import Settings
 from personae.errors import AuthError, InvalidTokenError, PermissionDeniedError
 from personae.persona import PersonaService
-from personae.store import MAX_INT, session_scope
+from personae.store import MAX_INT
 from personae.strategy import StrategyServices, build_strategy_service
 from personae.vectors import Embedder, LazyEmbedder
 
 __all__ = [
     "AccountServiceDep",
     "AdminDep",
-    "AfterCommitDep",
     "CacheDep",
     "Caller",
     "CurrentUserDep",
@@ -75,7 +67,6 @@ __all__ = [
     "PersonaIdPath",
     "PersonaServiceDep",
     "PlatformPath",
-    "SessionDep",
     "SettingsDep",
     "StateDep",
     "StrategyServiceDep",
@@ -85,7 +76,6 @@ __all__ = [
     "confirm_admin",
     "get_current_user",
     "get_embedder",
-    "get_session",
     "get_state",
     "identify",
     "limit_account_sign_in",
@@ -121,10 +111,6 @@ async def _limiter(state: StateDep) -> RateLimiter:
     return state.limiter
 
 
-async def _after_commit() -> AfterCommit:
-    return AfterCommit()
-
-
 async def _persona_service(state: StateDep) -> PersonaService:
     return persona_service(state)
 
@@ -154,51 +140,6 @@ PersonaServiceDep = Annotated[PersonaService, Depends(_persona_service)]
 AccountServiceDep = Annotated[AccountService, Depends(_account_service)]
 CacheDep = Annotated[Cache, Depends(_cache)]
 LimiterDep = Annotated[RateLimiter, Depends(_limiter)]
-AfterCommitDep = Annotated[AfterCommit, Depends(_after_commit)]
-"""Where a route schedules cache invalidations; they run after its commit (one per request)."""
-
-
-_UNITS_OF_WORK = 12
-"""Most request units of work open at once per app, below the database pool (5 + 10
-connections) and the thread pool (40): a request waits for a slot *before* it takes a
-connection or a thread. Without the bound, 50 racing writes filled every thread with
-requests waiting for a connection or a lock while the lock's holder waited for a thread
-to serialise its response, and all of them gave up after the 10 s SQLite busy timeout or
-the 30 s pool timeout (issue 13)."""
-
-
-async def get_session(
-    request: Request, state: StateDep, after_commit: AfterCommitDep
-) -> AsyncIterator[Session]:
-    """One unit of work per request; invalidate the cache once it has committed.
-
-    Waits (without holding a thread) for one of :data:`_UNITS_OF_WORK` slots; opening
-    the session does no I/O; the commit (or rollback) and the invalidations run in a
-    worker thread, and the slot is given back after them.
-    """
-    slots: anyio.CapacityLimiter | None = getattr(request.app.state, "personae_units", None)
-    if slots is None:
-        slots = request.app.state.personae_units = anyio.CapacityLimiter(_UNITS_OF_WORK)
-    async with slots:
-        scope = session_scope(state.database)
-        session = scope.__enter__()
-        try:
-            yield session
-        except BaseException as exc:
-            # The scope rolls back and translates database errors (StoreError, InputError).
-            ended = partial(scope.__exit__, type(exc), exc, exc.__traceback__)
-            if not await anyio.to_thread.run_sync(ended):
-                raise
-            raise  # pragma: no cover - session_scope never swallows an exception
-
-        def finish() -> None:
-            scope.__exit__(None, None, None)
-            after_commit.run(state.cache)
-
-        await anyio.to_thread.run_sync(finish)
-
-
-SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 # -- who is calling -----------------------------------------------------------------------
