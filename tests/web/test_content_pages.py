@@ -281,6 +281,16 @@ def test_an_ab_test_is_started_allocated_and_reported(
     )
     row = card.locator("tbody tr", has=page.get_by_role("rowheader", name=variant[1]))
     row.get_by_role("link", name=re.compile(r"^#\d+$")).wait_for()
+    # The model writes the next one, as the variant's own persona version.
+    card.get_by_role("button", name="Which variant writes next?").click()
+    chosen = card.locator(".allocation strong").inner_text()
+    variant = re.fullmatch(r"Variant (\S+) writes next", chosen)
+    assert variant, chosen
+    card.get_by_label(f"Or have variant {variant[1]} write it").fill("shipping small")
+    card.get_by_role("button", name="Write it as this version").click()
+    written = page.get_by_role("status").get_by_text(f"of variant {variant[1]}.")
+    written.wait_for()
+    assert re.search(r"Written as version \d+ and kept as piece \d+", written.inner_text())
     card.get_by_role("button", name="Stop the test").click()
     page.get_by_role("status").get_by_text("stopped").wait_for()
     assert card.get_by_role("button", name="Which variant writes next?").count() == 0

@@ -91,7 +91,28 @@ function allocation(report, pick, box) {
     } },
       h("label", { for: id }, `Text for variant ${pick.variant}`),
       h("textarea", { id, rows: 5, maxlength: 100000 }),
-      h("button", { type: "submit" }, "Keep as the variant's piece")));
+      h("button", { type: "submit" }, "Keep as the variant's piece")),
+    writer(report, pick));
+}
+
+/** Or let the model write it: /api/content/generate as the variant's persona version. */
+function writer(report, pick) {
+  const id = `alloc-brief-${report.id}`;
+  return h("form", { novalidate: true, onsubmit: (event) => {
+    event.preventDefault();
+    guarded(event.submitter, async () => {
+      const brief = document.getElementById(id).value.trim();
+      if (!brief) throw new ApiError(422, "validation_error", "Say what the post is about first.");
+      const result = await api("/api/content/generate", { method: "POST", json: {
+        persona_id: report.persona_id, platform: report.platform, brief,
+        experiment_id: report.id, variant: pick.variant } });
+      await load();
+      notice(`Written as version ${pick.persona_version} and kept as piece ${result.piece_id} of variant ${pick.variant}.`);
+    });
+  } },
+    h("label", { for: id }, `Or have variant ${pick.variant} write it: what is the post about?`),
+    h("input", { id, type: "text", maxlength: 2000 }),
+    h("button", { type: "submit", class: "secondary" }, "Write it as this version"));
 }
 
 function card(report, pieces) {
