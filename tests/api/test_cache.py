@@ -17,7 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from personae.api import create_app
-from personae.api._cache import AfterCommit, owner_prefix, persona_key, platform_key
+from personae.api._cache import owner_prefix, persona_key, platform_key
 from personae.cache import MemoryCache, RedisCache
 from personae.store import Database, PersonaUpdate, crud, session_scope
 from tests.api.helpers import User, create_persona, make_settings
@@ -29,22 +29,6 @@ def test_keys_carry_the_owner() -> None:
     assert platform_key(7, 42, "blog") == "persona:7:42:platform:blog"
     assert persona_key(7, 42).startswith(owner_prefix(7))
     assert not persona_key(17, 42).startswith(owner_prefix(1))
-
-
-def test_after_commit_runs_each_prefix_once() -> None:
-    calls: list[str] = []
-
-    class Spy(MemoryCache):
-        def invalidate_prefix(self, prefix: str) -> None:
-            calls.append(prefix)
-
-    pending = AfterCommit()
-    pending.persona_changed(1, 2)
-    pending.persona_changed(1, 2)
-    pending.owner_changed(1)
-    pending.run(Spy())
-    assert calls == ["persona:1:2:", "persona:1:"]
-    assert pending.pending == ()
 
 
 def test_reads_are_served_from_the_cache(client: TestClient, alice: User) -> None:

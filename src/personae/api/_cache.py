@@ -25,12 +25,10 @@ from personae._metrics import observe_cache
 from personae.accounts import AccountService, build_account_service
 from personae.api._schemas import PlatformPersonaPublic
 from personae.api._state import AppState
-from personae.cache import Cache
 from personae.persona import PersonaService, build_persona_service
 
 __all__ = [
     "SESSION_TTL_SECONDS",
-    "AfterCommit",
     "account_service",
     "owner_prefix",
     "persona_key",
@@ -202,49 +200,3 @@ def read_platform_json(state: AppState, *, owner_id: int, persona_id: int, platf
         return PlatformPersonaPublic.model_validate(row).model_dump_json().encode()
 
     return _counted(state, "platform", platform_key(owner_id, persona_id, platform), load)
-
-
-class AfterCommit:
-    """Cache invalidations collected during a unit of work, run after its commit.
-
-    No route uses it any more: the services invalidate through their after-commit hooks
-    (:func:`persona_service`, :func:`account_service`), one prefix per change. It stays
-    for a caller that makes several changes in one unit of work and wants each prefix
-    dropped once, in order, only if the commit happened (nothing runs when it failed,
-    because then nothing changed).
-    """
-
-    def __init__(self) -> None:
-        self._prefixes: list[str] = []
-        self._calls: list[Callable[[], object]] = []
-
-    def persona_changed(self, owner_id: int, persona_id: int) -> None:
-        """Drop everything cached about this persona after the commit."""
-        self._prefixes.append(persona_prefix(owner_id, persona_id))
-
-    def owner_changed(self, owner_id: int) -> None:
-        """Drop everything cached for this owner after the commit."""
-        self._prefixes.append(owner_prefix(owner_id))
-
-    def sessions_changed(self, user_id: int) -> None:
-        """Re-read the user's sign-ins after the commit (logout, reuse, deletion)."""
-        self._prefixes.append(sessions_prefix(user_id))
-
-    def call(self, function: Callable[[], object]) -> None:
-        """Run ``function`` after the commit too (clean-up outside the transaction, such
-        as erasing an owner's vectors, which live in tables of their own)."""
-        self._calls.append(function)
-
-    @property
-    def pending(self) -> tuple[str, ...]:
-        """The prefixes that will be invalidated, in order, without repeats."""
-        return tuple(dict.fromkeys(self._prefixes))
-
-    def run(self, cache: Cache) -> None:
-        """Invalidate every pending prefix (the caches never raise on invalidation)."""
-        for prefix in self.pending:
-            cache.invalidate_prefix(prefix)
-        self._prefixes.clear()
-        calls, self._calls = self._calls, []
-        for function in calls:
-            function()
