@@ -133,7 +133,7 @@ from personae.chat._build import LazyMemoryIndex, build_chat_service, build_memo
 from personae.chat._context import PromptParts, build_prompt, count_message_tokens, count_tokens
 from personae.chat._editing import ChatLine, MemoryList, MemoryView, TraitEditing, TraitProposalView
 from personae.chat._extraction import ExtractedTrait, TraitExtraction, extract_traits, learn_traits
-from personae.chat._lines import persona_reference
+from personae.chat._lines import persona_opening, persona_reference
 from personae.chat._memory import (
     IndexChanges,
     MemoryBatch,
@@ -207,6 +207,7 @@ __all__ = [
     "ngram_overlap",
     "normalize_trait_name",
     "parse_trait_id",
+    "persona_opening",
     "persona_reference",
     "persona_traits",
     "score_importance",

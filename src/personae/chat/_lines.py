@@ -12,12 +12,13 @@ import re
 from personae.chat._identity import UserFacts
 from personae.chat._traits import TraitView, traits_prompt
 from personae.errors import InputError
-from personae.store import Persona
+from personae.store import Persona, PersonaPublic
 
 __all__ = [
     "MAX_MESSAGE_CHARS",
     "addressed",
     "check_message",
+    "persona_opening",
     "persona_reference",
     "suggestions",
     "system_prompt",
@@ -42,19 +43,25 @@ def persona_reference(persona: Persona, traits: list[TraitView]) -> str:
     return "\n".join(part for part in parts if part and part.strip())
 
 
-def system_prompt(
-    persona: Persona, traits: list[TraitView], others: list[str], facts: UserFacts | None = None
-) -> str:
-    name = persona.display_name or persona.name
-    parts = [f"You are {name}."]
+def persona_opening(persona: Persona | PersonaPublic, *, scenario: bool = False) -> list[str]:
+    """The lines a persona's instructions start with: who it is, its role, belief, own
+    prompt and context (and its scenario, for readers of the whole definition; a chat
+    turn leaves the scenario to the conversation)."""
+    parts = [f"You are {persona.display_name or persona.name}."]
     if persona.role:
         parts.append(f"Role: {persona.role}.")
     if persona.core_belief:
         parts.append(f"Core belief: {persona.core_belief}")
-    if persona.system_prompt:
-        parts.append(persona.system_prompt)
-    if persona.context:
-        parts.append(persona.context)
+    extras = (persona.system_prompt, persona.context, persona.scenario if scenario else None)
+    parts.extend(extra for extra in extras if extra)
+    return parts
+
+
+def system_prompt(
+    persona: Persona, traits: list[TraitView], others: list[str], facts: UserFacts | None = None
+) -> str:
+    name = persona.display_name or persona.name
+    parts = persona_opening(persona)
     trait_text = traits_prompt(name, traits)
     if trait_text:
         parts.append(trait_text)

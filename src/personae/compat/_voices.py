@@ -13,6 +13,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from personae.chat import persona_opening
 from personae.errors import InputError, PersonaNotFoundError, ProfileError, TextTooLargeError
 from personae.persona import voice_profile
 from personae.store import Database, Persona, PersonaPublic, crud, session_scope
@@ -37,17 +38,9 @@ class PersonaRef:
 
 
 def persona_system_prompt(persona: Persona | PersonaPublic) -> str:
-    """The persona's own instructions as a reader of its definition sees them."""
-    name = persona.display_name or persona.name
-    parts = [f"You are {name}."]
-    if persona.role:
-        parts.append(f"Role: {persona.role}.")
-    if persona.core_belief:
-        parts.append(f"Core belief: {persona.core_belief}")
-    for extra in (persona.system_prompt, persona.context, persona.scenario):
-        if extra:
-            parts.append(extra)
-    return "\n".join(parts)
+    """The persona's own instructions as a reader of its definition sees them (the same
+    opening a chat turn starts with, scenario included)."""
+    return "\n".join(persona_opening(persona, scenario=True))
 
 
 def _voice(persona: Persona) -> StyleProfile:
