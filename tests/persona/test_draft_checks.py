@@ -159,6 +159,14 @@ def test_placeholders_and_labels_from_the_local_model_fail() -> None:
         "This is a great topic for a post about my favourite rainy-day soup.",
         # The prompt's tone read back as the post (held in the benchmark's outputs).
         "My favourite rainy-day soup: you still want to take a chatty and friendly tone.",
+        # Assistant talk and letters, read in the pipeline's passing posts of a run.
+        "My favourite rainy-day soup is leek. How can I help you today?",
+        "My favourite rainy-day soup is leek. What brings you here today?",
+        "Howdy there! My favourite rainy-day soup is leek.",
+        "Ladies and gentlemen,\nMy favourite rainy-day soup is leek.",
+        "My favourite rainy-day soup is leek (post title only).",
+        "Topic: my favourite rainy-day soup\nWhy not?",
+        "I hope you're doing well! My favourite rainy-day soup is leek.\nBest,",
     ):
         assert check_draft(text, brief=soup).meta_text, text
 

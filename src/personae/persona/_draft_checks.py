@@ -89,7 +89,10 @@ _META = re.compile(
     r"|\[(?:insert|add|your|link|name)\b[^\]]*\]|\bcan be shortened\b|\bthis post has\b"
     r"|^\W*(?:sentence|day \d+)\s*:|\btone and style\b|\bgreat topic for\b"
     r"|\byou(?:'re| are) referring to\b|\A\s*(?:hi|hey|hello|dear) [A-Z][a-z]+,"
-    r"|\b(?:take|use|keep|adopt|strike) (?:a|an|the|this|that) (?:[\w-]+ ){0,3}tone\b)",
+    r"|\b(?:take|use|keep|adopt|strike) (?:a|an|the|this|that) (?:[\w-]+ ){0,3}tone\b"
+    r"|\bhow (?:can|may) i (?:help|assist)\b|\bwhat brings you here\b|\A\s*howdy\b"
+    r"|\bladies and gentlemen\b|\(post title[^)]*\)|^\s*topic\s*:|\bi hope you(?:'re| are) "
+    r"doing well\b|^\s*(?:best|regards|sincerely),?\s*\Z)",
     re.IGNORECASE | re.MULTILINE,
 )
 
