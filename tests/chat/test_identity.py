@@ -32,6 +32,15 @@ def test_the_persona_never_keeps_the_users_name_as_its_own() -> None:
     assert guard_reply("Nice to meet you, Sam.", facts, "Jordan") == "Nice to meet you, Sam."
 
 
+def test_the_persona_does_not_name_itself_as_someone_else() -> None:
+    facts = user_facts(["Actually, my name is Samantha."])
+    reply = "You're Samantha. I'm Emily Rodriguez, the manager. We bake at dawn."
+    assert guard_reply(reply, facts, "Jordan Vance") == "You're Samantha. We bake at dawn."
+    # Its own name, and words that are not names, stay.
+    kept = "Hi, I'm Jordan. I'm so glad you came. I'm Happy to talk shop."
+    assert guard_reply(kept, user_facts([]), "Jordan Vance") == kept
+
+
 def test_a_loop_is_cut_where_it_starts() -> None:
     looping = "We build tools. " + "AI-powered AI-powered AI-powered AI-powered " * 20
     assert guard_reply(looping, user_facts([]), "Jordan") == "We build tools."

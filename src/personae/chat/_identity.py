@@ -272,8 +272,9 @@ def _takes_work(sentence: str, work: str) -> bool:
 
 
 def guard_reply(reply: str, facts: UserFacts, persona_name: str) -> str:
-    """The reply without sentences in which the persona claims the user's name, cut where
-    it starts repeating itself. Returns ``""`` when nothing usable is left."""
+    """The reply without sentences in which the persona claims the user's name or work,
+    talks like an assistant or names itself as someone else, cut where it starts repeating
+    itself. Returns ``""`` when nothing usable is left."""
     text = _cut_loop(reply.strip())
     sentences = re.split(r"(?<=[.!?])\s+", text)
     if facts.name and facts.name.lower() != persona_name.lower():
@@ -281,7 +282,55 @@ def guard_reply(reply: str, facts: UserFacts, persona_name: str) -> str:
     if facts.work:
         sentences = [s for s in sentences if not _takes_work(s, facts.work)]
     sentences = [s for s in sentences if not _ASSISTANT.search(s)]
+    sentences = [s for s in sentences if not _other_self(s, persona_name)]
     return " ".join(sentences).strip()
+
+
+_SELF_NAMED = re.compile(
+    r"\b(?:I'm|I am|I’m|my name is|my name's|call me)\s+([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)"
+)
+_NOT_A_SELF_NAME = frozenset(
+    {
+        "a",
+        "an",
+        "the",
+        "so",
+        "not",
+        "just",
+        "really",
+        "also",
+        "still",
+        "here",
+        "sorry",
+        "glad",
+        "happy",
+        "excited",
+        "thrilled",
+        "going",
+        "always",
+        "never",
+        "very",
+        "quite",
+        "sure",
+        "afraid",
+        "honored",
+        "honoured",
+        "proud",
+    }
+)
+
+
+def _other_self(sentence: str, persona_name: str) -> bool:
+    """The persona introduces itself under a name that is not its own ("I'm Sarah
+    Johnson" from Jordan Vance): a small model inventing a person, never the voice."""
+    own = {part.lower() for part in re.findall(r"[A-Za-z]+", persona_name)}
+    for match in _SELF_NAMED.finditer(sentence):
+        words = match.group(1).split()
+        if words[0].lower() in _NOT_A_SELF_NAME:
+            continue
+        if not own.intersection(word.lower() for word in words):
+            return True
+    return False
 
 
 _ASSISTANT = re.compile(
