@@ -23,6 +23,11 @@ from personae.store import Database, UserCreate, crud, session_scope
 pytest_plugins = ["tests.api.fixtures"]
 """The HTTP API's fixtures (an app, a client, users), for every test package that serves it."""
 
+# Drafts from the tests' scripted models are judged on topic by key words: the bundled
+# embedder (the product's default when installed) is tested on its own in
+# tests/persona/test_draft_checks_topic.py, and judged with the real model in benchmarks/.
+os.environ.setdefault("PERSONAE_TOPIC_CHECK", "keywords")
+
 POSTGRES_URL = os.environ.get("PERSONAE_TEST_POSTGRES_URL") or None
 BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 

@@ -281,6 +281,15 @@ class Settings(BaseSettings):
             "is computed and the strategy policy learns from it (personae.content)."
         ),
     )
+    topic_check: Literal["auto", "embeddings", "keywords"] = Field(
+        default="auto",
+        description=(
+            "How a draft is judged on topic before it counts as written: `embeddings` "
+            "(all-MiniLM-L6-v2 against the brief, sentence by sentence; needs the "
+            "embeddings extra), `keywords` (the brief's key words), or `auto` (embeddings "
+            "when installed, else key words)."
+        ),
+    )
     publish_allow_private_urls: bool = Field(
         default=False,
         description=(

@@ -13,6 +13,7 @@ import importlib.util
 import re
 import zlib
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -140,3 +141,48 @@ def test_no_embeddings_extra_means_the_key_word_check(monkeypatch: pytest.Monkey
     monkeypatch.setattr(checks, "_embedder", [])
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
     assert topic_embedder() is None
+
+
+def test_the_setting_chooses_the_topic_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``PERSONAE_TOPIC_CHECK`` reaches the service that writes: key words, the bundled
+    embedder (``auto`` when installed), or a clear error when embeddings were demanded
+    but are not installed."""
+    from personae.config import Settings
+    from personae.errors import EmbeddingError
+    from personae.persona import _build
+
+    stem = StemEmbedder()
+    monkeypatch.setattr(_build, "topic_embedder", lambda: stem)
+    assert _build._topic_check(Settings(topic_check="keywords").topic_check) is None
+    assert _build._topic_check(Settings(topic_check="auto").topic_check) is stem
+    assert _build._topic_check(Settings(topic_check="embeddings").topic_check) is stem
+    monkeypatch.setattr(_build, "topic_embedder", lambda: None)
+    assert _build._topic_check("auto") is None
+    with pytest.raises(EmbeddingError, match="'embeddings' extra"):
+        _build._topic_check("embeddings")
+
+
+def test_the_service_judges_its_drafts_with_the_configured_embedder(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """What the persona service writes is checked by the embedder the settings chose."""
+    from personae.config import Settings
+    from personae.persona import _build, _service
+
+    stem = StemEmbedder()
+    seen: list[object] = []
+
+    def optimize(*args: object, **kwargs: object) -> object:
+        seen.append(kwargs.get("embedder"))
+        raise RuntimeError("stop here")
+
+    monkeypatch.setattr(_build, "topic_embedder", lambda: stem)
+    monkeypatch.setattr(_service, "optimize_content", optimize)
+    monkeypatch.setattr(_service.PersonaService, "voice", lambda *a, **k: None)
+    service = _build.build_persona_service(
+        Settings(topic_check="auto", data_dir=tmp_path),
+        database=None,  # type: ignore[arg-type]
+    )
+    with pytest.raises(RuntimeError, match="stop here"):
+        service.write(1, 1, "x", SOUP)
+    assert seen == [stem]

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from personae.config import Settings
+from personae.errors import EmbeddingError
 from personae.jobs import ModelFactory, models_for
+from personae.persona._draft_checks import TopicEmbedder, topic_embedder
 from personae.persona._insights import PersonaChanged
 from personae.persona._service import PersonaService
 from personae.store import Database
@@ -24,7 +28,8 @@ def build_persona_service(
     Parameters
     ----------
     settings
-        ``max_text_chars`` and the model (``PERSONAE_LLM``).
+        ``max_text_chars``, the model (``PERSONAE_LLM``) and how drafts are judged on
+        topic (``PERSONAE_TOPIC_CHECK``).
     database
         The store.
     models
@@ -44,5 +49,22 @@ def build_persona_service(
     """
     llm_for = models_for(settings, database, models=models, spec=spec)
     return PersonaService(
-        database, llm_for, max_text_chars=settings.max_text_chars, on_change=on_change
+        database,
+        llm_for,
+        max_text_chars=settings.max_text_chars,
+        on_change=on_change,
+        topic_embedder=_topic_check(settings.topic_check),
     )
+
+
+def _topic_check(mode: Literal["auto", "embeddings", "keywords"]) -> TopicEmbedder | None:
+    """The embedder that judges drafts on topic, or ``None`` for the key-word check."""
+    if mode == "keywords":
+        return None
+    embedder = topic_embedder()
+    if embedder is None and mode == "embeddings":
+        raise EmbeddingError(
+            "PERSONAE_TOPIC_CHECK=embeddings needs the 'embeddings' extra: "
+            "pip install 'personae[embeddings]'"
+        )
+    return embedder

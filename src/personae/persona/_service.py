@@ -25,6 +25,7 @@ from personae.errors import (
 )
 from personae.llm import LLM
 from personae.persona._content import LimitedStream, VoiceBrief, stream_draft
+from personae.persona._draft_checks import TopicEmbedder
 from personae.persona._exchange import Exchange
 from personae.persona._generate import (
     GeneratedPersona,
@@ -86,8 +87,10 @@ class PersonaService(Insights, Records, Exchange):
         *,
         max_text_chars: int = 200_000,
         on_change: PersonaChanged | None = None,
+        topic_embedder: TopicEmbedder | None = None,
     ) -> None:
         self._database = database
+        self._topic_embedder = topic_embedder
         self._llm_for = llm_for
         self._max_text_chars = max_text_chars
         self._on_change = on_change
@@ -270,6 +273,7 @@ class PersonaService(Insights, Records, Exchange):
             max_tokens=max_tokens,
             rivals=rivals,
             on_progress=on_progress,
+            embedder=self._topic_embedder,
         )
         self.record_score(
             owner_id,
