@@ -25,7 +25,7 @@ from personae.cli._files import about, read_samples, read_text
 from personae.cli._store import local_database
 from personae.config import get_settings
 from personae.errors import InputError
-from personae.persona import PersonaService, build_persona_service, check_draft
+from personae.persona import PersonaService, build_persona_service
 from personae.persona._generate import OnboardingData, PersonaGenerationRequest
 
 __all__ = [
@@ -176,9 +176,7 @@ def write_command(
                 return "".join(parts)
 
             written = asyncio.run(show())
-            checks = check_draft(
-                written, brief=brief, samples=voice.examples, known=voice.known_names
-            )
+            checks = service.check_written(voice, written, brief)
             for reason in checks.reasons:
                 err().print(f"[yellow]not usable as is: {escape(reason)}[/]")
             return

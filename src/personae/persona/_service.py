@@ -25,7 +25,7 @@ from personae.errors import (
 )
 from personae.llm import LLM
 from personae.persona._content import LimitedStream, VoiceBrief, stream_draft
-from personae.persona._draft_checks import TopicEmbedder
+from personae.persona._draft_checks import DraftCheck, TopicEmbedder, check_draft
 from personae.persona._exchange import Exchange
 from personae.persona._generate import (
     GeneratedPersona,
@@ -284,6 +284,17 @@ class PersonaService(Insights, Records, Exchange):
             checks=result.checks.model_dump(mode="json"),
         )
         return result
+
+    def check_written(self, voice: VoiceBrief, text: str, brief: str) -> DraftCheck:
+        """The junk checks of a text written outside the optimize loop (a streamed
+        draft), judged on topic the way :meth:`write` judges its drafts."""
+        return check_draft(
+            text,
+            brief=brief,
+            samples=voice.examples,
+            known=voice.known_names,
+            embedder=self._topic_embedder,
+        )
 
     def stream(
         self, owner_id: int, voice: VoiceBrief, brief: str, *, max_tokens: int = 400

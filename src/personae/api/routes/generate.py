@@ -45,7 +45,6 @@ from personae.persona import (
     PersonaService,
     QualityReport,
     build_persona_service,
-    check_draft,
     score_content,
 )
 from personae.persona._content import MAX_BRIEF_CHARS
@@ -339,9 +338,7 @@ async def generate_content(
                 constraints=voice.rules,
                 rivals=rivals,
             )
-            checks = check_draft(
-                text, brief=body.brief, samples=voice.examples, known=voice.known_names
-            )
+            checks = await run_in_threadpool(service.check_written, voice, text, body.brief)
             passed = not failures(report, checks, body.threshold)
             payload = report.model_dump(mode="json")
             await run_in_threadpool(
