@@ -13,17 +13,27 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
+from personae.api import create_app
 from personae.config import Settings
 from personae.content import ContentService
 from personae.store import Database, PersonaCreate, crud, session_scope
 from tests.api.helpers import make_settings
+from tests.doubles import persona_writer
 
 
 @pytest.fixture
 def settings(db: Database, database_url: str, tmp_path: Path) -> Settings:
     """The API tests' settings, with webhooks allowed to reach the local receiver."""
     return make_settings(database_url, tmp_path, publish_allow_private_urls=True)
+
+
+@pytest.fixture
+def writer_client(settings: Settings) -> Iterator[TestClient]:
+    """The API with every model call answered by the deterministic persona writer."""
+    with TestClient(create_app(settings, llm_for=lambda *_: persona_writer())) as client:
+        yield client
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,6 @@ the strategy report and the policy's next recommendation resting on it."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -14,22 +13,13 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from personae.api import create_app
-from personae.config import Settings
 from personae.content import DueScheduler
 from personae.samples import sample_writers
 from tests.api.helpers import User, create_persona
 from tests.content.conftest import Receiver
-from tests.doubles import persona_writer
 
 EXPORT = (Path(__file__).parent / "data" / "linkedin_posts.csv").read_text()
 """A LinkedIn analytics export: its first row is post urn:li:activity:7001."""
-
-
-@pytest.fixture
-def writer_client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings, llm_for=lambda *_: persona_writer())) as client:
-        yield client
 
 
 def _data(response: Any, status: int = 200) -> Any:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -10,19 +9,12 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from personae.api import create_app
 from personae.cli._app import app
-from personae.config import Settings, get_settings
+from personae.config import get_settings
 from personae.jobs import _context as job_context
 from personae.samples import SampleWriter, sample_writers
 from tests.api.helpers import User, create_persona
 from tests.doubles import persona_writer
-
-
-@pytest.fixture
-def writer_client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings, llm_for=lambda *_: persona_writer())) as client:
-        yield client
 
 
 def _founder() -> SampleWriter:
