@@ -250,8 +250,12 @@ def user_facts(messages: Iterable[str]) -> UserFacts:
     return facts
 
 
+_I_AM = r"\b(?:I'm|I am|I’m|my name is|my name's|call me)"
+"""How a speaker gives their own name."""
+
+
 def _claims(sentence: str, name: str) -> bool:
-    claim = rf"\b(?:I'm|I am|I’m|my name is|my name's|this is|call me)\s+{re.escape(name)}\b"
+    claim = rf"(?:{_I_AM}|\bthis is)\s+{re.escape(name)}\b"
     return re.search(claim, sentence, re.IGNORECASE) is not None
 
 
@@ -286,9 +290,7 @@ def guard_reply(reply: str, facts: UserFacts, persona_name: str) -> str:
     return " ".join(sentences).strip()
 
 
-_SELF_NAMED = re.compile(
-    r"\b(?:I'm|I am|I’m|my name is|my name's|call me)\s+([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)"
-)
+_SELF_NAMED = re.compile(_I_AM + r"\s+([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)")
 _NOT_A_SELF_NAME = frozenset(
     {
         "a",
