@@ -136,3 +136,24 @@ def test_the_persona_does_not_make_the_users_business_its_team_s() -> None:
     facts = user_facts(["Hi! My name is Sam and I run a small bakery."])
     reply = "Our bakery is built on sustainable practices. What do you bake?"
     assert guard_reply(reply, facts, "Jordan") == "What do you bake?"
+
+
+@pytest.mark.parametrize(
+    "asked",
+    ["What's your name?", "who are you, again?", "Who am I talking to?", "What should I call you?"],
+)
+def test_a_question_about_the_personas_name_is_answered_with_its_own(asked: str) -> None:
+    """The original bug: asked, the local model named itself Sam (the user) or Eleni."""
+    facts = user_facts(["Hi! My name is Sam and I run a small bakery."])
+    assert answer_from_facts(asked, facts, persona_name="Jordan Vance") == "I'm Jordan Vance."
+    # Without the persona's name (or asked nothing of it), nothing is made up.
+    assert answer_from_facts(asked, facts) is None
+    assert answer_from_facts("How are you?", facts, persona_name="Jordan Vance") is None
+
+
+def test_who_am_i_talking_to_is_not_a_question_about_the_user() -> None:
+    facts = user_facts(["My name is Sam."])
+    assert answer_from_facts("Who am I?", facts, persona_name="Jordan") == "You're Sam."
+    assert answer_from_facts("Who am I talking to?", facts, persona_name="Jordan") == (
+        "I'm Jordan."
+    )

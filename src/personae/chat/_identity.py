@@ -363,9 +363,18 @@ def _last_sentence_end(text: str) -> str:
 
 
 _ASKS_NAME = re.compile(
-    r"\b(?:what(?:'s| is) my name|who am i|do you (?:know|remember) (?:my name|who i am))\b",
+    r"\b(?:what(?:'s| is) my name|who am i(?!\s+(?:talking|speaking|chatting))"
+    r"|do you (?:know|remember) (?:my name|who i am))\b",
     re.IGNORECASE,
 )
+"""The user asks their own name ("Who am I talking to?" asks the persona's)."""
+_ASKS_YOURS = re.compile(
+    r"\b(?:what(?:'s| is) your (?:name|full name)|who are you\b|who am i (?:talking|speaking|"
+    r"chatting) (?:to|with)|what (?:should|do|can) i call you|introduce yourself|"
+    r"(?:tell me|remind me of) your name)",
+    re.IGNORECASE,
+)
+"""The user asks the persona's name."""
 _ASKS_LIKE = re.compile(
     r"\bwhat (?:do i (?:love|like|enjoy)|did i say i (?:love|like))\b", re.IGNORECASE
 )
@@ -403,12 +412,17 @@ def _thing_asked(message: str, facts: UserFacts) -> str | None:
     return next((key for key in reversed(facts.things) if key.split()[-1] == last), None)
 
 
-def answer_from_facts(message: str, facts: UserFacts) -> str | None:
+def answer_from_facts(
+    message: str, facts: UserFacts, *, persona_name: str | None = None
+) -> str | None:
     """The answer to a question about what the user stated, from the facts themselves.
 
     "What is my name?" is answered "You're Sam." by code, not by a model that may have
-    lost track; the model's reply follows. ``None`` when the message asks no such thing,
-    or the fact was never stated.
+    lost track; the model's reply follows. With ``persona_name``, a question about the
+    persona's own name ("What's your name?", "Who am I talking to?") is answered the same
+    way ("I'm Jordan Vance."): the local model, asked its name, answered with the user's
+    or an invented one. ``None`` when the message asks no such thing, or the fact was
+    never stated.
 
     Examples
     --------
@@ -417,8 +431,12 @@ def answer_from_facts(message: str, facts: UserFacts) -> str | None:
     ('You are a nurse.', 'You live in Leeds.')
     >>> answer_from_facts("What is my dog called?", facts)
     'Your dog is called Rex.'
+    >>> answer_from_facts("Who am I talking to?", facts, persona_name="Jordan Vance")
+    "I'm Jordan Vance."
     """
     parts = []
+    if persona_name and _ASKS_YOURS.search(message):
+        parts.append(f"I'm {persona_name}.")
     if facts.name and _ASKS_NAME.search(message):
         parts.append(f"You're {facts.name}.")
     if facts.work and _ASKS_WORK.search(message):

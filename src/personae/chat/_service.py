@@ -12,8 +12,9 @@ thinks (a local model can take seconds, and SQLite has one writer):
    from the traits (:func:`~personae.chat._traits.temperature_for`).
 2. The model answers (:meth:`ChatService.reply` blocks; :meth:`ChatService.stream`
    yields tokens).
-3. :meth:`ChatService.finish`: extract traits from the exchange (structured output;
-   invalid answers skipped) and, every ``summarize_every`` replies of the persona,
+3. :meth:`ChatService.finish`: extract traits from the exchange (what the user says of
+   the persona, read by code; the model's answer, structured output, invalid or
+   implausible traits skipped) and, every ``summarize_every`` replies of the persona,
    summarise the recent conversation into memories; then, in one unit of work, store
    the reply, the traits learnt, the memories (facts the user stated, the summary) and
    the turn's model calls (kept by the turn's :class:`~personae.store.BufferedCallLog`
@@ -42,7 +43,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from personae._metrics import observe_chat_turn
 from personae.chat._context import PromptParts, build_prompt
 from personae.chat._editing import TraitEditing
-from personae.chat._extraction import extract_traits, learn_traits
+from personae.chat._extraction import described_traits, extract_traits, learn_traits
 from personae.chat._identity import UserFacts, answer_from_facts, guard_reply, user_facts
 from personae.chat._lines import (
     addressed,
@@ -355,7 +356,9 @@ class ChatService(TraitEditing):
     def _finish(self, plan: TurnPlan, reply: str) -> ChatResponse:
         observe_chat_turn()  # personae_chat_turns_total: REST, WebSocket, /v1, MCP alike
         text = guard_reply(reply, plan.user_facts, plan.persona_name)
-        direct = answer_from_facts(plan.user_message, plan.user_facts)
+        direct = answer_from_facts(
+            plan.user_message, plan.user_facts, persona_name=plan.persona_name
+        )
         if direct is not None and not text.startswith(direct):
             text = f"{direct} {text}".strip()
         text = text or "…"
@@ -365,12 +368,19 @@ class ChatService(TraitEditing):
             batches.append((self._plan_memories(plan, stated), "user"))
         extracted = []
         if self.extract:
-            extracted = extract_traits(
-                self._model(plan, "chat.traits"),
-                persona_name=plan.persona_name,
-                user_message=plan.user_message,
-                reply=text,
-            )
+            # What the user says of the persona first; the model's traits add the rest.
+            extracted = described_traits(plan.user_message)
+            described = {trait.name for trait in extracted}
+            extracted += [
+                trait
+                for trait in extract_traits(
+                    self._model(plan, "chat.traits"),
+                    persona_name=plan.persona_name,
+                    user_message=plan.user_message,
+                    reply=text,
+                )
+                if trait.name not in described
+            ]
         summarize = (plan.replies_so_far + 1) % self.summarize_every == 0
         if summarize:
             memories, source = summarize_conversation(
@@ -526,7 +536,7 @@ class ChatService(TraitEditing):
 
 async def _guarded(plan: TurnPlan, tokens: AsyncIterator[str]) -> AsyncIterator[str]:
     """The reply's tokens as sentences checked by :func:`guard_reply`."""
-    direct = answer_from_facts(plan.user_message, plan.user_facts)
+    direct = answer_from_facts(plan.user_message, plan.user_facts, persona_name=plan.persona_name)
     if direct is not None:
         yield direct
     written = ""
