@@ -8,11 +8,14 @@ from datetime import timedelta
 import pytest
 
 from personae.chat import (
+    ChatService,
     ExtractedTrait,
+    MemoryStore,
     TraitView,
     adjust_intensity,
     apply_personality,
     decayed_confidence,
+    described_traits,
     extract_traits,
     learn_traits,
     normalize_trait_name,
@@ -23,6 +26,7 @@ from personae.chat import (
     traits_prompt,
 )
 from personae.errors import InputError, TraitNotFoundError
+from personae.llm import GenerationRequest
 from personae.store import Database, crud, session_scope
 from tests.doubles import Clock, ScriptedLLM, json_reply
 
@@ -307,3 +311,86 @@ def test_only_behaviour_words_are_traits(
         ScriptedLLM([answer]), persona_name="Jordan", user_message=user_message, reply=reply
     )
     assert [trait.name for trait in found] == ([name] if kept else [])
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("You're always so direct and funny.", [("direct", 0.8), ("funny", 0.8)]),
+        (
+            "Honestly, you are a bit blunt, and kind of sarcastic.",
+            [("blunt", 0.4), ("sarcastic", 0.4)],
+        ),
+        ("You sound warm. You're kind to everyone!", [("warm", 0.6), ("kind", 0.6)]),
+        ("You’re such a curious person", [("curious", 0.8)]),
+        # No evidence of a trait: a negation, a question, a conditional, a non-trait word.
+        ("You're not direct at all.", []),
+        ("You aren't funny.", []),
+        ("Are you always this direct?", []),
+        ("If you're blunt, people listen.", []),
+        ("You're right, you're a baker like me.", []),
+        ("You're Sam's friend.", []),
+        ("I'm direct and funny.", []),
+    ],
+)
+def test_what_the_user_says_of_the_persona_is_a_trait(
+    message: str, expected: list[tuple[str, float]]
+) -> None:
+    found = described_traits(message)
+    assert [(trait.name, trait.intensity) for trait in found] == expected
+    for trait in found:  # the evidence: the user's sentence that says it, quoted
+        quoted = trait.description.removeprefix("The user said: “").removesuffix("”")
+        assert quoted in message
+        assert trait.name in quoted
+
+
+def test_a_described_trait_is_stored_and_an_implausible_extraction_is_not(
+    db: Database,
+    memory: MemoryStore,
+    owner_ids: tuple[int, int],
+    make_persona: Callable[..., int],
+    clock: Clock,
+) -> None:
+    """What the local model answered in chat_eval: the people's names as traits."""
+    names = [
+        {"name": "Jordan Vance", "intensity": 1.0, "confidence": 1.0},
+        {"name": "sam", "intensity": 1.0, "confidence": 1.0},
+    ]
+    weaker = {"name": "funny", "intensity": 0.3, "confidence": 0.5}
+
+    def respond(request: GenerationRequest) -> str:
+        if "behavioural" not in request.messages[0].content:
+            return "Ha!"
+        described = "so direct" in request.messages[1].content
+        return json_reply({"traits": [*names, weaker] if described else names})
+
+    llm = ScriptedLLM(responder=respond)
+    service = ChatService(db, lambda owner, purpose: llm, memory=memory, clock=clock)
+    alice, _ = owner_ids
+    ada = make_persona(alice, "jordan", display_name="Jordan Vance")
+    service.reply(owner_id=alice, message="Hi, I'm Sam.", persona_id=ada)
+    with session_scope(db) as session:
+        assert persona_traits(session=session, owner_id=alice, persona_id=ada, now=clock()) == []
+    reply = service.reply(
+        owner_id=alice, message="You're always so direct and funny.", persona_id=ada
+    )
+    assert {(trait.name, trait.intensity, trait.confidence) for trait in reply.traits} == {
+        ("direct", 0.8, 0.45),
+        ("funny", 0.8, 0.45),  # the user's words, not the model's weaker sighting
+    }
+    assert all("always so direct" in trait.description for trait in reply.traits)
+
+
+def test_no_described_traits_when_extraction_is_off(
+    db: Database,
+    memory: MemoryStore,
+    owner_ids: tuple[int, int],
+    make_persona: Callable[..., int],
+) -> None:
+    llm = ScriptedLLM(responder=lambda r: "Ha!")
+    service = ChatService(db, lambda owner, purpose: llm, memory=memory, extract=False)
+    alice, _ = owner_ids
+    ada = make_persona(alice)
+    reply = service.reply(owner_id=alice, message="You're so direct.", persona_id=ada)
+    assert reply.traits == []
+    assert len(llm.requests) == 1  # the reply only

@@ -72,7 +72,11 @@ seen again, and decays with a 30-day half-life from `last_seen_at` — computed 
 so no job has to run and the clock is injectable. Extraction (`llm.structured` with
 `TraitExtraction`, names checked to `[a-z][a-z0-9 _'-]*`) never writes a `user` trait or
 an inherited one: the sighting becomes a proposal; an answer that still fails validation
-after the LLM layer's repairs and retries is skipped. **Prompt**: core traits, then specific
+after the LLM layer's repairs and retries is skipped, and a trait that is neither a word of
+`TRAIT_VOCABULARY` nor said of someone in the turn is dropped (a small model names the
+people). What the user says of the persona ("You're always so direct and funny") is read
+by code (`described_traits`: vocabulary words after "you're", the sentence as evidence;
+no negations, questions or conditionals). **Prompt**: core traits, then specific
 ones, each with a band (`barely` < 0.2 ≤ `slightly` < 0.4 ≤ `moderately` < 0.6 ≤ `strongly`
 < 0.8 ≤ `intensely`) and its value; traits under 0.1 and decayed extracted traits (< 0.05)
 are left out. **Temperature**: 0.7 + 0.4 × mean over traits named in a loosening list
@@ -132,7 +136,13 @@ from __future__ import annotations
 from personae.chat._build import LazyMemoryIndex, build_chat_service, build_memory_store
 from personae.chat._context import PromptParts, build_prompt, count_message_tokens, count_tokens
 from personae.chat._editing import ChatLine, MemoryList, MemoryView, TraitEditing, TraitProposalView
-from personae.chat._extraction import ExtractedTrait, TraitExtraction, extract_traits, learn_traits
+from personae.chat._extraction import (
+    ExtractedTrait,
+    TraitExtraction,
+    described_traits,
+    extract_traits,
+    learn_traits,
+)
 from personae.chat._lines import persona_opening, persona_reference
 from personae.chat._memory import (
     IndexChanges,
@@ -200,6 +210,7 @@ __all__ = [
     "count_message_tokens",
     "count_tokens",
     "decayed_confidence",
+    "described_traits",
     "extract_traits",
     "extractive_summary",
     "learn_traits",

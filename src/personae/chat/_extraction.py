@@ -2,10 +2,12 @@
 
 The model is asked for the traits one turn shows (structured output, a schema); an
 answer is kept only when each trait is plausible (a known trait word, seen in the
-conversation) and then learnt: an extracted trait seen again gains confidence and its
-intensity moves toward the new one; a trait the user set is never written (the sighting
-becomes a proposal). Part of :mod:`personae.chat` (see :mod:`personae.chat._traits` for
-the arithmetic).
+conversation). What the user says of the persona ("You're always so direct and funny")
+is read by code too (:func:`described_traits`), since a small model asked for traits
+names people, not behaviour ("jordan vance", "sam"). Both are then learnt: an extracted
+trait seen again gains confidence and its intensity moves toward the new one; a trait
+the user set is never written (the sighting becomes a proposal). Part of
+:mod:`personae.chat` (see :mod:`personae.chat._traits` for the arithmetic).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ __all__ = [
     "TRAIT_VOCABULARY",
     "ExtractedTrait",
     "TraitExtraction",
+    "described_traits",
     "extract_traits",
     "extraction_messages",
     "learn_traits",
@@ -419,3 +422,79 @@ def learn_traits(
         own[trait.name] = row  # type: ignore[assignment]
         changed.append(_view(row, inherited=False, now=now))
     return changed
+
+
+_YOU_ARE = re.compile(
+    r"(?P<before>\b\w+\s+)?\b(?i:you(?:['’]re|\s+are|\s+sound|\s+seem|\s+come across as))"
+    r"\s+(?P<rest>[^.!?;:\n]{2,160})"
+)
+_NOT_ABOUT_YOU = frozenset(["if", "when", "whenever", "unless", "whether", "once", "until"])
+"""Words before "you're" that make it a generic or conditional you ("if you're direct")."""
+_STRONG = frozenset(
+    ["so", "very", "really", "always", "too", "extremely", "incredibly", "super", "such"]
+)
+_FAINT = frozenset(["bit", "little", "slightly", "somewhat", "sometimes", "fairly", "kinda"])
+_FILLER = frozenset(["a", "quite", "pretty", "rather", "just", "being", "of", "and"])
+_NEGATION = frozenset(["not", "never", "hardly", "no", "nothing", "less"])
+DESCRIBED_CONFIDENCE = 0.9
+"""The confidence of a trait the user said the persona has (stored at half, as any first
+sighting)."""
+
+
+def described_traits(user_message: str) -> list[ExtractedTrait]:
+    """The traits the user's message says the persona has: words of
+    :data:`TRAIT_VOCABULARY` straight after "you're" / "you are" / "you sound" (through
+    intensifiers and "and": "You're always so direct and funny" → direct, funny),
+    with the sentence as evidence. Intensity 0.8 after an intensifier ("so", "always"),
+    0.4 after a softener ("a bit"), else 0.6. A negation ("you're not direct"), a
+    question, or a conditional you ("if you're direct") files nothing, and a word that
+    is not in the vocabulary ends the list ("you're kind to me" → kind).
+
+    Examples
+    --------
+    >>> [t.name for t in described_traits("You're always so direct and funny.")]
+    ['direct', 'funny']
+    >>> described_traits("If you're blunt, people listen. Are you direct?")
+    []
+    """
+    found: dict[str, ExtractedTrait] = {}
+    for sentence in re.split(r"(?<=[.!?])\s+|\n+", user_message):
+        if not sentence.strip() or sentence.rstrip().endswith("?"):
+            continue
+        for match in _YOU_ARE.finditer(sentence):
+            before = (match.group("before") or "").strip().lower()
+            if before in _NOT_ABOUT_YOU:
+                continue
+            for name, intensity in _listed_traits(match.group("rest")):
+                found.setdefault(
+                    name,
+                    ExtractedTrait(
+                        name=name,
+                        description=f"The user said: \u201c{sentence.strip()[:270]}\u201d",
+                        intensity=intensity,
+                        confidence=DESCRIBED_CONFIDENCE,
+                    ),
+                )
+    return list(found.values())
+
+
+def _listed_traits(rest: str) -> list[tuple[str, float]]:
+    """The vocabulary words listed at the start of ``rest``, with the intensity the
+    words before them give (an intensifier holds over the rest of the list: "so direct
+    and funny")."""
+    listed: list[tuple[str, float]] = []
+    intensity = 0.6
+    words = re.findall(r"[a-z][a-z'’-]*|,", rest.lower())
+    for i, word in enumerate(words):
+        following = words[i + 1] if i + 1 < len(words) else ""
+        if word in _NEGATION or word.endswith(("n't", "n’t")):
+            break
+        if word in _STRONG:
+            intensity = 0.8
+        elif word in _FAINT or (word == "kind" and following == "of"):
+            intensity = 0.4
+        elif word in TRAIT_VOCABULARY:
+            listed.append((word, intensity))
+        elif word not in _FILLER and word != ",":
+            break
+    return listed
