@@ -157,3 +157,71 @@ def test_who_am_i_talking_to_is_not_a_question_about_the_user() -> None:
     assert answer_from_facts("Who am I talking to?", facts, persona_name="Jordan") == (
         "I'm Jordan."
     )
+
+
+def test_my_name_is_someone_else_goes_whatever_its_case() -> None:
+    """chat_eval with the local model: "My name is Emily Kearney", "My name is Elena"."""
+    reply = "I love hiking too. My name is Emily Kearney, and we teach. We ship on Fridays."
+    assert guard_reply(reply, user_facts([]), "Jordan Vance") == (
+        "I love hiking too. We ship on Fridays."
+    )
+
+
+@pytest.mark.parametrize(
+    ("said", "reply", "kept"),
+    [
+        # The user told they are the persona, or called by the name they corrected.
+        (
+            ["My name is Lena."],
+            "I'm Jordan Vance. You're Jordan Vance. Hi!",
+            "I'm Jordan Vance. Hi!",
+        ),
+        (["My name is Tom."], "Your name is Jordan Vance and you work here. Ha.", "Ha."),
+        (["My name is Sam.", "Call me Samantha."], "You're Sam, I think. Welcome!", "Welcome!"),
+        (["My name is Sam.", "Call me Samantha."], "You're Samantha. Welcome!", None),
+        # Not a name: kept.
+        (["My name is Sam."], "You're So kind. You are welcome.", None),
+    ],
+)
+def test_the_user_is_not_called_by_a_name_that_is_not_theirs(
+    said: list[str], reply: str, kept: str | None
+) -> None:
+    assert guard_reply(reply, user_facts(said), "Jordan Vance") == (kept or reply)
+
+
+def test_the_system_prompt_and_transcripts_are_not_the_reply() -> None:
+    """chat_eval: "The user's name is Priya. I'm Jordan Vance, not the user." and a reply
+    that went on as "Jordan VANCE (Dialogue)\\nChat History:\\nLena: How's it going?"."""
+    facts = user_facts(["My name is Lena."])
+    echo = "Hello again. The user's name is Lena. I'm Jordan Vance, not the user. Ready?"
+    assert guard_reply(echo, facts, "Jordan Vance") == "Hello again. Ready?"
+    transcript = (
+        "Good to see you. I'll respond:\nJordan VANCE (Dialogue)\nChat History:\n"
+        "Lena: How's it going?\nI'm happy to meet you!"
+    )
+    assert guard_reply(transcript, facts, "Jordan Vance") == "Good to see you."
+    inline = "We ship today. Jordan VANCE: I've just been going through a project."
+    assert guard_reply(inline, facts, "Jordan Vance") == "We ship today."
+    # The persona's own label at the start is dropped, its line kept.
+    assert guard_reply("Jordan: Hey there! Lena: hi", facts, "Jordan Vance") == "Hey there!"
+    # A name followed by a colon inside a sentence is not a transcript.
+    assert guard_reply("Here is my advice, Lena: ship.", facts, "Jordan") == (
+        "Here is my advice, Lena: ship."
+    )
+
+
+def test_a_reply_does_not_repeat_what_was_said_before() -> None:
+    """chat_eval: asked again, the local model copied its previous reply whole, and
+    repeated the answer given from the facts ("You're Tomas. … You are Tomas.")."""
+    facts = user_facts(["My name is Tomas."])
+    before = ["I've been experimenting with new equipment lately. Olá! It blew my mind!"]
+    reply = "Olá! I've been experimenting with new equipment lately. Jazz. You are Tomas."
+    assert guard_reply(reply, facts, "Jordan", said_before=before, answer="You're Tomas.") == (
+        "Olá! Jazz."
+    )
+
+
+def test_im_a_baker_takes_the_work_of_a_user_with_a_bakery() -> None:
+    """chat_eval: "You run a small bakery. I'm a baker. I make bread for you, Sam."."""
+    facts = user_facts(["Hi! My name is Sam and I run a small bakery."])
+    assert guard_reply("I'm a baker. I make bread.", facts, "Jordan") == "I make bread."

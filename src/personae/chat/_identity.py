@@ -11,7 +11,7 @@ loses that sentence (and a reply that loops is cut where the loop starts).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 __all__ = ["UserFacts", "answer_from_facts", "guard_reply", "user_facts"]
@@ -250,8 +250,9 @@ def user_facts(messages: Iterable[str]) -> UserFacts:
     return facts
 
 
-_I_AM = r"\b(?:I'm|I am|I’m|my name is|my name's|call me)"
-"""How a speaker gives their own name."""
+_I_AM = r"\b(?i:I'm|I am|I’m|my name is|my name's|call me)"
+"""How a speaker gives their own name ("My name is Elena" too: only the name that follows
+must be capitalised)."""
 
 
 def _claims(sentence: str, name: str) -> bool:
@@ -271,23 +272,109 @@ def _takes_work(sentence: str, work: str) -> bool:
         r"|I am an?|I'm an?|I’m an?|my|our|we (?:run|own|have|started))\b[^.!?]*"
     )
     return any(
-        re.search(mine + rf"\b{re.escape(noun)}\b", sentence, re.IGNORECASE) for noun in nouns
+        re.search(mine + rf"\b{re.escape(_stem(noun))}\w*", sentence, re.IGNORECASE)
+        for noun in nouns
     )
 
 
-def guard_reply(reply: str, facts: UserFacts, persona_name: str) -> str:
+def _stem(noun: str) -> str:
+    """The noun without a last ``y``, ``s`` or ``e``: "bakery" → "baker", so "I'm a
+    baker" takes the work of a user who runs a bakery."""
+    return noun[:-1] if len(noun) > 4 and noun.endswith(("y", "s", "e")) else noun
+
+
+def guard_reply(
+    reply: str,
+    facts: UserFacts,
+    persona_name: str,
+    *,
+    said_before: Sequence[str] = (),
+    answer: str | None = None,
+) -> str:
     """The reply without sentences in which the persona claims the user's name or work,
-    talks like an assistant or names itself as someone else, cut where it starts repeating
-    itself. Returns ``""`` when nothing usable is left."""
-    text = _cut_loop(reply.strip())
-    sentences = re.split(r"(?<=[.!?])\s+", text)
+    calls the user by a name that is not theirs, talks like an assistant or about "the
+    user", names itself as someone else, or says again what was said: a sentence of
+    four words or more of ``said_before`` (its earlier replies in the session), or any
+    sentence of ``answer`` (the answer from the facts that goes before the reply). Cut
+    where it starts repeating itself or writes a transcript ("Chat History:",
+    "Jordan: …"). Returns ``""`` when nothing usable is left."""
+    text = _cut_transcript(_cut_loop(reply.strip()), facts, persona_name)
+    sentences = [s.strip() for s in _SENTENCE.split(text) if s.strip()]
     if facts.name and facts.name.lower() != persona_name.lower():
         sentences = [s for s in sentences if not _claims(s, facts.name)]
     if facts.work:
         sentences = [s for s in sentences if not _takes_work(s, facts.work)]
-    sentences = [s for s in sentences if not _ASSISTANT.search(s)]
+    sentences = [s for s in sentences if not _ASSISTANT.search(s) and not _ECHO.search(s)]
     sentences = [s for s in sentences if not _other_self(s, persona_name)]
+    sentences = [s for s in sentences if not _misnames_user(s, facts, persona_name)]
+    sentences = [s for s in sentences if not s.endswith(":") and not _LABEL.match(s)]
+    before = [_words(text) for text in [*said_before, answer or ""]]
+    before_sentences = {_words(part) for part in _SENTENCE.split(answer or "")}
+    sentences = [s for s in sentences if not _said_before(_words(s), before, before_sentences)]
     return " ".join(sentences).strip()
+
+
+_CONTRACTIONS = {"you are": "you're", "i am": "i'm", "it is": "it's", "we are": "we're"}
+
+
+def _words(text: str) -> str:
+    """Lower-case words, contracted alike ("You are Tomas" is "you're tomas")."""
+    words = " ".join(re.findall(r"[a-z0-9']+", text.lower().replace("’", "'")))
+    for long, short in _CONTRACTIONS.items():
+        words = re.sub(rf"\b{long}\b", short, words)
+    return words
+
+
+def _said_before(words: str, before: list[str], sentences: set[str]) -> bool:
+    """A sentence of four words or more found in an earlier text, or one of the answer's
+    sentences ("You are Tomas." after the answer "You're Tomas.")."""
+    if not words:
+        return False
+    if len(words.split()) >= 4 and any(f" {words} " in f" {text} " for text in before):
+        return True
+    return words in sentences
+
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+_ECHO = re.compile(r"\bthe user(?:'s|’s| is| said| told)\b|\bnot the user\b", re.IGNORECASE)
+"""The system prompt read back ("The user's name is Sam.", "I'm Jordan, not the user.")."""
+_LABEL = re.compile(r"^[\w .'-]{1,40}\([^)]*\)$")
+"""A line that is only a speaker label ("Jordan VANCE (Dialogue)")."""
+_YOU_ARE_NAMED = re.compile(
+    r"\b(?i:you're|you’re|you are|your name is|your name's)\s+([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\b"
+)
+
+
+def _misnames_user(sentence: str, facts: UserFacts, persona_name: str) -> bool:
+    """The reply tells the user they are someone else: the persona ("You're Jordan
+    Vance"), or a name that is not theirs (an old one after a correction: "You're Sam"
+    once they said "call me Samantha")."""
+    own = {part.lower() for part in re.findall(r"[A-Za-z]+", persona_name)}
+    current = facts.name.split()[0].lower() if facts.name else None
+    for match in _YOU_ARE_NAMED.finditer(sentence):
+        first = match.group(1).split()[0].lower()
+        if first in _NOT_A_SELF_NAME:
+            continue
+        if first in own or (current is not None and first != current):
+            return True
+    return False
+
+
+def _cut_transcript(text: str, facts: UserFacts, persona_name: str) -> str:
+    """The text before the model starts writing a transcript: a speaker label at the
+    start of a line or sentence, such as "Chat History:", "User:", "Lena:" or "Jordan
+    VANCE:" (lines put in someone's mouth are not the reply). The persona's own label
+    at the very start is dropped and what follows kept."""
+    own = "|".join(re.escape(part) for part in [persona_name, *persona_name.split()])
+    text = re.sub(rf"^\s*(?i:{own})(?:\s*\([^)]*\))?\s*:\s*", "", text)
+    labels = ["chat history", "user", "assistant", *persona_name.split(), persona_name]
+    if facts.name:
+        labels.append(facts.name)
+    names = "|".join(re.escape(label) for label in sorted(labels, key=len, reverse=True))
+    found = re.search(
+        rf"(?:^|(?<=[\n.!?]))\s*(?i:\b(?:{names})(?:\s+[A-Z]\w*)?(?:\s*\([^)]*\))?):", text
+    )
+    return text[: found.start()].strip() if found else text
 
 
 _SELF_NAMED = re.compile(_I_AM + r"\s+([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)")

@@ -345,7 +345,8 @@ class ChatService(TraitEditing):
         """Step 3 of a turn: learn traits, maybe summarise, then store it all at once.
 
         The reply is stored without sentences in which the persona claims the user's
-        name, and cut where it starts looping (:func:`guard_reply`); facts the user stated
+        name, misnames the user, or repeats its earlier replies, and cut where it starts
+        looping (:func:`guard_reply`); facts the user stated
         in this message are remembered for later sessions.
         """
         try:
@@ -355,9 +356,15 @@ class ChatService(TraitEditing):
 
     def _finish(self, plan: TurnPlan, reply: str) -> ChatResponse:
         observe_chat_turn()  # personae_chat_turns_total: REST, WebSocket, /v1, MCP alike
-        text = guard_reply(reply, plan.user_facts, plan.persona_name)
         direct = answer_from_facts(
             plan.user_message, plan.user_facts, persona_name=plan.persona_name
+        )
+        text = guard_reply(
+            reply,
+            plan.user_facts,
+            plan.persona_name,
+            said_before=_earlier(plan),
+            answer=direct,
         )
         if direct is not None and not text.startswith(direct):
             text = f"{direct} {text}".strip()
@@ -534,11 +541,22 @@ class ChatService(TraitEditing):
                 plan.log.close()
 
 
+def _earlier(plan: TurnPlan) -> list[str]:
+    """The speaker's earlier replies in the session's recent window, which the reply must
+    not copy (a small model copies its last reply whole)."""
+    return [
+        content
+        for role, persona_id, content in plan.window
+        if role == "assistant" and persona_id == plan.persona_id
+    ]
+
+
 async def _guarded(plan: TurnPlan, tokens: AsyncIterator[str]) -> AsyncIterator[str]:
     """The reply's tokens as sentences checked by :func:`guard_reply`."""
     direct = answer_from_facts(plan.user_message, plan.user_facts, persona_name=plan.persona_name)
     if direct is not None:
         yield direct
+    before = _earlier(plan)
     written = ""
     shown = ""
     async for token in tokens:
@@ -546,12 +564,20 @@ async def _guarded(plan: TurnPlan, tokens: AsyncIterator[str]) -> AsyncIterator[
         end = max(written.rfind(". "), written.rfind("! "), written.rfind("? "))
         if end < 0:
             continue
-        safe = guard_reply(written[: end + 1], plan.user_facts, plan.persona_name)
+        safe = guard_reply(
+            written[: end + 1],
+            plan.user_facts,
+            plan.persona_name,
+            said_before=before,
+            answer=direct,
+        )
         if not safe.startswith(shown):
             return  # the guard cut a loop short: nothing more is worth showing
         if len(safe) > len(shown):
             yield (" " if shown or direct else "") + safe[len(shown) :].lstrip()
             shown = safe
-    final = guard_reply(written, plan.user_facts, plan.persona_name)
+    final = guard_reply(
+        written, plan.user_facts, plan.persona_name, said_before=before, answer=direct
+    )
     if final.startswith(shown) and len(final) > len(shown):
         yield (" " if shown or direct else "") + final[len(shown) :].lstrip()
