@@ -206,6 +206,20 @@ def test_split_sentences_leaves_short_or_unsplittable_text() -> None:
     assert split_sentences(listing, 3) == listing
 
 
+def test_split_sentences_at_but_that_and_not_at_so_that() -> None:
+    # ", but that …" starts a clause like any ", but"; ", so that …" is a purpose clause.
+    text = (
+        "We had to rethink how we support each other after the loss, "
+        "but that is exactly where the team grew up."
+    )
+    assert split_sentences(text, 8) == (
+        "We had to rethink how we support each other after the loss. "
+        "But that is exactly where the team grew up."
+    )
+    purpose = "We wrote every decision down on paper, so that nobody had to ask twice."
+    assert split_sentences(purpose, 4) == purpose
+
+
 def test_join_sentences_joins_short_declaratives() -> None:
     text = "Teams need written decisions. They save time. Is it worth it? Yes."
     fixed = join_sentences(text, 20)

@@ -22,7 +22,7 @@ _SUBJECTS = (
 )
 _SPLIT_RE = re.compile(
     r"(?P<semi>;\s+)"
-    r"|(?P<conj>,\s+(?P<word>but|yet|so)\s+(?!that\b))"
+    r"|(?P<conj>,\s+(?P<word>but|yet|so(?!\s+that\b))\s+)"
     rf"|(?P<and>,\s+and\s+(?=(?:{_SUBJECTS})\b))",
     re.IGNORECASE,
 )
