@@ -81,6 +81,13 @@ def test_errors_are_one_line_and_exit_2(
     result = _create(runner, sample_dir, founder, "--onboarding", str(bad))
     assert result.exit_code == USER_ERROR_EXIT_CODE
     assert "not valid JSON" in result.output
+    # A field under another name: said in words, with the names the file may use.
+    bad.write_text(json.dumps({"name": "Maya Chen", "brand_name": "Shipwise"}))
+    result = _create(runner, sample_dir, founder, "--onboarding", str(bad))
+    assert result.exit_code == USER_ERROR_EXIT_CODE
+    assert "name: not a known field" in result.output
+    assert "writer_name" in result.output
+    assert "pydantic.dev" not in result.output
     assert _create(runner, sample_dir, founder).exit_code == 0
     again = _create(runner, sample_dir, founder)
     assert again.exit_code == USER_ERROR_EXIT_CODE

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from pydantic import BaseModel, ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
 from personae.errors import PersonaeError
 
-__all__ = ["err", "fmt", "out", "pct", "print_error", "progress"]
+__all__ = ["err", "fmt", "out", "pct", "print_error", "problems", "progress"]
 
 
 def out() -> Console:
@@ -32,6 +33,24 @@ def print_error(exc: PersonaeError) -> None:
         message = f"{source}: {message}"
     line = Text.assemble(("error: ", "bold red"), (message, "red"))
     Console(stderr=True, soft_wrap=True, highlight=False).print(line)
+
+
+def problems(exc: ValidationError, model: type[BaseModel] | None = None) -> str:
+    """A pydantic error in a person's words: ``field: what is wrong`` joined by ``; ``,
+    without pydantic's links; an unknown field names the fields ``model`` accepts, so a
+    typo in a JSON file says what was meant."""
+    lines = []
+    unknown = False
+    for error in exc.errors(include_url=False, include_input=False):
+        where = ".".join(str(part) for part in error["loc"]) or "the value"
+        if error["type"] == "extra_forbidden":
+            unknown = True
+            lines.append(f"{where}: not a known field")
+        else:
+            lines.append(f"{where}: {error['msg']}")
+    if unknown and model is not None:
+        lines.append("known fields: " + ", ".join(model.model_fields))
+    return "; ".join(lines)
 
 
 @contextmanager

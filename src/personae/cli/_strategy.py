@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from rich.table import Table
 from rich.text import Text
 
-from personae.cli._console import fmt, out, progress
+from personae.cli._console import fmt, out, problems, progress
 from personae.cli._files import about, read_text
 from personae.cli._store import local_database
 from personae.config import get_settings
@@ -341,11 +341,7 @@ def feedback_command(
                 content_cost=cost,
             )
         except ValidationError as exc:
-            problems = "; ".join(
-                f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
-                for e in exc.errors(include_url=False, include_input=False)
-            )
-            raise InputError(f"invalid reward inputs ({problems})") from exc
+            raise InputError(f"invalid reward inputs ({problems(exc)})") from exc
     with _local_strategy() as service:
         result = service.feedback(
             strategy_id, episode_id=episode, components=components, content_ids=content_id

@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from personae.cli._console import err, fmt, out
+from personae.cli._console import err, fmt, out, problems
 from personae.cli._content import keep_written
 from personae.cli._files import about, read_samples, read_text
 from personae.cli._store import local_database
@@ -78,8 +79,10 @@ def _onboarding(path: Path | None) -> OnboardingData:
             data = data["onboarding_data"]  # seed 001's request shape
         try:
             return OnboardingData.model_validate(data)
-        except ValueError as exc:
-            raise InputError(f"not valid onboarding answers: {exc}") from exc
+        except ValidationError as exc:
+            raise InputError(
+                f"not valid onboarding answers ({problems(exc, OnboardingData)})"
+            ) from exc
 
 
 @persona_app.command("create")
