@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
@@ -111,11 +111,28 @@ def create_command(
     table.add_row("persona", f"{persona.display_name} ({persona.name}, id {persona.id})")
     table.add_row("archetype", persona.archetype or "—")
     table.add_row("core belief", persona.core_belief or "—")
-    table.add_row("tone", json.dumps(persona.tonal_range))
+    table.add_row("tone", tone_in_words(persona.tonal_range))
     table.add_row("confidence", fmt(persona.confidence_score))
     for key in ("words", "samples", "agreement"):
         table.add_row(f"  {key}", fmt(generated.confidence[key]))
     out().print(table)
+
+
+def tone_in_words(tonal_range: dict[str, Any]) -> str:
+    """``{"default": "direct", "permissible": ["plain"], "forbidden": ["sarcastic"]}`` as
+    ``direct; also plain; never sarcastic``: what a writer reads, not the stored JSON."""
+
+    def words(key: str) -> str:
+        value = tonal_range.get(key)
+        items = value if isinstance(value, list) else [value] if value else []
+        return ", ".join(str(item) for item in items if str(item).strip())
+
+    parts = [words("default") or "—"]
+    if also := words("permissible"):
+        parts.append(f"also {also}")
+    if never := words("forbidden"):
+        parts.append(f"never {never}")
+    return "; ".join(parts)
 
 
 @persona_app.command("drafts")
