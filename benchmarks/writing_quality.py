@@ -189,6 +189,12 @@ def summary(rows: list[dict[str, Any]], judged: list[bool], seconds: list[float]
         "copied_8gram_share_mean": round(statistics.fmean(r["copied_8gram_share"] for r in rows), 4)
         if rows
         else 0.0,
+        "stored_as_passed": round(sum(bool(r.get("stored_as_passed")) for r in rows) / n, 3)
+        if n and "stored_as_passed" in rows[0]
+        else None,
+        "authenticity_mean": round(statistics.fmean(r["authenticity"] for r in rows), 3)
+        if n and "authenticity" in rows[0]
+        else None,
         "seconds_per_output": round(statistics.fmean(seconds), 2) if seconds else 0.0,
         "seconds_per_usable": round(sum(seconds) / usable, 2) if usable else None,
     }
@@ -255,6 +261,11 @@ def main() -> None:
             row = measure(result.text, brief, platform, writer, voice, embedder)
             row["seconds"] = round(times["personae"][-1], 1)
             row["llm_calls"] = result.llm_calls
+            # The product's own verdict: junk checks, platform rules *and* the overall
+            # threshold; only such a text is stored as `passed`.
+            row["stored_as_passed"] = result.passed
+            row["overall"] = round(result.report.overall_quality_score, 3)
+            row["authenticity"] = round(result.report.authenticity_score, 3)
             results["personae"].append(row)
         voice = VoiceBrief.of(persona, "x")
         started = time.perf_counter()
@@ -290,6 +301,11 @@ def main() -> None:
     print(f"\nchance = {chance:.2f}")
     for name, met in targets.items():
         print(f"{'met' if met else 'NOT MET'}: {name}")
+    p_row = table["personae"]
+    print(
+        f"personae: stored as passed (junk checks, platform and the overall threshold) "
+        f"{p_row['stored_as_passed']:.2f}; mean authenticity {p_row['authenticity_mean']:.3f}"
+    )
     for condition in ("plain", "personae"):
         sample = results[condition][0]
         print(
@@ -299,7 +315,11 @@ def main() -> None:
     print("\nusable posts (personae), to read:")
     for row in results["personae"]:
         if row["usable"]:
-            print(f"\n[{row['writer']} / {row['platform']} / {row['seconds']} s] {row['brief']}")
+            verdict = "stored as passed" if row["stored_as_passed"] else "kept as failed"
+            print(
+                f"\n[{row['writer']} / {row['platform']} / {row['seconds']} s / overall "
+                f"{row['overall']:.2f}, {verdict}] {row['brief']}"
+            )
             print(row["text"])
     print("\nfailed (personae), with the reasons returned:")
     for row in results["personae"]:
