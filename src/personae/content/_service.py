@@ -1,7 +1,8 @@
 """The content library's use cases, each one unit of work: keep drafts, find them, edit
 (history kept, optionally teaching the persona), approve, schedule, read the calendar.
 
-Publishing, engagement and experiments are in sibling modules and reached through the
+Publishing, engagement, experiments and the strategy decision a draft follows
+(:mod:`personae.content._decisions`) are in sibling modules and reached through the
 same :class:`ContentService` (built by :func:`~personae.content.build_content_service`),
 so the HTTP routes and the CLI only parse and render.
 """
@@ -15,11 +16,10 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from personae.content import _experiments as experiments
 from personae.content import _publisher_store as publishers
 from personae.content import _timing as timing
+from personae.content._decisions import check_decision, decision_of
 from personae.content._engagement import EngagementImport, SettledPiece, import_export, settle
 from personae.content._experiments import Allocation, ExperimentCreate, ExperimentReport
 from personae.content._feedback import learn_from_edit
@@ -167,7 +167,7 @@ class ContentService:
             fields["quality_score"] = quality.get("overall_quality_score")
             fields["style_match"] = quality.get("authenticity_score")
         with session_scope(self._database) as session:
-            fields["strategy_id"] = self._check_decision(session, owner_id, draft)
+            fields["strategy_id"] = check_decision(session, owner_id, draft)
             if draft.experiment_id is not None:
                 fields.update(
                     experiments.variant_fields(
@@ -207,7 +207,7 @@ class ContentService:
         at the variant's persona version.
         """
         if episode_id is None:
-            episode_id = self._decision_of(owner_id, persona_id, brief)
+            episode_id = decision_of(self._database, owner_id, persona_id, brief)
         draft = DraftCreate(
             persona_id=persona_id,
             platform=platform,
@@ -218,38 +218,6 @@ class ContentService:
             variant=allocation.variant if allocation else None,
         )
         return self.save_draft(owner_id, draft, source=source, quality=report).id
-
-    def _decision_of(self, owner_id: int, persona_id: int, brief: str) -> int | None:
-        """The newest open strategy decision of the persona whose brief this is."""
-        wanted = " ".join(brief.split())
-        with session_scope(self._database) as session:
-            for episode in crud.list_learning_episodes(
-                session=session, owner_id=owner_id, persona_id=persona_id, limit=20, rewarded=False
-            ):
-                recommended = (episode.action.get("content_brief") or {}).get("instructions")
-                if isinstance(recommended, str) and " ".join(recommended.split()) == wanted:
-                    return episode.id
-        return None
-
-    @staticmethod
-    def _check_decision(session: Session, owner_id: int, draft: DraftCreate) -> int | None:
-        """The strategy the draft follows; one named must be the owner's, of this persona
-        (a decision names its strategy)."""
-        strategy_id = draft.strategy_id
-        if draft.episode_id is not None:
-            episode = crud.get_learning_episode(
-                session=session, owner_id=owner_id, episode_id=draft.episode_id
-            )
-            if episode.persona_id != draft.persona_id:
-                raise InputError("the decision is another persona's", field="episode_id")
-            if draft.strategy_id is not None and draft.strategy_id != episode.strategy_id:
-                raise InputError("the decision is of another strategy", field="strategy_id")
-            strategy_id = episode.strategy_id
-        if strategy_id is not None:
-            node = crud.get_strategy(session=session, owner_id=owner_id, strategy_id=strategy_id)
-            if node.persona_id != draft.persona_id:
-                raise InputError("the strategy is another persona's", field="strategy_id")
-        return strategy_id
 
     def get(self, owner_id: int, piece_id: int) -> ContentPieceDetail:
         """A piece with its quality report, edit history and publish attempts.
