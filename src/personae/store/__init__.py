@@ -23,7 +23,8 @@ SQLite by default (`<data_dir>/personae.db`), PostgreSQL when `PERSONAE_DATABASE
 says so; both share one schema because every type is portable (`JSON`, not `JSONB`;
 timestamps stored in UTC through one `UTCDateTime` type that always reads back aware).
 
-- **Tables** (`_models.py`, typed `Mapped[...]`): `users`, `api_keys`, `personas`,
+- **Tables** (the `_models/` package, one private module per entity group, typed
+  `Mapped[...]`): `users`, `api_keys`, `personas`,
   `persona_versions`, `persona_labels`, `platform_personas`, `persona_analysis_results`,
   `persona_validation_results`, `persona_metrics`, `persona_configurations`, `traits`,
   `audit_log`. Every owned row is reachable from a user: `personas.owner_id` and
