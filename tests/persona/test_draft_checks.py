@@ -183,3 +183,27 @@ def test_letters_and_answers_to_the_prompt_are_not_posts() -> None:
         ),
     ):
         assert check_draft(text, brief=brief).meta_text, text
+
+
+def test_a_text_cut_off_or_never_finished_fails() -> None:
+    brief = "why we still answer every support email ourselves"
+    # Stored as "passed" by the API before this check: a list of one, its quote left open.
+    cut = (
+        "We answer every support email ourselves, and I will give you a few reasons:\n"
+        '- "It is all about trust.'
+    )
+    reasons = check_draft(cut, brief=brief).reasons
+    assert "unfinished: a quotation is opened and never closed" in reasons
+    one_item = "We answer every support email ourselves. Here is why:\n- It keeps us close."
+    assert "unfinished: it announces a list and gives one item or none" in (
+        check_draft(one_item, brief=brief).reasons
+    )
+    finished = [
+        "We answer every support email ourselves. Here is why:\n- It keeps us close.\n"
+        "- It shows us what is broken.",
+        'We answer every support email ourselves. As a customer told us: "keep reading them".',
+        "We answer every support email ourselves. What we learned:\nCustomers tell you "
+        "what is broken, for free.",
+    ]
+    for text in finished:
+        assert check_draft(text, brief=brief).passed, text

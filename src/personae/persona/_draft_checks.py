@@ -334,6 +334,9 @@ def check_draft(
         )
         if not on_topic:
             reasons.append(f"off topic: none of the brief's key words ({', '.join(terms[:6])})")
+    unfinished = _unfinished(text)
+    if unfinished:
+        reasons.append(f"unfinished: {unfinished}")
     meta = [m.group(0).strip() for m in _META.finditer(text)]
     if meta:
         reasons.append(f"notes about the writing, not the post: {meta[0]!r}")
@@ -364,6 +367,31 @@ def check_draft(
         topic_similarity=None if similarity is None else round(similarity, 4),
         off_topic_sentences=off_sentences,
     )
+
+
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+\S")
+
+
+def _unfinished(text: str) -> str | None:
+    """What shows a text was cut off or never finished, whatever it is about: a quotation
+    opened and not closed, or a line that announces a list (it ends with a colon) and is
+    followed by one item or none. A small model stopped by its token limit leaves both,
+    and the last sentence can still end with a full stop ("… a few of them:\n- "It is
+    all about trust.")."""
+    if text.count('"') % 2 or text.count("“") != text.count("”"):
+        return "a quotation is opened and never closed"
+    lines = [line for line in text.splitlines() if line.strip()]
+    for index, line in enumerate(lines):
+        if not line.rstrip().endswith(":"):
+            continue
+        items = 0
+        for following in lines[index + 1 :]:
+            if not _LIST_ITEM.match(following):
+                break
+            items += 1
+        if items < 2 and (items or index == len(lines) - 1):
+            return "it announces a list and gives one item or none"
+    return None
 
 
 def _stuck(words: Sequence[str]) -> bool:
