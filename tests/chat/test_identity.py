@@ -225,3 +225,27 @@ def test_im_a_baker_takes_the_work_of_a_user_with_a_bakery() -> None:
     """chat_eval: "You run a small bakery. I'm a baker. I make bread for you, Sam."."""
     facts = user_facts(["Hi! My name is Sam and I run a small bakery."])
     assert guard_reply("I'm a baker. I make bread.", facts, "Jordan") == "I make bread."
+
+
+@pytest.mark.parametrize(
+    ("reply", "kept"),
+    [
+        # chat_eval's second run, with the local model.
+        ("I'm Jordan Vance. A user's name is Sam.", "I'm Jordan Vance."),
+        ("I'm not sure if you're referring to the user, but I can try. Hi.", "Hi."),
+        ("I'm sorry, Jordan Vance. We ship.", "We ship."),
+        ("Sorry for any confusion, but I'm a customer service AI. We ship.", "We ship."),
+        # Not an echo: how a founder talks about users.
+        ("We care about the user experience.", None),
+    ],
+)
+def test_prompt_echo_and_assistant_talk_go(reply: str, kept: str | None) -> None:
+    assert guard_reply(reply, user_facts(["My name is Sam."]), "Jordan Vance") == (kept or reply)
+
+
+def test_the_answer_is_not_repeated_in_other_words() -> None:
+    """ "You're Lena. Your name is Lena." after the answer "You're Lena."."""
+    facts = user_facts(["My name is Lena."])
+    assert guard_reply("Your name is Lena. Great!", facts, "Jordan", answer="You're Lena.") == (
+        "Great!"
+    )

@@ -314,7 +314,14 @@ def guard_reply(
     return " ".join(sentences).strip()
 
 
-_CONTRACTIONS = {"you are": "you're", "i am": "i'm", "it is": "it's", "we are": "we're"}
+_CONTRACTIONS = {
+    "you are": "you're",
+    "your name is": "you're",
+    "i am": "i'm",
+    "my name is": "i'm",
+    "it is": "it's",
+    "we are": "we're",
+}
 
 
 def _words(text: str) -> str:
@@ -336,8 +343,13 @@ def _said_before(words: str, before: list[str], sentences: set[str]) -> bool:
 
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
-_ECHO = re.compile(r"\bthe user(?:'s|’s| is| said| told)\b|\bnot the user\b", re.IGNORECASE)
-"""The system prompt read back ("The user's name is Sam.", "I'm Jordan, not the user.")."""
+_ECHO = re.compile(
+    r"\b(?:the|a) user\b(?!\s+(?:experience|interface|journey|base|research|stor(?:y|ies)|needs?))",
+    re.IGNORECASE,
+)
+"""The system prompt read back ("The user's name is Sam.", "A user's name is Sam", "I'm
+Jordan, not the user", "if you're referring to the user"): a persona talks to the user,
+never about "the user" (the user experience, the user base aside)."""
 _LABEL = re.compile(r"^[\w .'-]{1,40}\([^)]*\)$")
 """A line that is only a speaker label ("Jordan VANCE (Dialogue)")."""
 _YOU_ARE_NAMED = re.compile(
@@ -346,10 +358,13 @@ _YOU_ARE_NAMED = re.compile(
 
 
 def _misnames_user(sentence: str, facts: UserFacts, persona_name: str) -> bool:
-    """The reply tells the user they are someone else: the persona ("You're Jordan
-    Vance"), or a name that is not theirs (an old one after a correction: "You're Sam"
-    once they said "call me Samantha")."""
+    """The reply tells the user they are someone else, or calls them so: the persona
+    ("You're Jordan Vance", "I'm sorry, Jordan Vance."), or a name that is not theirs
+    (an old one after a correction: "You're Sam" once they said "call me Samantha")."""
     own = {part.lower() for part in re.findall(r"[A-Za-z]+", persona_name)}
+    names = "|".join(re.escape(part) for part in [persona_name, *persona_name.split()])
+    if re.search(rf",\s*(?i:{names})\s*[.!?]*$", sentence):
+        return True  # the user called by the persona's name: "I'm sorry, Jordan Vance."
     current = facts.name.split()[0].lower() if facts.name else None
     for match in _YOU_ARE_NAMED.finditer(sentence):
         first = match.group(1).split()[0].lower()
@@ -425,11 +440,14 @@ def _other_self(sentence: str, persona_name: str) -> bool:
 _ASSISTANT = re.compile(
     r"\b(?:I(?:'d| would|'m| am) (?:be )?(?:happy|glad) to (?:help|assist)|how (?:can|may) I "
     r"(?:help|assist) you\b|as an ai\b|\bai (?:language model|assistant)|writing ai\b"
-    r"|I'm here to help|feel free to ask|here's an example of how)",
+    r"|I'm here to help|feel free to ask|here's an example of how"
+    r"|\bI(?:'m| am) (?:just |only )?an? (?:[\w-]+ ){0,2}(?:ai|chatbot|bot)\b"
+    r"|sorry for (?:any|the) (?:confusion|misunderstanding|misrepresentation))",
     re.IGNORECASE,
 )
 """A small model's assistant talk ("I'd be happy to help with any questions", "You're a
-creative writing AI assistant"): never the persona's voice, so the sentence goes."""
+creative writing AI assistant", "I'm a customer service AI", "sorry for any confusion"):
+never the persona's voice, so the sentence goes."""
 
 
 def _cut_loop(text: str, n: int = 4) -> str:
