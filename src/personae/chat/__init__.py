@@ -44,8 +44,11 @@ else is plain functions. It depends on `store`, `llm`, `vectors` (protocols only
 - `_service.py` — `ChatService`: sessions, speaker choice, the three steps of a turn,
   `ChatResponse`
 - `_identity.py` — who is who: the user's stated facts (name, work, likes; the latest
-  wins) read by code from their messages and memories, answers to questions about them,
-  and the reply guard (no sentence claiming the user's name or work, loops cut)
+  wins) read by code from their messages and memories, answers to questions about them
+  and about the persona's own name, and the reply guard (no sentence claiming the
+  user's name or work, naming the persona as someone else, calling the user by a name
+  not theirs, reading the prompt back or copying an earlier reply; loops and
+  transcripts cut)
 
 **Storage** (migration `0004`). `traits` (a persona's own) gains `source` (`user` |
 `extracted`) and `last_seen_at`. Core traits, which every persona of an owner inherits,
