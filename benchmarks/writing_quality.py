@@ -60,7 +60,7 @@ from personae.persona import check_draft, get_platform
 from personae.persona._content import VoiceBrief, stream_draft
 from personae.persona._draft_checks import TopicEmbedder, topic_embedder
 from personae.persona._generate import example_sentences
-from personae.persona._optimize import min_words, optimize_content
+from personae.persona._optimize import FIRST_ROUND, RESCUE_ROUNDS, min_words, optimize_content
 from personae.samples import sample_writers
 from personae.store import PersonaPublic
 from personae.style import StyleProfile
@@ -249,9 +249,9 @@ def main() -> None:
                 brief,
                 llm,
                 candidates=2,
-                first_round=3,
+                first_round=FIRST_ROUND,  # the budget of a user's write (one round less)
                 max_rounds=2,
-                rescue_rounds=1,
+                rescue_rounds=RESCUE_ROUNDS,
                 max_tokens=200,
                 rivals=rivals,
                 seed=round_,

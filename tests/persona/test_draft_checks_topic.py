@@ -184,5 +184,5 @@ def test_the_service_judges_its_drafts_with_the_configured_embedder(
         database=None,  # type: ignore[arg-type]
     )
     with pytest.raises(RuntimeError, match="stop here"):
-        service.write(1, 1, "x", SOUP)
+        service.write(1, 1, "x", SOUP, rivals=())
     assert seen == [stem]

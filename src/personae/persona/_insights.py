@@ -37,6 +37,7 @@ from personae.style import MIN_WORDS_TO_JUDGE, Match, StyleProfile, analyze, tex
 __all__ = [
     "EDIT_MATCH_METRIC",
     "FEEDBACK_ANALYSIS",
+    "MAX_RIVALS",
     "RATING_METRIC",
     "AnalyticsReport",
     "DailyRatings",
@@ -57,6 +58,10 @@ EDIT_MATCH_METRIC = "edit_match_score"
 
 FEEDBACK_ANALYSIS = "feedback"
 """The analysis-result type that keeps each piece of feedback (rating, comment …)."""
+
+MAX_RIVALS = 20
+"""The most of the owner's other voices a text is set against (as many as the API's
+``against`` takes): each costs one attribution per scored draft."""
 
 PersonaChanged = Callable[[int, int | None], None]
 """``(owner_id, persona_id)``: called after a commit that changed the persona, or (with
@@ -311,6 +316,18 @@ class Insights:
                 if profile is not None:
                     rivals.append(profile)
         return rivals
+
+    def other_voices(self, owner_id: int, persona_id: int) -> list[StyleProfile]:
+        """The measured voices of the owner's other active personas (at most
+        :data:`MAX_RIVALS`, by name): what a text written as ``persona_id`` must not sound
+        like, since a post any of the owner's personas could have written is not this
+        one's."""
+        with session_scope(self._database) as session:
+            personas = crud.list_personas(
+                session=session, owner_id=owner_id, limit=MAX_RIVALS + 1, active_only=True
+            )
+            profiles = [voice_profile(p) for p in personas if p.id != persona_id]
+        return [profile for profile in profiles if profile is not None][:MAX_RIVALS]
 
     def match(
         self, owner_id: int, persona_id: int, text: str, *, against: Sequence[int] = ()

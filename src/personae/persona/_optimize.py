@@ -64,7 +64,22 @@ from personae.persona._voice_fixes import VoiceFix, apply_voice_fixes
 from personae.persona.platforms import Platform
 from personae.style import MIN_WORDS_TO_JUDGE, StyleProfile
 
-__all__ = ["OptimizeResult", "TraceStep", "failures", "min_words", "optimize_content"]
+__all__ = [
+    "FIRST_ROUND",
+    "RESCUE_ROUNDS",
+    "OptimizeResult",
+    "TraceStep",
+    "failures",
+    "min_words",
+    "optimize_content",
+]
+
+FIRST_ROUND = 3
+"""Drafts in round one of a user's ``write`` (the API, the CLI, the studio): fresh drafts
+at spread temperatures are worth more than revisions by a small model, and this is the
+budget ``benchmarks/writing_quality.py`` measures."""
+RESCUE_ROUNDS = 1
+"""Rounds of fresh drafts a user's ``write`` adds only while no draft is usable."""
 
 _TEMPERATURE_SPREAD = 0.25
 """Round one's temperatures run from (1 − spread) to (1 + spread) times ``temperature``."""

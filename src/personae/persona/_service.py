@@ -38,7 +38,12 @@ from personae.persona._generate import (
 )
 from personae.persona._insights import Insights, PersonaChanged
 from personae.persona._measure import voice_profile
-from personae.persona._optimize import OptimizeResult, optimize_content
+from personae.persona._optimize import (
+    FIRST_ROUND,
+    RESCUE_ROUNDS,
+    OptimizeResult,
+    optimize_content,
+)
 from personae.persona._quality import QualityReport, score_content
 from personae.persona._versions import Records
 from personae.persona._voice_rules import VoiceRules
@@ -256,19 +261,30 @@ class PersonaService(Insights, Records, Exchange):
         max_rounds: int = 3,
         threshold: float = 0.8,
         max_tokens: int = 400,
-        rivals: Sequence[StyleProfile] = (),
+        rivals: Sequence[StyleProfile] | None = None,
         on_progress: ProgressFn | None = None,
         version: int | None = None,
     ) -> OptimizeResult:
         """Write with the optimize loop (as the persona's ``version`` when given) and store
-        the final score as a validation result."""
+        the final score as a validation result.
+
+        The search is the one ``benchmarks/writing_quality.py`` measures: round one drafts
+        :data:`FIRST_ROUND` texts at spread temperatures, and while none is usable a
+        rescue round of fresh drafts follows (:data:`RESCUE_ROUNDS`). ``rivals`` defaults
+        to the owner's other measured personas (:meth:`other_voices`), so the voice
+        *among them* chooses between drafts of about equal quality; pass ``()`` for none.
+        """
         voice = self.voice(owner_id, persona_id, platform, version=version)
+        if rivals is None:
+            rivals = self.other_voices(owner_id, persona_id)
         result = optimize_content(
             voice,
             brief,
             self._llm_for(owner_id, "content.generate"),
             candidates=candidates,
+            first_round=max(candidates, FIRST_ROUND),
             max_rounds=max_rounds,
+            rescue_rounds=RESCUE_ROUNDS,
             threshold=threshold,
             max_tokens=max_tokens,
             rivals=rivals,

@@ -153,6 +153,28 @@ def test_content_through_the_optimize_loop_is_scored_and_stored(
     assert blank.status_code == 422
 
 
+def test_content_is_written_against_the_owners_other_voices_by_default(
+    client: TestClient, alice: User, bob: User, writers: list[SampleWriter]
+) -> None:
+    """No ``against``: the loop and the score set the text against the owner's other
+    measured personas (the attribution share is there), never another user's."""
+    pid = _persona_with_voice(client, alice, writers)
+    body = {"persona_id": pid, "platform": "x", "brief": "what we shipped", "max_rounds": 1}
+    alone = client.post("/api/content/generate", json=body, headers=alice.headers)
+    assert alone.status_code == 200, alone.text
+    assert alone.json()["data"]["report"]["details"]["authenticity"]["share"] is None
+    cook = next(w for w in writers if w.key == "cook")
+    create_persona(client, bob, name="bobs", writing_samples=list(cook.training))
+    still_alone = client.post("/api/content/generate", json=body, headers=alice.headers)
+    assert still_alone.json()["data"]["report"]["details"]["authenticity"]["share"] is None
+    create_persona(client, alice, name="cook", writing_samples=list(cook.training))
+    against = client.post("/api/content/generate", json=body, headers=alice.headers)
+    assert against.status_code == 200, against.text
+    share = against.json()["data"]["report"]["details"]["authenticity"]["share"]
+    assert share is not None
+    assert 0.0 <= share <= 1.0
+
+
 def test_content_streams_as_server_sent_events(
     client: TestClient, alice: User, writers: list[SampleWriter]
 ) -> None:

@@ -203,7 +203,10 @@ class ContentRequest(BaseModel):
     against: list[Annotated[int, Field(ge=1, le=MAX_INT)]] = Field(
         default_factory=list,
         max_length=20,
-        description="Your other personas the text must not sound like (authenticity rivals).",
+        description=(
+            "Your other personas the text must not sound like (authenticity rivals); "
+            "empty: all your other personas with a measured voice."
+        ),
     )
     llm: LLMSpec | None = None
     save: bool = Field(
@@ -242,9 +245,13 @@ def _allocation(state: AppState, owner_id: int, body: ContentRequest) -> Allocat
     )
 
 
-def _rivals(state: AppState, owner_id: int, ids: list[int]) -> list[StyleProfile]:
-    """The measured voices of the caller's personas ``ids`` (owner-scoped: 404 otherwise)."""
-    return _service(state, None).rival_profiles(owner_id, ids)
+def _rivals(state: AppState, owner_id: int, body: ContentRequest) -> list[StyleProfile]:
+    """The measured voices of the caller's personas ``against`` (owner-scoped: 404
+    otherwise), or of all their other personas when it is empty."""
+    service = _service(state, None)
+    if not body.against:
+        return service.other_voices(owner_id, body.persona_id)
+    return service.rival_profiles(owner_id, body.against)
 
 
 def _keep(
@@ -296,7 +303,7 @@ async def generate_content(
     its score trace; the final score is stored as a validation result. With
     ``stream=true``: one draft, streamed as it is written, scored at the end."""
     service = _service(state, body.llm)
-    rivals = await run_in_threadpool(_rivals, state, caller.id, body.against)
+    rivals = await run_in_threadpool(_rivals, state, caller.id, body)
     allocation = await run_in_threadpool(_allocation, state, caller.id, body)
     version = allocation.persona_version if allocation is not None else None
     if not body.stream:
