@@ -179,6 +179,7 @@ async def streamed(voice: VoiceBrief, brief: str, llm: LLM) -> tuple[str, bool]:
 def summary(rows: list[dict[str, Any]], judged: list[bool], seconds: list[float]) -> dict[str, Any]:
     n = len(rows)
     usable = sum(r["usable"] for r in rows)
+    judged_voice = [r["authenticity"] for r in rows if r.get("authenticity") is not None]
     return {
         "outputs": n,
         "usable_share": round(usable / n, 3) if n else 0.0,
@@ -192,9 +193,8 @@ def summary(rows: list[dict[str, Any]], judged: list[bool], seconds: list[float]
         "stored_as_passed": round(sum(bool(r.get("stored_as_passed")) for r in rows) / n, 3)
         if n and "stored_as_passed" in rows[0]
         else None,
-        "authenticity_mean": round(statistics.fmean(r["authenticity"] for r in rows), 3)
-        if n and "authenticity" in rows[0]
-        else None,
+        "authenticity_mean": round(statistics.fmean(judged_voice), 3) if judged_voice else None,
+        "authenticity_judged": len(judged_voice),
         "seconds_per_output": round(statistics.fmean(seconds), 2) if seconds else 0.0,
         "seconds_per_usable": round(sum(seconds) / usable, 2) if usable else None,
     }
@@ -265,7 +265,8 @@ def main() -> None:
             # threshold; only such a text is stored as `passed`.
             row["stored_as_passed"] = result.passed
             row["overall"] = round(result.report.overall_quality_score, 3)
-            row["authenticity"] = round(result.report.authenticity_score, 3)
+            authenticity = result.report.authenticity_score  # None: too short to judge
+            row["authenticity"] = None if authenticity is None else round(authenticity, 3)
             results["personae"].append(row)
         voice = VoiceBrief.of(persona, "x")
         started = time.perf_counter()
@@ -304,7 +305,8 @@ def main() -> None:
     p_row = table["personae"]
     print(
         f"personae: stored as passed (junk checks, platform and the overall threshold) "
-        f"{p_row['stored_as_passed']:.2f}; mean authenticity {p_row['authenticity_mean']:.3f}"
+        f"{p_row['stored_as_passed']:.2f}; mean authenticity {p_row['authenticity_mean']} "
+        f"over the {p_row['authenticity_judged']} long enough to judge"
     )
     for condition in ("plain", "personae"):
         sample = results[condition][0]
