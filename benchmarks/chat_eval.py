@@ -102,9 +102,13 @@ def claims_user(reply: str, user: User) -> bool:
         re.search(rf"\b(?:I'm|I am|my name is|call me)\s+{re.escape(n)}\b", reply, re.I)
         for n in names
     )
-    work_claim = re.search(
-        rf"\b(?:I (?:run|own|have|work)|my)\b[^.!?]*\b{re.escape(user.work_word)}", reply, re.I
+    work = re.escape(user.work_word.rstrip("ys"))  # "bakery" → "baker": "I'm a baker"
+    mine = (
+        r"\b(?:I (?:run|own|have|work|teach|repair|design)|I(?:'m|’m| am) an?|my|our"
+        r"|we(?:'ve|’ve| have)? (?:just )?(?:run|own|opened|launched|taken over)"
+        r"|I(?:'m|’m| am)\b[^.!?]*\b(?:founder|owner|manager|ceo) (?:of|at))\b"
     )
+    work_claim = re.search(rf"{mine}[^.!?]*\b{work}", reply, re.I)
     return name_claim or work_claim is not None or gives_persona_name(reply)
 
 

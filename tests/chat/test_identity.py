@@ -249,3 +249,16 @@ def test_the_answer_is_not_repeated_in_other_words() -> None:
     assert guard_reply("Your name is Lena. Great!", facts, "Jordan", answer="You're Lena.") == (
         "Great!"
     )
+
+
+def test_founder_of_the_users_business_takes_their_work() -> None:
+    """chat_eval's third run: "I'm Jordan Vance, the founder of a small bakery in a
+    bustling city." after the user said they run a small bakery."""
+    facts = user_facts(["Hi! My name is Sam and I run a small bakery."])
+    reply = "I'm Jordan Vance, the founder of a small bakery in a bustling city. We ship."
+    assert guard_reply(reply, facts, "Jordan Vance") == "We ship."
+    taken = "We've just taken over your small bakery in San Francisco. Hi."
+    assert guard_reply(taken, facts, "Jordan Vance") == "Hi."
+    # Being glad about the user's bakery is not taking it.
+    kind = "I'm glad your bakery is doing well."
+    assert guard_reply(kind, facts, "Jordan Vance") == kind

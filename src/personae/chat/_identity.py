@@ -261,15 +261,18 @@ def _claims(sentence: str, name: str) -> bool:
 
 
 def _takes_work(sentence: str, work: str) -> bool:
-    """The persona says the user's work is its own: "I run a small bakery" after the user
-    said they run one (the persona may still talk about *their* bakery)."""
+    """The persona says the user's work is its own: "I run a small bakery", "I'm Jordan
+    Vance, the founder of a small bakery", "we've just taken over your small bakery"
+    after the user said they run one (the persona may still talk about *their* bakery)."""
     words = work.lower().split(maxsplit=1)[-1]  # not the verb: "teach", "am"
     nouns = [w for w in re.findall(r"[a-z]{4,}", words) if w not in _NOT_NAMES]
     if not nouns:
         return False
     mine = (
         r"\b(?:I (?:run|own|manage|have|started|founded|teach|study|work (?:as|at|in|for))"
-        r"|I am an?|I'm an?|I’m an?|my|our|we (?:run|own|have|started))\b[^.!?]*"
+        r"|I am an?|I'm an?|I’m an?|my|our|we (?:run|own|have|started)"
+        r"|I(?:'m|’m| am)\b[^.!?]*\b(?:co-?founder|founder|owner|manager|head|ceo|boss)\s+(?:of|at)"
+        r"|we(?:'ve|’ve| have)? (?:just )?(?:opened|taken over|launched))\b[^.!?]*"
     )
     return any(
         re.search(mine + rf"\b{re.escape(_stem(noun))}\w*", sentence, re.IGNORECASE)
