@@ -148,8 +148,12 @@ def repeats_earlier(rows: list[dict[str, Any]]) -> list[bool]:
     return flags
 
 
-_SELF_INTRO = re.compile(r"\b(?i:I'm|I’m|I am|my name is|my name's|call me)\s+([A-Z][a-z]+)")
-"""A speaker giving their own name: the capitalised word after "I'm", "my name is"…"""
+_SELF_INTRO = re.compile(
+    r"(?:\b(?i:I'm|I’m|I am|my name is|my name's|call me)"
+    r"|\b(?i:I'm|I’m|I am)\b[^.!?,]*\b(?i:named|called))\s+[\"“]?([A-Z][a-z]+)"
+)
+"""A speaker giving their own name: the capitalised word after "I'm", "my name is",
+"I'm a … named"…"""
 _NOT_NAMES = frozenset(
     [
         "not",

@@ -262,3 +262,12 @@ def test_founder_of_the_users_business_takes_their_work() -> None:
     # Being glad about the user's bakery is not taking it.
     kind = "I'm glad your bakery is doing well."
     assert guard_reply(kind, facts, "Jordan Vance") == kind
+
+
+def test_a_persona_named_someone_else_in_passing_is_caught() -> None:
+    """chat_eval's fourth run: "I'm Jordan Vance. I'm a small business owner named Sam."."""
+    reply = "I'm Jordan Vance. I'm a small business owner named Sam. I sell bikes."
+    assert guard_reply(reply, user_facts([]), "Jordan Vance") == ("I'm Jordan Vance. I sell bikes.")
+    # A thing the persona made, named: not a name it gives itself.
+    kept = "I'm proud of my company, called Lambda."
+    assert guard_reply(kept, user_facts([]), "Jordan Vance") == kept

@@ -395,7 +395,12 @@ def _cut_transcript(text: str, facts: UserFacts, persona_name: str) -> str:
     return text[: found.start()].strip() if found else text
 
 
-_SELF_NAMED = re.compile(_I_AM + r"\s+([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)")
+_SELF_NAMED = re.compile(
+    rf"(?:{_I_AM}|\b(?i:I'm|I’m|I am)\b[^.!?,]*\b(?i:named|called))"
+    r"\s+[\"“]?([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)"
+)
+"""A name the speaker gives itself: "I'm Sarah", "My name is Elena", "I'm a small business
+owner named Sam"."""
 _NOT_A_SELF_NAME = frozenset(
     {
         "a",
