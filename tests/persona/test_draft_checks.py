@@ -167,6 +167,9 @@ def test_placeholders_and_labels_from_the_local_model_fail() -> None:
         "My favourite rainy-day soup is leek (post title only).",
         "Topic: my favourite rainy-day soup\nWhy not?",
         "I hope you're doing well! My favourite rainy-day soup is leek.\nBest,",
+        # Passed in the 2026-12-06 run of writing_quality (essayist, X).
+        "Justification: If you want my favourite rainy-day soup, I will do it in 3 sentences.",
+        "Caption: my favourite rainy-day soup is leek.",
     ):
         assert check_draft(text, brief=soup).meta_text, text
 

@@ -394,3 +394,26 @@ def test_a_failing_sentence_is_cut_rather_than_the_post_lost(essayist: StyleProf
     assert result.checks.passed, result.checks.reasons
     assert "Sarah" not in result.text
     assert "leek and potato" in result.text
+
+
+def test_a_text_too_short_to_judge_the_voice_is_not_passed(essayist: StyleProfile) -> None:
+    """Left out of the overall score, a voice would never be checked on a short post: it
+    fails with the reason, and the loop does not stop on it as if the threshold held."""
+    short = "Written decisions save time for every team we know."
+    voice = VoiceBrief.of(_persona(essayist), "x")
+    result = optimize_content(
+        voice, "written decisions", ScriptedLLM([short, short]), candidates=1, max_rounds=2
+    )
+    assert result.report.authenticity_score is None
+    assert result.checks.passed
+    assert result.report.overall_quality_score >= 0.0
+    assert not result.passed
+    assert any("the voice is not judged" in reason for reason in result.failures)
+    assert result.stopped == "budget"
+    assert result.llm_calls == 2  # not stopped after round one as if the threshold held
+    # With no measured voice there is nothing to judge: the same text is not held back.
+    unmeasured = VoiceBrief.of(_persona(None), "x")
+    alone = optimize_content(
+        unmeasured, "written decisions", ScriptedLLM([short]), candidates=1, max_rounds=1
+    )
+    assert not any("voice is not judged" in reason for reason in alone.failures)

@@ -212,6 +212,13 @@ def failures(report: QualityReport, check: DraftCheck, threshold: float) -> list
     reasons = list(check.reasons)
     if report.details.platform is not None and not report.details.platform.passed:
         reasons.append("the platform would refuse it (see the platform report)")
+    if report.profile is not None and report.authenticity_score is None:
+        # Left out of the overall score, the voice would never be checked at all: every
+        # post the local model wrote that passed before this had fewer than 25 words.
+        reasons.append(
+            f"the voice is not judged: {report.word_count} words, at least "
+            f"{MIN_WORDS_TO_JUDGE} are needed to tell whether it sounds like the persona"
+        )
     overall = report.overall_quality_score
     if overall < threshold:
         reasons.append(f"overall quality {overall:.2f} is under the threshold {threshold:.2f}")
@@ -469,7 +476,7 @@ def optimize_content(
             scored.append(chosen)
         if scored:
             best = _pick(scored, tie_margin)
-            if best.passed and best.report.overall_quality_score >= threshold:
+            if not failures(best.report, best.check, threshold):
                 stopped = "threshold"
                 break
     if best is None:
