@@ -22,11 +22,14 @@ $(BIN)/python:
 # clone gets exactly what CI tested. llama-cpp-python is built first, portably, by
 # scripts/build-local-model.sh (once per machine; the wheel stays in pip's cache) and then
 # counts as installed when pip reads the lock.
-# One install recipe for both locks: check the lock is current, build/install the portable
-# llama-cpp-python, install the lock with hashes, then personae itself, then check the
-# llama.cpp build. $(1): the lock file.
+# One install recipe for both locks: check the lock is current, install the lock's own pip
+# (the one venv bundles cannot read every hashed lock: see scripts/lock.py), build/install
+# the portable llama-cpp-python, install the lock with hashes, then personae itself, then
+# check the llama.cpp build. $(1): the lock file.
 define install_from_lock
 	@$(PYTHON) scripts/lock.py check
+	$(PYTHON) scripts/lock.py pip $(1) > $(VENV)/pip.lock
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(VENV)/pip.lock
 	$(BIN)/python -m pip install --quiet --no-deps "$$(scripts/build-local-model.sh $(BIN)/python)"
 	$(BIN)/python -m pip install --quiet --require-hashes -r $(1)
 	$(BIN)/python -m pip install --quiet --no-deps -e .

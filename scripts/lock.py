@@ -7,6 +7,13 @@ requirements/constraints.txt) into requirements/lock-inputs.sha256. ``lock.py ch
 when they differ, so nobody installs a lock that no longer matches the project.
 
 A digest, not file times: a fresh clone gives every file the same age.
+
+``lock.py pip LOCK`` prints the lock's own pip pin with its hashes, which the Makefile
+installs before the lock itself: the pip that ``python -m venv`` bundles (23.2 with Python
+3.11.7) refuses a hashed lock whenever a newer release of a package that another one
+requires with an extra appears on the index (pypa/pip#9644: on 2026-12-06 google-auth 2.63.1
+against the lock's 2.63.0, needed as ``google-auth[requests]`` by google-genai); the
+locked pip resolves the same lock.
 """
 
 from __future__ import annotations
@@ -33,8 +40,23 @@ def inputs_digest() -> str:
     return hashlib.sha256(blob).hexdigest()
 
 
+def pinned(lock: Path, name: str) -> str:
+    """The lock's entry for ``name``: its ``name==version`` line and the hash lines after it."""
+    lines = lock.read_text(encoding="utf-8").splitlines()
+    for index, line in enumerate(lines):
+        if line.lower().startswith(f"{name}=="):
+            entry = [line]
+            while entry[-1].rstrip().endswith("\\") and index + len(entry) < len(lines):
+                entry.append(lines[index + len(entry)])
+            return "\n".join(entry).rstrip(" \\") + "\n"
+    raise SystemExit(f"{lock}: no pinned {name}")
+
+
 def main(argv: list[str]) -> int:
     command = argv[1] if len(argv) > 1 else "check"
+    if command == "pip" and len(argv) == 3:
+        sys.stdout.write(pinned(Path(argv[2]), "pip"))
+        return 0
     if command == "stamp":
         STAMP.write_text(inputs_digest() + "\n", encoding="utf-8")
         return 0
@@ -48,7 +70,7 @@ def main(argv: list[str]) -> int:
             )
             return 1
         return 0
-    print(f"usage: {argv[0]} check|stamp", file=sys.stderr)
+    print(f"usage: {argv[0]} check|stamp|pip LOCK", file=sys.stderr)
     return 2
 
 
