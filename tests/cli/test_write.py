@@ -57,7 +57,8 @@ def test_create_then_write(
     assert IDENTITY["archetype"] in created.output
     assert IDENTITY["persona_name"] not in created.output  # a name the model made up
     tone = next(line for line in created.output.splitlines() if line.strip().startswith("tone"))
-    assert "also" in tone and "{" not in tone  # the tonal range in words, not its JSON
+    assert "also" in tone  # the tonal range in words, not its JSON
+    assert "{" not in tone
     with Database(store_url) as db, session_scope(db) as session:
         owner = crud.get_user_by_email(session=session, email=LOCAL_USER_EMAIL)
         assert owner is not None
