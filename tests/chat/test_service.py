@@ -232,3 +232,24 @@ def test_facts_stated_in_one_session_are_answered_in_the_next(
         reply = service.reply(owner_id=alice, message=question, persona_id=ada)
         assert reply.session_id != first.session_id
         assert reply.response.startswith(answer), (question, reply.response)
+
+
+def test_a_reply_the_guard_empties_acknowledges_what_the_user_said(
+    db: Database, memory: MemoryStore, owner_ids: tuple[int, int], make_persona: Callable[..., int]
+) -> None:
+    """Every sentence of the model's reply claims the user's name: nothing of it is kept,
+    and the turn says it heard the user instead of answering "…"."""
+
+    def takes_the_name(request: GenerationRequest) -> str:
+        if request.messages[0].content.startswith("You are"):
+            return "I'm Samantha. My name is Samantha."
+        return NO_TRAITS
+
+    llm = ScriptedLLM(responder=takes_the_name)
+    service = ChatService(db, lambda owner, purpose: llm, memory=memory, extract=False)
+    alice, _ = owner_ids
+    ada = make_persona(alice)
+    reply = service.reply(owner_id=alice, message="Actually, my name is Samantha.", persona_id=ada)
+    assert reply.response == "Got it, Samantha."
+    quiet = service.reply(owner_id=alice, message="Hmm.", session_id=reply.session_id)
+    assert "Samantha" not in quiet.response

@@ -368,8 +368,9 @@ class ChatService(TraitEditing):
         )
         if direct is not None and not text.startswith(direct):
             text = f"{direct} {text}".strip()
-        text = text or "…"
-        stated = user_facts([plan.user_message]).prompt_lines()
+        said = user_facts([plan.user_message])
+        text = text or _acknowledgement(said)
+        stated = said.prompt_lines()
         batches: list[tuple[MemoryBatch, str]] = []
         if stated and self.memory.enabled:
             batches.append((self._plan_memories(plan, stated), "user"))
@@ -581,3 +582,12 @@ async def _guarded(plan: TurnPlan, tokens: AsyncIterator[str]) -> AsyncIterator[
     )
     if final.startswith(shown) and len(final) > len(shown):
         yield (" " if shown or direct else "") + final[len(shown) :].lstrip()
+
+
+def _acknowledgement(said: UserFacts) -> str:
+    """The reply when the guard left nothing of the model's: the user told something
+    about themselves is answered that it was heard ("Got it, Samantha." after "Actually,
+    my name is Samantha"), anything else with "…" (never the sentences it dropped)."""
+    if said.name:
+        return f"Got it, {said.name}."
+    return "Got it." if said.prompt_lines() else "…"
