@@ -45,6 +45,7 @@ def test_demo_writes_in_a_voice_and_reuses_its_persona(
     assert first.exit_code == 0, first.output
     assert "billing page" in first.stdout
     assert "authenticity" in first.stdout
+    assert "verdict: " in first.stdout  # the stored verdict, apart from the junk checks
     second = runner.invoke(app, ["demo", "--no-voices"])
     assert second.exit_code == 0, second.output
     assert "Reusing the persona" in second.stdout

@@ -128,11 +128,16 @@ def _write_in_a_voice(writer: SampleWriter) -> None:
                 on_progress=update,
             )
     console.print(result.text, highlight=False)
+    if result.checks.passed and result.platform_passed is not False:
+        console.print(
+            "junk checks: passed (on topic, no notes, no loops, nothing invented, "
+            "within LinkedIn's limits)"
+        )
     if result.passed:
-        console.print("checks: passed (on topic, no notes, no loops, nothing invented)")
+        console.print("verdict: passed (every check and the quality threshold)")
     else:
         console.print(
-            "checks: [yellow]not passed[/] — " + "; ".join(escape(r) for r in result.failures),
+            "verdict: [yellow]not passed[/] — " + "; ".join(escape(r) for r in result.failures),
             highlight=False,
         )
     report = result.report
