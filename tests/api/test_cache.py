@@ -22,6 +22,7 @@ from personae.cache import MemoryCache, RedisCache
 from personae.store import Database, PersonaUpdate, crud, session_scope
 from tests.api.helpers import User, create_persona, make_settings
 from tests.redis_support import RedisServer
+from tests.waiting import wait_until
 
 
 def test_keys_carry_the_owner() -> None:
@@ -137,7 +138,15 @@ def test_every_kind_of_write_invalidates_the_other_worker(
     assert b.get(f"/api/personas/{pid}", headers=h).json()["data"]["version"] == 2
     assert b.get(f"/api/personas/{pid}/platform/blog", headers=h).status_code == 200
     caches = [client.app.state.personae.cache for client in (a, b)]  # type: ignore[attr-defined]
-    assert all(cache.get(persona_key(alice.id, pid)) is not None for cache in caches)
+
+    def held_by_both() -> bool:
+        # A worker serves from Redis only while its subscriber's heartbeat is recent; on a
+        # loaded machine it can lapse for a moment, and the read then neither serves nor
+        # stores. Read again until both hold the entry: the precondition of what follows.
+        b.get(f"/api/personas/{pid}", headers=h)
+        return all(cache.get(persona_key(alice.id, pid)) is not None for cache in caches)
+
+    assert wait_until(held_by_both)
     if write == "put":
         a.put(f"/api/personas/{pid}", json={"version": 2, "role": "after"}, headers=h)
         assert b.get(f"/api/personas/{pid}", headers=h).json()["data"]["role"] == "after"
