@@ -19,6 +19,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy.orm import Session
 
+from personae.chat._identity import statements
 from personae.chat._traits import (
     INTENSITY_RATE,
     TraitView,
@@ -458,9 +459,7 @@ def described_traits(user_message: str) -> list[ExtractedTrait]:
     []
     """
     found: dict[str, ExtractedTrait] = {}
-    for sentence in re.split(r"(?<=[.!?])\s+|\n+", user_message):
-        if not sentence.strip() or sentence.rstrip().endswith("?"):
-            continue
+    for sentence in statements(user_message):
         for match in _YOU_ARE.finditer(sentence):
             before = (match.group("before") or "").strip().lower()
             if before in _NOT_ABOUT_YOU:

@@ -14,7 +14,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-__all__ = ["UserFacts", "answer_from_facts", "guard_reply", "user_facts"]
+from personae.chat._memory_text import split_sentences
+
+__all__ = ["UserFacts", "answer_from_facts", "guard_reply", "statements", "user_facts"]
 
 _NOT_NAMES = frozenset(
     [
@@ -183,7 +185,7 @@ class UserFacts:
         return lines
 
 
-def _statements(message: str) -> list[str]:
+def statements(message: str) -> list[str]:
     """The message's sentences that state something (questions state nothing)."""
     parts = re.split(r"(?<=[.!?])\s+|\n+", message)
     return [p for p in parts if p.strip() and not p.rstrip().endswith("?")]
@@ -245,7 +247,7 @@ def user_facts(messages: Iterable[str]) -> UserFacts:
     """
     facts = UserFacts()
     for message in messages:
-        for sentence in _statements(message):
+        for sentence in statements(message):
             _read(sentence, facts)
     return facts
 
@@ -302,7 +304,7 @@ def guard_reply(
     where it starts repeating itself or writes a transcript ("Chat History:",
     "Jordan: …"). Returns ``""`` when nothing usable is left."""
     text = _cut_transcript(_cut_loop(reply.strip()), facts, persona_name)
-    sentences = [s.strip() for s in _SENTENCE.split(text) if s.strip()]
+    sentences = split_sentences(text)
     if facts.name and facts.name.lower() != persona_name.lower():
         sentences = [s for s in sentences if not _claims(s, facts.name)]
     if facts.work:
@@ -312,7 +314,7 @@ def guard_reply(
     sentences = [s for s in sentences if not _misnames_user(s, facts, persona_name)]
     sentences = [s for s in sentences if not s.endswith(":") and not _LABEL.match(s)]
     before = [_words(text) for text in [*said_before, answer or ""]]
-    before_sentences = {_words(part) for part in _SENTENCE.split(answer or "")}
+    before_sentences = {_words(part) for part in split_sentences(answer or "")}
     sentences = [s for s in sentences if not _said_before(_words(s), before, before_sentences)]
     return " ".join(sentences).strip()
 
@@ -345,7 +347,6 @@ def _said_before(words: str, before: list[str], sentences: set[str]) -> bool:
     return words in sentences
 
 
-_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 _ECHO = re.compile(
     r"\b(?:the|a) user\b(?!\s+(?:experience|interface|journey|base|research|stor(?:y|ies)|needs?))",
     re.IGNORECASE,
@@ -360,13 +361,22 @@ _YOU_ARE_NAMED = re.compile(
 )
 
 
+def _name_words(persona_name: str) -> set[str]:
+    """The persona's name as lower-case words ("Jordan Vance" → jordan, vance)."""
+    return {part.lower() for part in re.findall(r"[A-Za-z]+", persona_name)}
+
+
+def _spellings(persona_name: str) -> str:
+    """A regex alternation of the persona's whole name and each of its words."""
+    return "|".join(re.escape(part) for part in [persona_name, *persona_name.split()])
+
+
 def _misnames_user(sentence: str, facts: UserFacts, persona_name: str) -> bool:
     """The reply tells the user they are someone else, or calls them so: the persona
     ("You're Jordan Vance", "I'm sorry, Jordan Vance."), or a name that is not theirs
     (an old one after a correction: "You're Sam" once they said "call me Samantha")."""
-    own = {part.lower() for part in re.findall(r"[A-Za-z]+", persona_name)}
-    names = "|".join(re.escape(part) for part in [persona_name, *persona_name.split()])
-    if re.search(rf",\s*(?i:{names})\s*[.!?]*$", sentence):
+    own = _name_words(persona_name)
+    if re.search(rf",\s*(?i:{_spellings(persona_name)})\s*[.!?]*$", sentence):
         return True  # the user called by the persona's name: "I'm sorry, Jordan Vance."
     current = facts.name.split()[0].lower() if facts.name else None
     for match in _YOU_ARE_NAMED.finditer(sentence):
@@ -383,7 +393,7 @@ def _cut_transcript(text: str, facts: UserFacts, persona_name: str) -> str:
     start of a line or sentence, such as "Chat History:", "User:", "Lena:" or "Jordan
     VANCE:" (lines put in someone's mouth are not the reply). The persona's own label
     at the very start is dropped and what follows kept."""
-    own = "|".join(re.escape(part) for part in [persona_name, *persona_name.split()])
+    own = _spellings(persona_name)
     text = re.sub(rf"^\s*(?i:{own})(?:\s*\([^)]*\))?\s*:\s*", "", text)
     labels = ["chat history", "user", "assistant", *persona_name.split(), persona_name]
     if facts.name:
@@ -435,7 +445,7 @@ _NOT_A_SELF_NAME = frozenset(
 def _other_self(sentence: str, persona_name: str) -> bool:
     """The persona introduces itself under a name that is not its own ("I'm Sarah
     Johnson" from Jordan Vance): a small model inventing a person, never the voice."""
-    own = {part.lower() for part in re.findall(r"[A-Za-z]+", persona_name)}
+    own = _name_words(persona_name)
     for match in _SELF_NAMED.finditer(sentence):
         words = match.group(1).split()
         if words[0].lower() in _NOT_A_SELF_NAME:
