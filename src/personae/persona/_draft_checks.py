@@ -371,8 +371,10 @@ def check_draft(
     )
 
 
-_LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+\S")
-_BARE_MARKER = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s*$")
+_MARKER = r"^\s*(?:[-*•]|\d+[.)])"
+"""A list item's marker at the start of a line: a bullet, or a number and "." or ")"."""
+_LIST_ITEM = re.compile(_MARKER + r"\s+\S")
+_BARE_MARKER = re.compile(_MARKER + r"\s*$")
 
 
 def _unfinished(text: str) -> str | None:
