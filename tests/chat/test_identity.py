@@ -151,6 +151,18 @@ def test_a_question_about_the_personas_name_is_answered_with_its_own(asked: str)
     assert answer_from_facts("How are you?", facts, persona_name="Jordan Vance") is None
 
 
+def test_a_name_built_from_a_writer_and_a_brand_is_said_as_a_person_says_it() -> None:
+    """Seen as a user: asked its name, the founder persona said "I'm Maya Chen (Shipwise)."."""
+    facts = user_facts(["My name is Sam."])
+    assert answer_from_facts("What's your name?", facts, persona_name="Maya Chen (Shipwise)") == (
+        "I'm Maya Chen from Shipwise."
+    )
+    # Brackets that are not a trailing brand stay as they are.
+    assert answer_from_facts("Who are you?", facts, persona_name="Ana (Lisbon) Reis") == (
+        "I'm Ana (Lisbon) Reis."
+    )
+
+
 def test_who_am_i_talking_to_is_not_a_question_about_the_user() -> None:
     facts = user_facts(["My name is Sam."])
     assert answer_from_facts("Who am I?", facts, persona_name="Jordan") == "You're Sam."

@@ -535,6 +535,24 @@ def _thing_asked(message: str, facts: UserFacts) -> str | None:
     return next((key for key in reversed(facts.things) if key.split()[-1] == last), None)
 
 
+_BRANDED = re.compile(r"^(?P<writer>[^()]+?)\s*\((?P<brand>[^()]+)\)$")
+"""A name built from the onboarding answers: "Maya Chen (Shipwise)"."""
+
+
+def _introduced(persona_name: str) -> str:
+    """How the persona says its name: "Maya Chen (Shipwise)", the display name built
+    from a writer's and a brand's names, is said "Maya Chen from Shipwise" (the
+    brackets read as a label, not as something a person says).
+
+    >>> _introduced("Maya Chen (Shipwise)"), _introduced("Jordan Vance")
+    ('Maya Chen from Shipwise', 'Jordan Vance')
+    """
+    branded = _BRANDED.match(persona_name.strip())
+    if branded is None:
+        return persona_name
+    return f"{branded.group('writer')} from {branded.group('brand').strip()}"
+
+
 def answer_from_facts(
     message: str, facts: UserFacts, *, persona_name: str | None = None
 ) -> str | None:
@@ -559,7 +577,7 @@ def answer_from_facts(
     """
     parts = []
     if persona_name and _ASKS_YOURS.search(message):
-        parts.append(f"I'm {persona_name}.")
+        parts.append(f"I'm {_introduced(persona_name)}.")
     if facts.name and _ASKS_NAME.search(message):
         parts.append(f"You're {facts.name}.")
     if facts.work and _ASKS_WORK.search(message):
