@@ -11,6 +11,7 @@ from typing import ClassVar
 import pytest
 
 from personae.errors import InputError, LLMOutputError
+from personae.llm import Message
 from personae.persona import (
     Platform,
     RuleResult,
@@ -257,6 +258,40 @@ def test_near_ties_go_to_the_more_authentic_candidate(essayist: StyleProfile) ->
     assert _pick(candidates, tie_margin=0.0) is by_overall
 
 
+def test_with_rivals_near_ties_go_to_the_larger_share_among_them(
+    profiles: dict[str, StyleProfile],
+) -> None:
+    """Typicality is near 0 for every draft of a small model, so authenticity (typicality
+    x share) ordered near ties by noise; the share among the owner's voices decides."""
+    essayist = profiles["essayist"]
+    rivals = [p for key, p in profiles.items() if key != "essayist"]
+    text = (
+        "It is easy to forget, in the hurry of a working day, how much of what we know "
+        "was written down by someone who expected never to be thanked for it; the notes "
+        "outlast the people."
+    )
+    report = score_content(text, profile=essayist, platform="facebook", rivals=rivals)
+    assert report.details.authenticity is not None
+    assert report.details.authenticity.share is not None
+
+    def candidate(authenticity: float, share: float) -> _Candidate:
+        details = report.details.authenticity
+        assert details is not None
+        changed = report.model_copy(
+            update={
+                "authenticity_score": authenticity,
+                "details": report.details.model_copy(
+                    update={"authenticity": details.model_copy(update={"share": share})}
+                ),
+            }
+        )
+        return _Candidate(text, changed, (), 0.5, check_draft(text, brief="notes"))
+
+    typical, attributed = candidate(0.004, 0.2), candidate(0.003, 0.7)
+    assert _pick([typical, attributed], tie_margin=0.15) is attributed
+    assert _pick([attributed, typical], tie_margin=0.15) is attributed
+
+
 def test_a_text_too_short_to_judge_cannot_dodge_the_voice(essayist: StyleProfile) -> None:
     report = score_content("Short and sweet.", profile=essayist, platform="x")
     assert report.authenticity_score is None
@@ -312,20 +347,40 @@ def test_the_prompt_carries_the_writers_measured_habits(
         "we walked",
     ]
 
-    def system(key: str) -> str:
+    def messages(key: str) -> list[Message]:
         rules = {**measured_constraints(profiles[key]), "examples": examples}
         voice = VoiceBrief.of(_persona(profiles[key], stylistic_constraints=rules), "linkedin")
-        return writing_messages(voice, "what a long walk teaches")[0].content
+        return writing_messages(voice, "what a long walk teaches")
 
-    essayist, founder, cook = system("essayist"), system("founder"), system("cook")
+    essayist, founder, cook = (messages(key)[0].content for key in ("essayist", "founder", "cook"))
     assert "semicolons" in essayist
     assert "semicolons" not in founder
     assert "No contractions" in founder
     assert "Use contractions" in cook
-    # The examples shown are whole sentences (a capital first, a stop last).
-    shown = [line[3:-1] for line in essayist.splitlines() if line.startswith('- "')]
-    assert len(shown) == 3
-    assert all(s[0].isupper() and s.endswith((".", "!", "?")) for s in shown), shown
+    # The writer's own sentences come as a post they wrote before, the brief after it;
+    # whole sentences (a capital first, a stop last) first, the one sharing the brief's
+    # words ahead of the rest.
+    system, ask, earlier, brief = messages("essayist")
+    assert (system.role, ask.role, earlier.role, brief.role) == (
+        "system",
+        "user",
+        "assistant",
+        "user",
+    )
+    assert earlier.content.startswith("The road teaches this without lecturing")
+    shown = [s for s in examples if s in earlier.content]
+    assert len(shown) == 6
+    assert earlier.content.index("Speed abolishes") < earlier.content.index("and then the rain")
+    assert "what a long walk teaches" in brief.content
+    assert "The road teaches" not in system.content
+
+
+def test_without_examples_there_is_no_earlier_post() -> None:
+    from personae.persona._content import writing_messages
+
+    voice = VoiceBrief.of(_persona(None), "x")
+    roles = [m.role for m in writing_messages(voice, "why we ship weekly")]
+    assert roles == ["system", "user"]
 
 
 def test_with_rivals_the_voice_among_them_chooses_between_near_drafts(
