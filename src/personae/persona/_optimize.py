@@ -23,8 +23,12 @@ Among accepted ones, the highest ``overall_quality_score`` wins, except that can
 within ``tie_margin`` of it count as tied and the one that sounds most like the persona
 (``authenticity_score``) is taken: overall differences that small are within the noise
 of the measures, and sounding like the writer is what personae is for. With rivals (the
-owner's other personas) the margin widens to ``voice_margin``: the voice *among them*
-decides. A text too short
+owner's other personas) the margin widens to ``voice_margin`` and the voice *among them*
+decides: the share personae's attribution gives the persona against them. (On the five
+writers of ``benchmarks/writing_quality.py``, dev briefs, choosing from the same drafts
+by that share rather than by authenticity, typicality × share, raised the independent
+judge's attributions from 0.24 to 0.32: a small model's drafts are all atypical, and
+typicality near 0 made the choice noise.) A text too short
 to judge against a profile counts as authenticity 0 for this, so cutting a post down
 can never dodge the voice check.
 
@@ -176,6 +180,17 @@ class _Candidate:
     def authenticity(self) -> float:
         return self.report.authenticity_score or 0.0
 
+    @property
+    def voice(self) -> float:
+        """How much it sounds like the persona: with rivals, the share personae's
+        attribution gives the persona among them (typicality, the other factor of
+        authenticity, is near 0 for every draft of a small model and only adds noise to
+        the choice); without, the authenticity score. 0 when too short to judge."""
+        details = self.report.details.authenticity
+        if details is not None and details.share is not None:
+            return details.share
+        return self.authenticity
+
 
 def _objective(report: QualityReport, *, judged: bool) -> float:
     """``overall_quality_score``, with authenticity counted as 0 when a profile exists but
@@ -197,12 +212,12 @@ def _tier(candidate: _Candidate) -> tuple[bool, bool, bool, int]:
 
 def _pick(candidates: Sequence[_Candidate], tie_margin: float) -> _Candidate:
     """The most usable first (:func:`_tier`); among those the best objective, ties
-    (within the margin) by authenticity."""
+    (within the margin) by the voice (:attr:`_Candidate.voice`)."""
     tier = max(_tier(c) for c in candidates)
     pool = [c for c in candidates if _tier(c) == tier]
     top = max(c.objective for c in pool)
     near = [c for c in pool if c.objective >= top - tie_margin]
-    return max(near, key=lambda c: (c.authenticity, c.objective))
+    return max(near, key=lambda c: (c.voice, c.objective))
 
 
 def failures(report: QualityReport, check: DraftCheck, threshold: float) -> list[str]:
