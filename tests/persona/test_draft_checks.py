@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from personae.persona import check_draft
-from personae.persona._draft_checks import copied_run, strip_notes
+from personae.persona._draft_checks import copied_run, drop_failing_sentences, strip_notes
 
 BRIEF = "what we learned from losing our biggest customer"
 
@@ -170,6 +170,10 @@ def test_placeholders_and_labels_from_the_local_model_fail() -> None:
         # Passed in the 2026-12-06 run of writing_quality (essayist, X).
         "Justification: If you want my favourite rainy-day soup, I will do it in 3 sentences.",
         "Caption: my favourite rainy-day soup is leek.",
+        # Passed in the 2026-12-06 dev run of writing_quality (Hamilton, Facebook and X).
+        "My favourite rainy-day soup is leek.\nThis sentence has been written with a mix "
+        "and match between short punches (double the 8).",
+        "You are likely referring to my favourite rainy-day soup.",
     ):
         assert check_draft(text, brief=soup).meta_text, text
 
@@ -215,3 +219,21 @@ def test_a_text_cut_off_or_never_finished_fails() -> None:
     )
     for text in finished:
         assert check_draft(text, brief=brief).passed, text
+
+
+def test_pieces_that_are_not_sentences_fail_and_are_cut() -> None:
+    """Passed in the 2026-12-06 dev run of writing_quality: a byline with its fields
+    left empty in the cook's LinkedIn post, a last line "e." in the founder's Instagram."""
+    brief = "a slow morning walk by the river"
+    walk = "The morning walk by the river has become my favourite part of the day."
+    for junk in ("e.", "By . PUBLISHED: ."):
+        text = f"{walk}\n{junk}"
+        check = check_draft(text, brief=brief)
+        assert any(r.startswith("pieces that are not sentences") for r in check.reasons), junk
+        assert drop_failing_sentences(text, check, brief=brief) == walk
+    for fine in (
+        f"{walk} Slow is good, e.g. on a cold day.",
+        f"{walk} Then ... nothing. Just the water, i.e. the best part.",
+        f"{walk}\n1. Coffee first.\n2. Then the river.",
+    ):
+        assert check_draft(fine, brief=brief).passed, fine

@@ -81,7 +81,8 @@ _META = re.compile(
     r"|\bthis (?:version|revision|draft)\b|\bfeel free to (?:adjust|modify|edit|change)\b"
     r"|\bi hope this (?:helps|meets|works)\b|^\s*(?:note|notes|revision)\s*:"
     r"|\bthe following is\b|\bai assistant\b|\bhappy to help(?: you)? with your request\b"
-    r"|\bhow about this\b|\bthis (?:text|post) (?:provides|was inspired|is written|ends)\b"
+    r"|\bhow about this\b"
+    r"|\bthis (?:text|post|sentence) (?:provides|was inspired|(?:is|was|has been) written|ends)\b"
     r"|\bin (?:about )?(?:\d+|one|two|three|four|five|six) (?:short )?(?:sentences|paragraphs)\b"
     r"|^#{1,6}\s.*\bsentences?\b|\byou can share this post\b"
     r"|\bthe post (?:is|was|ends|starts|talks|begins) (?:about|with)\b"
@@ -90,7 +91,8 @@ _META = re.compile(
     r"|\[(?:insert|add|your|link|name)\b[^\]]*\]|\bcan be shortened\b|\bthis post has\b"
     r"|^\W*(?:sentence|day \d+|justification|explanation|response|output|caption)\s*:"
     r"|\btone and style\b|\bgreat topic for\b"
-    r"|\byou(?:'re| are) referring to\b|\A\s*(?:hi|hey|hello|dear) [A-Z][a-z]+,"
+    r"|\byou(?:'re| are) (?:likely |probably |most likely )?referring to\b"
+    r"|\A\s*(?:hi|hey|hello|dear) [A-Z][a-z]+,"
     r"|\b(?:take|use|keep|adopt|strike) (?:a|an|the|this|that) (?:[\w-]+ ){0,3}tone\b"
     r"|\bhow (?:can|may) i (?:help|assist)\b|\bwhat brings you here\b|\A\s*howdy\b"
     r"|\bladies and gentlemen\b|\(post title[^)]*\)|^\s*topic\s*:|\bi hope you(?:'re| are) "
@@ -339,6 +341,9 @@ def check_draft(
     unfinished = _unfinished(text)
     if unfinished:
         reasons.append(f"unfinished: {unfinished}")
+    broken = fragments(text)
+    if broken:
+        reasons.append(f"pieces that are not sentences: {broken[0]!r}")
     meta = [m.group(0).strip() for m in _META.finditer(text)]
     if meta:
         reasons.append(f"notes about the writing, not the post: {meta[0]!r}")
@@ -369,6 +374,26 @@ def check_draft(
         topic_similarity=None if similarity is None else round(similarity, 4),
         off_topic_sentences=off_sentences,
     )
+
+
+_LETTER_LINE = re.compile(r"^\W*[A-Za-z]\W*$")
+"""A line that is one letter and punctuation ("e.")."""
+_SPACED_STOP = re.compile(r"(?:^|\s)[.,](?![.\w])")
+"""A stop standing alone after a space, where a word was left out ("By . PUBLISHED: .")."""
+
+
+def fragments(text: str) -> list[str]:
+    """The pieces of ``text`` that are no sentence: a line of one letter, or a sentence
+    with a word left out (:data:`_SPACED_STOP`). What a small model leaves of a byline or
+    a cut line, in posts that otherwise passed (writing_quality, 2026-12-06: "By .
+    PUBLISHED: ." in a LinkedIn post, a last line "e."). "e.g." and "i.e." are not
+    fragments: only a whole line of one letter is.
+
+    >>> fragments("We ship weekly.\ne."), fragments("Wait ... soups, e.g. leek. Yes.")
+    (['e.'], [])
+    """
+    lines = [line.strip() for line in text.splitlines() if _LETTER_LINE.match(line)]
+    return lines + [s for s in sentences_of(text) if _SPACED_STOP.search(s)]
 
 
 _MARKER = r"^\s*(?:[-*•]|\d+[.)])"
@@ -504,15 +529,16 @@ def drop_failing_sentences(
     known: Iterable[str] = (),
 ) -> str:
     """The draft without the sentences that made it fail: notes about the writing,
-    specifics nobody gave, a run copied from the samples, a sentence about something
-    else. A repair, as a writer would cut them; the checks judge what is left (it may be
-    too short, or still off topic). Returns ``text`` unchanged when nothing is to cut."""
+    pieces that are not sentences, specifics nobody gave, a run copied from the samples, a
+    sentence about something else. A repair, as a writer would cut them; the checks judge
+    what is left (it may be too short, or still off topic). Returns ``text`` unchanged
+    when nothing is to cut."""
     if check.passed:
         return text
     sample_text = "\n".join(samples)
     given = "\n".join([brief, sample_text, *known])
     source = _ngrams(_words(sample_text), COPY_RUN_WORDS)
-    off = set(check.off_topic_sentences)
+    off = set(check.off_topic_sentences) | set(fragments(text))
 
     def failing(sentence: str) -> bool:
         return (
