@@ -237,3 +237,16 @@ def test_pieces_that_are_not_sentences_fail_and_are_cut() -> None:
         f"{walk}\n1. Coffee first.\n2. Then the river.",
     ):
         assert check_draft(fine, brief=brief).passed, fine
+
+
+def test_sexual_content_nobody_asked_for_fails_and_is_cut() -> None:
+    """Passed in the 2026-12-06 dev run of writing_quality (Brontë, blog)."""
+    brief = "how to keep a promise you made in a hurry"
+    kept = "I keep a promise made in a hurry by writing it down at once."
+    text = f"{kept} I promised to meet him and have sex with him afterwards."
+    check = check_draft(text, brief=brief)
+    assert "sexual content nobody asked for: sex" in check.reasons
+    assert drop_failing_sentences(text, check, brief=brief) == kept
+    # A writer whose own samples use the word may use it; "Sussex" is no match.
+    assert check_draft(text, brief=brief, samples=["Sex education matters."]).passed
+    assert check_draft(f"{kept} We met in Sussex.", brief=brief, known=["Sussex"]).passed

@@ -229,6 +229,21 @@ def _ngrams(words: Sequence[str], n: int) -> set[tuple[str, ...]]:
     return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
 
 
+_UNASKED = re.compile(
+    r"\b(?:sex|sexual(?:ly)?|sexy|porn\w*|nude|naked|erotic\w*|orgasm\w*|horny|"
+    r"masturbat\w*)\b",
+    re.IGNORECASE,
+)
+"""Sexual words: a small model wanders into them (writing_quality, 2026-12-06: a blog post
+on keeping a promise), and no brand posts them unless the brief or the writer did."""
+
+
+def _unasked(text: str, given: str) -> list[str]:
+    """Words of :data:`_UNASKED` in ``text`` that ``given`` (brief, samples) never uses."""
+    known = {w.lower() for w in _UNASKED.findall(given)}
+    return list(dict.fromkeys(w.lower() for w in _UNASKED.findall(text) if w.lower() not in known))
+
+
 def _invented(text: str, given: str) -> list[str]:
     """Specifics in ``text`` that ``given`` (brief, samples, persona) does not contain."""
     known = given.lower()
@@ -350,9 +365,13 @@ def check_draft(
     repetition = _repetition(words)
     if repetition > max_repetition or _stuck(words):
         reasons.append(f"repeats itself ({repetition:.0%} of its 4-word runs are repeats)")
-    invented = _invented(text, "\n".join([brief, sample_text, *known]))
+    given = "\n".join([brief, sample_text, *known])
+    invented = _invented(text, given)
     if invented:
         reasons.append(f"specifics nobody gave: {', '.join(invented[:5])}")
+    unasked = _unasked(text, given)
+    if unasked:
+        reasons.append(f"sexual content nobody asked for: {', '.join(unasked)}")
     source = _words(sample_text)
     brief_words = set(_ngrams(_words(brief), COPY_RUN_WORDS))
     run = copied_run(words, source)
@@ -545,6 +564,7 @@ def drop_failing_sentences(
             sentence in off
             or _META.search(sentence) is not None
             or bool(_invented(sentence, given))
+            or bool(_unasked(sentence, given))
             or bool(_ngrams(_words(sentence), COPY_RUN_WORDS) & source)
         )
 
