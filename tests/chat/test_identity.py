@@ -157,6 +157,13 @@ def test_a_name_built_from_a_writer_and_a_brand_is_said_as_a_person_says_it() ->
     assert answer_from_facts("What's your name?", facts, persona_name="Maya Chen (Shipwise)") == (
         "I'm Maya Chen from Shipwise."
     )
+    # The model's own "I'm Maya Chen." after the answer says nothing new (seen as a user:
+    # "I'm Maya Chen from Shipwise. I'm Maya Chen.").
+    answer = "I'm Maya Chen from Shipwise."
+    reply = "I'm Maya Chen. Nice to meet you, Sam."
+    assert guard_reply(reply, facts, "Maya Chen (Shipwise)", answer=answer) == (
+        "Nice to meet you, Sam."
+    )
     # Brackets that are not a trailing brand stay as they are.
     assert answer_from_facts("Who are you?", facts, persona_name="Ana (Lisbon) Reis") == (
         "I'm Ana (Lisbon) Reis."

@@ -339,12 +339,13 @@ def _words(text: str) -> str:
 
 def _said_before(words: str, before: list[str], sentences: set[str]) -> bool:
     """A sentence of four words or more found in an earlier text, or one of the answer's
-    sentences ("You are Tomas." after the answer "You're Tomas.")."""
+    sentences or a part of one ("You are Tomas." after the answer "You're Tomas.", "I'm
+    Maya Chen." after "I'm Maya Chen from Shipwise.")."""
     if not words:
         return False
     if len(words.split()) >= 4 and any(f" {words} " in f" {text} " for text in before):
         return True
-    return words in sentences
+    return any(f" {words} " in f" {sentence} " for sentence in sentences)
 
 
 _ECHO = re.compile(
