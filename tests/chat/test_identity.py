@@ -164,6 +164,11 @@ def test_a_name_built_from_a_writer_and_a_brand_is_said_as_a_person_says_it() ->
     assert guard_reply(reply, facts, "Maya Chen (Shipwise)", answer=answer) == (
         "Nice to meet you, Sam."
     )
+    # Nor is the user someone of their own (the local model, a new session of the same
+    # chat: "You're Sam's baker, …", "You're Sam's customer today!").
+    facts = user_facts(["Hi! My name is Sam and I run a small bakery."])
+    reply = "You're Sam's baker, I love it. You're Sam's customer today! You're Sam, I know."
+    assert guard_reply(reply, facts, "Maya Chen (Shipwise)") == "You're Sam, I know."
     # Brackets that are not a trailing brand stay as they are.
     assert answer_from_facts("Who are you?", facts, persona_name="Ana (Lisbon) Reis") == (
         "I'm Ana (Lisbon) Reis."

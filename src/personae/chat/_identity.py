@@ -374,12 +374,17 @@ def _spellings(persona_name: str) -> str:
 
 def _misnames_user(sentence: str, facts: UserFacts, persona_name: str) -> bool:
     """The reply tells the user they are someone else, or calls them so: the persona
-    ("You're Jordan Vance", "I'm sorry, Jordan Vance."), or a name that is not theirs
+    ("You're Jordan Vance", "I'm sorry, Jordan Vance."), someone of theirs ("You're
+    Sam's baker"), or a name that is not theirs
     (an old one after a correction: "You're Sam" once they said "call me Samantha")."""
     own = _name_words(persona_name)
     if re.search(rf",\s*(?i:{_spellings(persona_name)})\s*[.!?]*$", sentence):
         return True  # the user called by the persona's name: "I'm sorry, Jordan Vance."
     current = facts.name.split()[0].lower() if facts.name else None
+    if current is not None and re.search(
+        rf"\byou(?:'re|’re| are) {re.escape(current)}(?:'s|’s)\s+\w", sentence, re.IGNORECASE
+    ):
+        return True  # someone of the user's: "You're Sam's baker.", "You're Sam's customer."
     for match in _YOU_ARE_NAMED.finditer(sentence):
         first = match.group(1).split()[0].lower()
         if first in _NOT_A_SELF_NAME:
