@@ -250,3 +250,19 @@ def test_sexual_content_nobody_asked_for_fails_and_is_cut() -> None:
     # A writer whose own samples use the word may use it; "Sussex" is no match.
     assert check_draft(text, brief=brief, samples=["Sex education matters."]).passed
     assert check_draft(f"{kept} We met in Sussex.", brief=brief, known=["Sussex"]).passed
+
+
+def test_a_count_in_words_is_as_invented_as_one_in_digits() -> None:
+    """Passed in the 2026-12-06 held-out run of writing_quality (the founder's LinkedIn
+    post): "Our team is nine people", "The bank balance was eleven days away"."""
+    brief = "why we stopped holding weekly status meetings"
+    text = "We stopped holding weekly status meetings. Our team is nine people."
+    assert "specifics nobody gave: nine people" in check_draft(text, brief=brief).reasons
+    assert check_draft(
+        "We stopped holding weekly status meetings. It took eleven days.", brief=brief
+    ).invented == ["eleven days"]
+    # Given by the writer's own samples, or not a count of anything: no invention.
+    assert check_draft(text, brief=brief, samples=["We are nine people."]).passed
+    assert check_draft(
+        "We stopped holding weekly status meetings. Three cheers for quiet weeks.", brief=brief
+    ).passed

@@ -102,10 +102,21 @@ _META = re.compile(
 
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+_COUNT_WORDS = (
+    "three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    "sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|"
+    "ninety|hundred|thousand|million|billion|dozen"
+)
+_COUNTED = (
+    "years?|months?|weeks?|days?|hours?|minutes?|people|persons?|customers?|clients?|"
+    "employees?|members?|users?|dollars?|euros?|pounds?|percent"
+)
 _SPECIFIC = re.compile(
     rf"\b(?:1[89]\d\d|20\d\d)\b|\b\d+(?:[.,]\d+)*\s*%|[$€£]\s?\d|\b\d{{2,}}(?:[.,]\d+)*\b"
     rf"|\b(?:{_MONTHS})\s+\d{{1,2}}\b|\b(?:{_DAYS})\b"
-    r"|\b\d+\s*(?:years?|months?|weeks?|days?|hours?|minutes?|o'clock|am|pm|a\.m\.|p\.m\.)(?!\w)",
+    r"|\b\d+\s*(?:years?|months?|weeks?|days?|hours?|minutes?|o'clock|am|pm|a\.m\.|p\.m\.)(?!\w)"
+    # A count in words is as invented as one in digits ("Our team is nine people").
+    rf"|\b(?:{_COUNT_WORDS})(?:[\s-]+(?:{_COUNT_WORDS}|and))*\s+(?:{_COUNTED})\b",
     re.IGNORECASE,
 )
 _LINK = re.compile(
