@@ -295,3 +295,19 @@ def test_a_persona_named_someone_else_in_passing_is_caught() -> None:
     # A thing the persona made, named: not a name it gives itself.
     kept = "I'm proud of my company, called Lambda."
     assert guard_reply(kept, user_facts([]), "Jordan Vance") == kept
+
+
+def test_the_users_work_said_in_other_words_is_not_taken() -> None:
+    """chat_eval --quick with the local model, 2026-12-06, after "You're Sam.": "I'm
+    Jordan Vance, a baker.", and "I recently started a new baking business"."""
+    facts = user_facts(["Hi! My name is Sam and I run a small bakery."])
+    for claim in (
+        "I'm Jordan Vance, a baker.",
+        "I recently started a new baking business and it's amazing!",
+    ):
+        assert guard_reply(f"{claim} What do you bake?", facts, "Jordan Vance") == (
+            "What do you bake?"
+        ), claim
+    # The persona's own work, or the user's named as theirs, stays.
+    kept = "I'm Jordan Vance, a founder. Your bakery sounds lovely."
+    assert guard_reply(kept, facts, "Jordan Vance") == kept

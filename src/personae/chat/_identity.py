@@ -264,16 +264,19 @@ def _claims(sentence: str, name: str) -> bool:
 
 def _takes_work(sentence: str, work: str) -> bool:
     """The persona says the user's work is its own: "I run a small bakery", "I'm Jordan
-    Vance, the founder of a small bakery", "we've just taken over your small bakery"
+    Vance, the founder of a small bakery", "I'm Jordan Vance, a baker", "I recently
+    started a new baking business", "we've just taken over your small bakery"
     after the user said they run one (the persona may still talk about *their* bakery)."""
     words = work.lower().split(maxsplit=1)[-1]  # not the verb: "teach", "am"
     nouns = [w for w in re.findall(r"[a-z]{4,}", words) if w not in _NOT_NAMES]
     if not nouns:
         return False
     mine = (
-        r"\b(?:I (?:run|own|manage|have|started|founded|teach|study|work (?:as|at|in|for))"
+        r"\b(?:I (?:(?:just|recently|also|now|actually) )?"
+        r"(?:run|own|manage|have|started|founded|teach|study|work (?:as|at|in|for))"
         r"|I am an?|I'm an?|I’m an?|my|our|we (?:run|own|have|started)"
         r"|I(?:'m|’m| am)\b[^.!?]*\b(?:co-?founder|founder|owner|manager|head|ceo|boss)\s+(?:of|at)"
+        r"|I(?:'m|’m| am) [A-Z][\w ]*, an?"
         r"|we(?:'ve|’ve| have)? (?:just )?(?:opened|taken over|launched))\b[^.!?]*"
     )
     return any(
@@ -283,8 +286,11 @@ def _takes_work(sentence: str, work: str) -> bool:
 
 
 def _stem(noun: str) -> str:
-    """The noun without a last ``y``, ``s`` or ``e``: "bakery" → "baker", so "I'm a
-    baker" takes the work of a user who runs a bakery."""
+    """The noun without a last ``ery``, ``y``, ``s`` or ``e``: "bakery" → "bak", so "I'm
+    a baker" and "I started a baking business" take the work of a user who runs a
+    bakery."""
+    if len(noun) > 5 and noun.endswith("ery"):
+        return noun[:-3]
     return noun[:-1] if len(noun) > 4 and noun.endswith(("y", "s", "e")) else noun
 
 
