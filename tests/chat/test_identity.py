@@ -311,3 +311,15 @@ def test_the_users_work_said_in_other_words_is_not_taken() -> None:
     # The persona's own work, or the user's named as theirs, stays.
     kept = "I'm Jordan Vance, a founder. Your bakery sounds lovely."
     assert guard_reply(kept, facts, "Jordan Vance") == kept
+
+
+def test_names_in_a_row_and_ive_been_called_are_not_kept() -> None:
+    """chat_eval --quick with the local model, 2026-12-06: "I'm Jordan Vance. Liam Vance
+    Samantha Vance", and after "Actually, my name is Samantha.": "I've been called
+    Samantha"."""
+    facts = user_facts(["Hi! My name is Sam.", "Actually, my name is Samantha."])
+    assert guard_reply("Liam Vance Samantha Vance", facts, "Jordan Vance") == ""
+    reply = "I'm glad. I've been called Samantha, and I like it."
+    assert guard_reply(reply, facts, "Jordan Vance") == "I'm glad."
+    # A sentence with a stop, or the persona's own name, stays.
+    assert guard_reply("Jordan Vance here.", facts, "Jordan Vance") == "Jordan Vance here."

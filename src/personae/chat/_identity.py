@@ -252,7 +252,7 @@ def user_facts(messages: Iterable[str]) -> UserFacts:
     return facts
 
 
-_I_AM = r"\b(?i:I'm|I am|I’m|my name is|my name's|call me)"
+_I_AM = r"\b(?i:I'm|I am|I’m|my name is|my name's|call me|I(?:'ve|’ve| have) been called|I go by)"
 """How a speaker gives their own name ("My name is Elena" too: only the name that follows
 must be capitalised)."""
 
@@ -318,7 +318,9 @@ def guard_reply(
     sentences = [s for s in sentences if not _ASSISTANT.search(s) and not _ECHO.search(s)]
     sentences = [s for s in sentences if not _other_self(s, persona_name)]
     sentences = [s for s in sentences if not _misnames_user(s, facts, persona_name)]
-    sentences = [s for s in sentences if not s.endswith(":") and not _LABEL.match(s)]
+    sentences = [
+        s for s in sentences if not s.endswith(":") and not _LABEL.match(s) and not _NAMES.match(s)
+    ]
     before = [_words(text) for text in [*said_before, answer or ""]]
     before_sentences = {_words(part) for part in split_sentences(answer or "")}
     sentences = [s for s in sentences if not _said_before(_words(s), before, before_sentences)]
@@ -361,6 +363,9 @@ _ECHO = re.compile(
 """The system prompt read back ("The user's name is Sam.", "A user's name is Sam", "I'm
 Jordan, not the user", "if you're referring to the user"): a persona talks to the user,
 never about "the user" (the user experience, the user base aside)."""
+_NAMES = re.compile(r"^(?:[A-Z][\w'’-]*\s+)+[A-Z][\w'’-]*$")
+"""Capitalised words and no stop: a list of names, not a sentence ("Liam Vance Samantha
+Vance", after "I'm Jordan Vance." in chat_eval with the local model)."""
 _LABEL = re.compile(r"^[\w .'-]{1,40}\([^)]*\)$")
 """A line that is only a speaker label ("Jordan VANCE (Dialogue)")."""
 _YOU_ARE_NAMED = re.compile(
