@@ -304,6 +304,8 @@ def test_the_users_work_said_in_other_words_is_not_taken() -> None:
     for claim in (
         "I'm Jordan Vance, a baker.",
         "I recently started a new baking business and it's amazing!",
+        # chat_eval (4 users), the same day.
+        "We're running an artisan bakery down by the sea beach that's doing really well!",
     ):
         assert guard_reply(f"{claim} What do you bake?", facts, "Jordan Vance") == (
             "What do you bake?"

@@ -265,8 +265,9 @@ def _claims(sentence: str, name: str) -> bool:
 def _takes_work(sentence: str, work: str) -> bool:
     """The persona says the user's work is its own: "I run a small bakery", "I'm Jordan
     Vance, the founder of a small bakery", "I'm Jordan Vance, a baker", "I recently
-    started a new baking business", "we've just taken over your small bakery"
-    after the user said they run one (the persona may still talk about *their* bakery)."""
+    started a new baking business", "we're running an artisan bakery", "we've just taken
+    over your small bakery" after the user said they run one (the persona may still talk
+    about *their* bakery)."""
     words = work.lower().split(maxsplit=1)[-1]  # not the verb: "teach", "am"
     nouns = [w for w in re.findall(r"[a-z]{4,}", words) if w not in _NOT_NAMES]
     if not nouns:
@@ -275,6 +276,7 @@ def _takes_work(sentence: str, work: str) -> bool:
         r"\b(?:I (?:(?:just|recently|also|now|actually) )?"
         r"(?:run|own|manage|have|started|founded|teach|study|work (?:as|at|in|for))"
         r"|I am an?|I'm an?|I’m an?|my|our|we (?:run|own|have|started)"
+        r"|(?:we|I)(?:'re|’re|'m|’m| are| am) (?:running|opening|starting|launching)"
         r"|I(?:'m|’m| am)\b[^.!?]*\b(?:co-?founder|founder|owner|manager|head|ceo|boss)\s+(?:of|at)"
         r"|I(?:'m|’m| am) [A-Z][\w ]*, an?"
         r"|we(?:'ve|’ve| have)? (?:just )?(?:opened|taken over|launched))\b[^.!?]*"
