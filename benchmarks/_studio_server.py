@@ -7,7 +7,7 @@ whose tests directory is absent or changing.
 from __future__ import annotations
 
 import json
-import threading
+import multiprocessing
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -74,11 +74,10 @@ class Studio:
         return pair
 
 
-def serve(tmp: Path) -> Iterator[str]:
-    """Run the studio app with uvicorn on a free loopback port; yields its base URL."""
-    database_url = f"sqlite:///{tmp / 'personae.db'}"
+def _run(database_url: str, tmp: Path, port: int) -> None:
+    """The server process: the studio app with the doubles, under uvicorn (as ``personae
+    serve`` runs it: a process of its own, not a thread beside the browser's driver)."""
     database = Database(database_url)
-    database.upgrade()
     settings = Settings(
         _env_file=None,
         database_url=database_url,
@@ -102,19 +101,34 @@ def serve(tmp: Path) -> Iterator[str]:
         embedder=embedder,
         index=NumpyIndex(embedder_name=embedder.name, dimension=embedder.dimension),
     )
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
+
+
+def serve(tmp: Path) -> Iterator[str]:
+    """Run the studio app with uvicorn on a free loopback port, in a process of its own;
+    yields its base URL."""
+    database_url = f"sqlite:///{tmp / 'personae.db'}"
+    database = Database(database_url)
+    database.upgrade()
+    database.dispose()
     port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="web-bench-server", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
+    process = multiprocessing.get_context("fork").Process(
+        target=_run, args=(database_url, tmp, port), name="web-bench-server", daemon=True
+    )
+    process.start()
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(url + "/signin", timeout=5).read()
+            break
+        except OSError:
+            if time.monotonic() > deadline or not process.is_alive():
+                process.terminate()
+                raise RuntimeError("the studio server did not start") from None
+            time.sleep(0.1)
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield url
     finally:
-        server.should_exit = True
-        thread.join(timeout=30)
-        database.dispose()
+        process.terminate()
+        process.join(timeout=30)

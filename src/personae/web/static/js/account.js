@@ -1,18 +1,21 @@
 import { ready, ApiError, api, forget, guarded, h, notice, startPage } from "./api.js";
 
-let me = null;
+/** The page, drawn into the document the router put in place: every visit runs this
+ * afresh, so nothing of an earlier visit (elements, state, timers) carries over. */
+export function start() {
+  let me = null;
 
-async function loadKeys() {
-  const keys = await api("/api/auth/keys");
-  document.querySelector("#keys tbody").replaceChildren(...(keys.length ? keys.map((k) => h("tr", {},
-    h("td", {}, k.name), h("td", {}, h("code", {}, k.prefix)), h("td", {}, new Date(k.created_at).toLocaleDateString()),
-    h("td", {}, k.revoked ? "revoked" : "active"),
-    h("td", {}, k.revoked ? "" : h("button", { type: "button", class: "secondary", "aria-label": `Revoke key ${k.name}`,
-      onclick: (e) => guarded(e.target, async () => { await api(`/api/auth/keys/${k.id}`, { method: "DELETE" }); notice(`Key ${k.name} revoked.`); await loadKeys(); }) }, "Revoke"))))
-    : [h("tr", {}, h("td", { colspan: 5 }, "No API keys."))]));
-}
+  async function loadKeys() {
+    const keys = await api("/api/auth/keys");
+    document.querySelector("#keys tbody").replaceChildren(...(keys.length ? keys.map((k) => h("tr", {},
+      h("td", {}, k.name), h("td", {}, h("code", {}, k.prefix)), h("td", {}, new Date(k.created_at).toLocaleDateString()),
+      h("td", {}, k.revoked ? "revoked" : "active"),
+      h("td", {}, k.revoked ? "" : h("button", { type: "button", class: "secondary", "aria-label": `Revoke key ${k.name}`,
+        onclick: (e) => guarded(e.target, async () => { await api(`/api/auth/keys/${k.id}`, { method: "DELETE" }); notice(`Key ${k.name} revoked.`); await loadKeys(); }) }, "Revoke"))))
+      : [h("tr", {}, h("td", { colspan: 5 }, "No API keys."))]));
+  }
 
-if (startPage()) {
+  if (!startPage()) return;
   guarded(null, async () => {
     [me] = await Promise.all([api("/api/auth/me"), loadKeys()]);
     document.getElementById("who").textContent = `Signed in as ${me.email}.`;

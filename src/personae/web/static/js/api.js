@@ -81,11 +81,8 @@ export async function errorOf(response) {
     `The server answered ${response.status} ${response.statusText || ""}`.trim() + ".");
 }
 
-/**
- * Call the API. `json` is sent as a JSON body; `body` (a Blob, File or string) as it is,
- * with `type` as its content type. Returns the envelope's data (or the Response, with raw).
- */
-/** The answer boot.js already asked for (a GET of exactly this path), taken once; or null. */
+/** The answer boot.js (or the router, for a page it puts in place) already asked for (a
+ * GET of exactly this path), taken once; or null. */
 async function early(path) {
   const started = window.personaeEarly?.get(path);
   if (!started) return null;
@@ -93,7 +90,50 @@ async function early(path) {
   return started;
 }
 
-export async function api(path, { method = "GET", json, body, type, raw = false, auth = true } = {}) {
+/** Start a page's first reads now, as boot.js does on a cold load (the router calls this
+ * for the page it is about to show, before the page's code has run); returns them. */
+export function askEarly(paths) {
+  const early = (window.personaeEarly = new Map());
+  const held = tokens();
+  if (!held || !held.access || Date.now() > held.expiresAt - SKEW_MS) return [];
+  const headers = { Authorization: "Bearer " + held.access };
+  for (const path of paths) early.set(path, fetch(path, { headers }).catch(() => null));
+  return [...early.values()];
+}
+
+// -- leaving a page without reloading the document (the router in studio.js) --------------
+
+/** Thrown by api() into the code of a page the person has left: its answers have nowhere
+ * to go. guarded() drops it silently. */
+export class Left extends Error {}
+
+let visit = 0;
+let leaving = [];
+
+/** Run `undo` when the person leaves the page (a socket to close, a stream to cancel). */
+export function onLeave(undo) { leaving.push(undo); }
+
+/** Called by the router before it replaces the page: stops what the page left running. */
+export function leave() {
+  visit += 1;
+  const undo = leaving;
+  leaving = [];
+  for (const fn of undo) { try { fn(); } catch (error) { console.warn(error); } }
+  window.personaeEarly = new Map();
+}
+
+/**
+ * Call the API. `json` is sent as a JSON body; `body` (a Blob, File or string) as it is,
+ * with `type` as its content type. Returns the envelope's data (or the Response, with raw).
+ */
+export async function api(path, options = {}) {
+  const born = visit;
+  const answer = await call(path, options);
+  if (visit !== born) throw new Left();
+  return answer;
+}
+
+async function call(path, { method = "GET", json, body, type, raw = false, auth = true } = {}) {
   const send = async () => {
     const headers = {};
     if (auth) headers.Authorization = "Bearer " + (await accessToken());
@@ -158,7 +198,7 @@ export async function guarded(button, action) {
   clearError();
   if (button) button.disabled = true;
   try { return await action(); }
-  catch (error) { showError(error); return undefined; }
+  catch (error) { if (!(error instanceof Left)) showError(error); return undefined; }
   finally { if (button) button.disabled = false; }
 }
 
@@ -195,8 +235,6 @@ export function startPage() {
 
 export function personaIdOfPage() { return Number(document.body.dataset.personaId); }
 
-/** Mark the page usable (its first data drawn): the milliseconds since navigation start,
- * read by tests and benchmarks/web_bench.py. */
 /** Chart.js, once its script (loaded `async` beside the page's modules) has run. */
 export function chartLibrary() {
   if (window.Chart) return Promise.resolve(window.Chart);
@@ -211,4 +249,9 @@ export function chartLibrary() {
 /** Mark the page's charts drawn (after ready(): the charts follow the data). */
 export function charted() { document.body.dataset.charted = String(Math.round(performance.now())); }
 
-export function ready() { document.body.dataset.ready = String(Math.round(performance.now())); }
+/** Mark the page usable (its first data drawn): the milliseconds since navigation start,
+ * read by tests and benchmarks/web_bench.py. */
+export function ready() {
+  document.body.dataset.ready = String(Math.round(performance.now()));
+  document.dispatchEvent(new Event("personae:ready"));
+}

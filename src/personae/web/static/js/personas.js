@@ -1,6 +1,9 @@
 import { ready, api, guarded, h, percent, startPage } from "./api.js";
 
-if (startPage()) {
+/** The page, drawn into the document the router put in place: every visit runs this
+ * afresh, so nothing of an earlier visit (elements, state, timers) carries over. */
+export function start() {
+  if (!startPage()) return;
   guarded(null, async () => {
     const page = await api("/api/personas?limit=100");
     document.getElementById("empty").hidden = page.items.length > 0;

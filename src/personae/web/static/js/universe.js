@@ -1,6 +1,9 @@
 import { ready, charted, chartLibrary, COLORS, api, fixed, guarded, h, percent, startPage } from "./api.js";
 
-if (startPage()) {
+/** The page, drawn into the document the router put in place: every visit runs this
+ * afresh, so nothing of an earlier visit (elements, state, timers) carries over. */
+export function start() {
+  if (!startPage()) return;
   guarded(null, async () => {
     const map = await api("/api/studio/universe");
     if (map.explained.length) {

@@ -1,0 +1,128 @@
+// Every page's entry: runs the page's own module, then moves between the studio's pages
+// without reloading the document. A cold load of any page costs a browser most of 100 ms
+// before a byte of data is used (see docs/ARCHITECTURE.md); moving in place costs the
+// page's data and its drawing only. The pages stay server-rendered shells: the router asks
+// the server for the next page's shell (no user data in it, so it is kept for the life of
+// the document), starts the reads its shell names, swaps <body> and runs the page's start().
+// Anything it cannot show in place (another origin, the API, docs, a failed shell) is left
+// to the browser.
+
+import { Left, askEarly, leave } from "./api.js";
+
+const FULL_LOAD = /^\/(api|docs|redoc|static|ws|metrics|openapi\.json|v1|signin)(\/|$)/;
+const PREFETCH_LINKS = 16; // of the links on a page, the first this many get their shell early
+const shells = new Map(); // URL (path + query) -> Promise<Document | null>
+let shown = location.pathname + location.search; // the page on screen
+let moves = 0; // moves asked for; only the newest is shown
+
+function shellOf(url) {
+  if (!shells.has(url)) {
+    const shell = fetch(url, { headers: { Accept: "text/html" } })
+      .then((response) => response.ok && (response.headers.get("content-type") || "").startsWith("text/html")
+        ? response.text() : null)
+      .then((html) => html && new DOMParser().parseFromString(html, "text/html"))
+      .then((doc) => (doc?.body?.dataset.page ? doc : null))
+      .catch(() => null);
+    shells.set(url, shell);
+    shell.then((doc) => { if (!doc) shells.delete(url); });
+  }
+  return shells.get(url);
+}
+
+const loaded = new Map(); // page -> its module, once imported
+
+async function code(page) {
+  if (!loaded.has(page)) loaded.set(page, await import(`./${page}.js`));
+  return loaded.get(page);
+}
+
+async function run(page) {
+  (await code(page)).start();
+}
+
+/** The studio page at `url`, in place (pushed onto the history unless `push` is false). */
+export async function show(url, { push = true } = {}) {
+  const mine = ++moves;
+  const doc = await shellOf(url);
+  if (mine !== moves) return; // the person clicked again: the later page wins
+  if (!doc) { location.assign(url); return; }
+  leave();
+  const page = doc.body.dataset.page;
+  const reads = askEarly(JSON.parse(doc.querySelector("script[data-prefetch]")?.dataset.prefetch || "[]"));
+  const importing = loaded.has(page) ? null : code(page).catch(() => null);
+  // The page on screen stays until the new one's first reads have answered: the server
+  // answers them while the browser is idle, and the new page is drawn once, with its data.
+  document.body.setAttribute("aria-busy", "true");
+  await Promise.all(reads);
+  if (mine !== moves) return;
+  if (push) history.pushState(null, "", url);
+  shown = url;
+  document.title = doc.title;
+  const chart = doc.getElementById("chartjs");
+  if (chart && !document.getElementById("chartjs")) {
+    const tag = document.createElement("script"); // a parsed <script> would never run
+    tag.id = "chartjs";
+    tag.async = true;
+    tag.src = chart.getAttribute("src");
+    document.head.append(tag);
+  }
+  const body = document.body;
+  for (const name of body.getAttributeNames()) body.removeAttribute(name);
+  for (const { name, value } of doc.body.attributes) body.setAttribute(name, value);
+  body.replaceChildren(...[...doc.body.childNodes].map((node) => document.importNode(node, true)));
+  // No wait when the page's code is already here: the browser draws the page once, with its
+  // code run and its reads under way.
+  const module = loaded.get(page) || (await importing);
+  if (mine !== moves) return;
+  if (!module) { location.assign(url); return; } // its code did not load (server upgraded?)
+  module.start();
+  window.scrollTo(0, 0);
+  document.getElementById("main")?.focus({ preventScroll: true }); // read out as a new page
+}
+
+function inPlace(link, event) {
+  if (event.defaultPrevented || event.button !== 0) return null;
+  if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return null;
+  if (!link || (link.target && link.target !== "_self") || link.hasAttribute("download")) return null;
+  const url = new URL(link.href, location.href);
+  if (url.origin !== location.origin || FULL_LOAD.test(url.pathname)) return null;
+  if (url.pathname === location.pathname && url.search === location.search && url.hash) return null;
+  return url.pathname + url.search;
+}
+
+/** Ask early for the shells of the pages a person is likely to open next: the header's
+ * links and the first links of the page, once the browser is idle. */
+function prefetchShells() {
+  const links = [...document.querySelectorAll("header a[href], main a[href]")].slice(0, PREFETCH_LINKS);
+  for (const link of links) {
+    const url = new URL(link.href, location.href);
+    if (url.origin === location.origin && !FULL_LOAD.test(url.pathname)) {
+      shellOf(url.pathname + url.search).then((doc) => doc && code(doc.body.dataset.page));
+    }
+  }
+}
+
+/** Run `fn` once the page has drawn its data (api.js ready()) and the browser is idle, so
+ * the shells never queue before the page's own reads at the server. */
+function afterReady(fn) {
+  const later = () => ("requestIdleCallback" in window ? requestIdleCallback(fn, { timeout: 2000 }) : setTimeout(fn, 200));
+  if (document.body.dataset.ready !== undefined) later();
+  else document.addEventListener("personae:ready", later, { once: true });
+}
+
+document.addEventListener("click", (event) => {
+  const url = inPlace(event.target.closest?.("a[href]"), event);
+  if (!url) return;
+  event.preventDefault();
+  delete document.body.dataset.ready; // the page on screen is on its way out
+  show(url).then(() => afterReady(prefetchShells));
+});
+// A left page's code that did not go through guarded() (a socket's handler, say) stops at
+// its next api() call; that is the end of it, not an error.
+window.addEventListener("unhandledrejection", (event) => { if (event.reason instanceof Left) event.preventDefault(); });
+window.addEventListener("popstate", () => {
+  const url = location.pathname + location.search;
+  if (url !== shown) show(url, { push: false }).then(() => afterReady(prefetchShells));
+});
+
+run(document.body.dataset.page).then(() => afterReady(prefetchShells));
