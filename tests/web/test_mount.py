@@ -4,6 +4,7 @@ authentication and validation."""
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import re
@@ -53,6 +54,8 @@ def test_pages_are_local_and_locked_to_this_origin(client: TestClient, path: str
     assert response.headers["content-security-policy"] == CSP
     assert '<main id="main"' in response.text
     for url in re.findall(r'(?:src|href)="([^"]+)"', response.text):
+        if url.startswith("data:image/svg+xml;base64,"):  # the icon, inline
+            continue
         assert url.startswith(("/", "#")), url
         assert not url.startswith("//"), url
         if url.startswith("/static/"):
@@ -225,3 +228,11 @@ def test_static_files_are_served_from_memory_and_only_from_the_folder(tmp_path: 
         assert edited.text == "const answer = 43;\n"
         for outside in ("/static/../secret.txt", "/static/%2e%2e/secret.txt", "/static/js"):
             assert client.get(outside).status_code == 404, outside
+
+
+def test_the_icon_is_inline_and_is_the_packaged_file(client: TestClient) -> None:
+    """Inline, so moving between pages asks for nothing but the next page's data."""
+    page = client.get("/").text
+    icon = re.search(r'<link rel="icon" href="data:image/svg\+xml;base64,([^"]+)"', page)
+    assert icon is not None
+    assert base64.b64decode(icon.group(1)) == (STATIC / "favicon.svg").read_bytes()

@@ -10,7 +10,7 @@
 import { Left, askEarly, leave } from "./api.js";
 
 const FULL_LOAD = /^\/(api|docs|redoc|static|ws|metrics|openapi\.json|v1|signin)(\/|$)/;
-const PREFETCH_LINKS = 16; // of the links on a page, the first this many get their shell early
+const PREFETCH_LINKS = 24; // of the pages a page links to, the first this many are asked for early
 const shells = new Map(); // URL (path + query) -> Promise<Document | null>
 let shown = location.pathname + location.search; // the page on screen
 let moves = 0; // moves asked for; only the newest is shown
@@ -58,14 +58,7 @@ export async function show(url, { push = true } = {}) {
   if (push) history.pushState(null, "", url);
   shown = url;
   document.title = doc.title;
-  const chart = doc.getElementById("chartjs");
-  if (chart && !document.getElementById("chartjs")) {
-    const tag = document.createElement("script"); // a parsed <script> would never run
-    tag.id = "chartjs";
-    tag.async = true;
-    tag.src = chart.getAttribute("src");
-    document.head.append(tag);
-  }
+  chartsFor(doc);
   const body = document.body;
   for (const name of body.getAttributeNames()) body.removeAttribute(name);
   for (const { name, value } of doc.body.attributes) body.setAttribute(name, value);
@@ -80,6 +73,17 @@ export async function show(url, { push = true } = {}) {
   document.getElementById("main")?.focus({ preventScroll: true }); // read out as a new page
 }
 
+/** Load the chart library into this document if the page `doc` draws charts (once). */
+function chartsFor(doc) {
+  const chart = doc.getElementById("chartjs");
+  if (!chart || document.getElementById("chartjs")) return;
+  const tag = document.createElement("script"); // a parsed <script> would never run
+  tag.id = "chartjs";
+  tag.async = true;
+  tag.src = chart.getAttribute("src");
+  document.head.append(tag);
+}
+
 function inPlace(link, event) {
   if (event.defaultPrevented || event.button !== 0) return null;
   if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return null;
@@ -90,15 +94,17 @@ function inPlace(link, event) {
   return url.pathname + url.search;
 }
 
-/** Ask early for the shells of the pages a person is likely to open next: the header's
- * links and the first links of the page, once the browser is idle. */
+/** Ask early for what the pages a person is likely to open next need (their shells, their
+ * code, the chart library if they draw charts): the page's first links and the header's,
+ * once the browser is idle. */
 function prefetchShells() {
-  const links = [...document.querySelectorAll("header a[href], main a[href]")].slice(0, PREFETCH_LINKS);
-  for (const link of links) {
+  const urls = new Set();
+  for (const link of document.querySelectorAll("main a[href], header a[href]")) {
     const url = new URL(link.href, location.href);
-    if (url.origin === location.origin && !FULL_LOAD.test(url.pathname)) {
-      shellOf(url.pathname + url.search).then((doc) => doc && code(doc.body.dataset.page));
-    }
+    if (url.origin === location.origin && !FULL_LOAD.test(url.pathname)) urls.add(url.pathname + url.search);
+  }
+  for (const url of [...urls].slice(0, PREFETCH_LINKS)) {
+    shellOf(url).then((doc) => { if (doc) { chartsFor(doc); code(doc.body.dataset.page); } });
   }
 }
 
