@@ -22,7 +22,20 @@ The one inline script, ``static/js/boot.js`` (allowed by its sha256 in the CSP),
 the GETs the address already determines (the list comes from
 :func:`personae.web._pages.prefetch`), and ``api.js`` takes those answers instead of
 asking again; Chart.js loads ``async`` and the charts are drawn after the figures in
-words. ``benchmarks/web_bench.py`` measures what that buys.
+words.
+
+Quick when moving between pages: a cold load costs the browser about 100 ms before any
+data is used (the sign-in page, which needs none, takes that long), far more than the API
+calls a page makes. So after the first page, ``static/js/studio.js`` moves between pages
+in place: a click on a link to a studio page fetches that page's shell (kept for the life
+of the document; shells hold no user data, and those of the page's links are asked for
+when the browser is idle), starts the reads its ``data-prefetch`` names, keeps the
+current page until they answer, then swaps ``<body>`` and calls the page module's
+``start()``. Each page module is one ``start()`` (run afresh on every visit, so no state
+of an earlier visit survives); a page that is left gets a ``Left`` error from its next
+``api()`` call (dropped silently) and its ``onLeave`` hooks close its chat socket or draft
+stream. Back, Forward and links to anything that is not a studio page (the API, ``/docs``,
+sign-in) load as before. ``benchmarks/web_bench.py`` measures both paths.
 
 Offline: nothing is fetched from another host. Charts are drawn by Chart.js and
 ``/docs`` by Swagger UI, both vendored under ``static/vendor/`` with their version,

@@ -1,4 +1,5 @@
 import { ready, ApiError, api, guarded, h, notice, showError, startPage } from "./api.js";
+import { show } from "./studio.js";
 
 /** The page, drawn into the document the router put in place: every visit runs this
  * afresh, so nothing of an earlier visit (elements, state, timers) carries over. */
@@ -72,7 +73,7 @@ export function start() {
       const job = await api(`/api/jobs/${encodeURIComponent(jobId)}`);
       bar.value = job.progress;
       message.textContent = job.message || job.status;
-      if (job.status === "succeeded") { location.assign(`/personas/${job.result.persona_id}`); return; }
+      if (job.status === "succeeded") { show(`/personas/${job.result.persona_id}`); return; }
       if (job.status === "failed") {
         throw new ApiError(422, job.error?.code || "job_failed", job.error?.message || "The persona could not be built.");
       }
@@ -84,7 +85,7 @@ export function start() {
     const type = file.name.toLowerCase().endsWith(".png") ? "image/png" : "application/json";
     if (!/\.(png|json)$/i.test(file.name)) throw new ApiError(422, "bad_file", `${file.name} is not a card: choose a .png or .json file.`);
     const persona = await api("/api/personas/import/card", { method: "POST", body: file, type });
-    location.assign(`/personas/${persona.id}`);
+    show(`/personas/${persona.id}`);
   }
 
   if (!startPage()) return;

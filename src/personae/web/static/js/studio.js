@@ -43,6 +43,8 @@ async function run(page) {
 /** The studio page at `url`, in place (pushed onto the history unless `push` is false). */
 export async function show(url, { push = true } = {}) {
   const mine = ++moves;
+  delete document.body.dataset.ready; // the page on screen is on its way out
+  document.body.setAttribute("aria-busy", "true");
   const doc = await shellOf(url);
   if (mine !== moves) return; // the person clicked again: the later page wins
   if (!doc) { location.assign(url); return; }
@@ -52,7 +54,6 @@ export async function show(url, { push = true } = {}) {
   const importing = loaded.has(page) ? null : code(page).catch(() => null);
   // The page on screen stays until the new one's first reads have answered: the server
   // answers them while the browser is idle, and the new page is drawn once, with its data.
-  document.body.setAttribute("aria-busy", "true");
   await Promise.all(reads);
   if (mine !== moves) return;
   if (push) history.pushState(null, "", url);
@@ -120,7 +121,6 @@ document.addEventListener("click", (event) => {
   const url = inPlace(event.target.closest?.("a[href]"), event);
   if (!url) return;
   event.preventDefault();
-  delete document.body.dataset.ready; // the page on screen is on its way out
   show(url).then(() => afterReady(prefetchShells));
 });
 // A left page's code that did not go through guarded() (a socket's handler, say) stops at

@@ -1,4 +1,5 @@
 import { ready, charted, chartLibrary, COLORS, api, fixed, guarded, h, percent, startPage } from "./api.js";
+import { show } from "./studio.js";
 
 /** The page, drawn into the document the router put in place: every visit runs this
  * afresh, so nothing of an earlier visit (elements, state, timers) carries over. */
@@ -34,7 +35,7 @@ export function start() {
         plugins: { legend: { position: "bottom" }, tooltip: { callbacks: { label: (c) => c.raw.name } } },
         onClick: (_, elements, chart) => {
           const hit = elements[0];
-          if (hit) location.assign(`/personas/${chart.data.datasets[hit.datasetIndex].data[hit.index].id}`);
+          if (hit) show(`/personas/${chart.data.datasets[hit.datasetIndex].data[hit.index].id}`);
         },
       },
     });
