@@ -121,3 +121,15 @@ def test_links_outside_the_studio_load_in_full(page: Any, studio: Studio, person
     page.wait_for_url(re.compile(r"/docs$"))
     page.wait_for_load_state()
     assert page.evaluate("window.__sameDocument") is None
+
+
+def test_the_page_on_screen_asked_for_again_is_redrawn_without_a_new_history_entry(
+    page: Any, studio: Studio, persona_id: int
+) -> None:
+    _open(page, studio, "/")
+    entries = page.evaluate("history.length")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Personas").click()
+    page.wait_for_function(READY)
+    assert page.evaluate("history.length") == entries
+    assert page.get_by_role("link", name=sample_writers()[0].key).count() == 1
+    assert page.evaluate("window.__sameDocument") is True

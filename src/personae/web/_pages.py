@@ -45,9 +45,10 @@ the page's modules download, so a cold page waits for the slower of the two, not
 
 BOOT_HASH = base64.b64encode(hashlib.sha256(BOOT.encode()).digest()).decode()
 
-FAVICON = "data:image/svg+xml;base64," + base64.b64encode(
-    (HERE / "static" / "favicon.svg").read_bytes()
-).decode()
+FAVICON = (
+    "data:image/svg+xml;base64,"
+    + base64.b64encode((HERE / "static" / "favicon.svg").read_bytes()).decode()
+)
 """The icon, inline (``img-src`` allows ``data:``): as a file, Chromium asks for it again
 after every move between pages, beside the new page's reads."""
 

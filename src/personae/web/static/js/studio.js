@@ -56,7 +56,7 @@ export async function show(url, { push = true } = {}) {
   // answers them while the browser is idle, and the new page is drawn once, with its data.
   await Promise.all(reads);
   if (mine !== moves) return;
-  if (push) history.pushState(null, "", url);
+  if (push && url !== shown) history.pushState(null, "", url); // the same page again: no new entry
   shown = url;
   document.title = doc.title;
   chartsFor(doc);
