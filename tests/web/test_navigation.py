@@ -133,3 +133,32 @@ def test_the_page_on_screen_asked_for_again_is_redrawn_without_a_new_history_ent
     assert page.evaluate("history.length") == entries
     assert page.get_by_role("link", name=sample_writers()[0].key).count() == 1
     assert page.evaluate("window.__sameDocument") is True
+
+
+def test_a_page_that_names_its_own_first_read_gets_it_asked_early_once(
+    page: Any, studio: Studio, persona_id: int
+) -> None:
+    """The calendar's read depends on the browser's time zone, so its module names it
+    (``reads``) and the router asks for it before the swap: one request, taken by the page."""
+    _open(page, studio, "/")
+    asked: list[str] = []
+    page.on(
+        "request",
+        lambda request: asked.append(request.url) if "/calendar?" in request.url else None,
+    )
+    page.evaluate(
+        """() => new MutationObserver(() => {
+          if (document.body.dataset.page === "calendar") window.__swapAt ??= performance.now();
+        }).observe(document.body, { attributes: true })"""
+    )
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Calendar").click()
+    page.wait_for_url(re.compile(r"/calendar\?from=\d{4}-\d\d-\d\d&to="))
+    page.wait_for_function(READY)
+    assert len([url for url in asked if "/api/content/calendar?" in url]) == 1, asked
+    asked_at = page.evaluate(
+        """() => performance.getEntriesByType("resource")
+          .find((e) => e.name.includes("/api/content/calendar?")).startTime"""
+    )
+    assert asked_at < page.evaluate("window.__swapAt")  # asked before the page was put in place
+    assert page.evaluate("[...window.personaeEarly.keys()]") == []
+    assert page.evaluate("window.__sameDocument") is True

@@ -50,7 +50,8 @@ export async function show(url, { push = true } = {}) {
   if (!doc) { location.assign(url); return; }
   leave();
   const page = doc.body.dataset.page;
-  const reads = askEarly(JSON.parse(doc.querySelector("script[data-prefetch]")?.dataset.prefetch || "[]"));
+  const named = JSON.parse(doc.querySelector("script[data-prefetch]")?.dataset.prefetch || "[]");
+  const reads = askEarly([...named, ...(loaded.get(page)?.reads?.(url) || [])]); // + what only the page can name
   const importing = loaded.has(page) ? null : code(page).catch(() => null);
   // The page on screen stays until the new one's first reads have answered: the server
   // answers them while the browser is idle, and the new page is drawn once, with its data.
