@@ -93,12 +93,13 @@ async function early(path) {
 /** Start a page's first reads now, as boot.js does on a cold load (the router calls this
  * for the page it is about to show, before the page's code has run); returns them. */
 export function askEarly(paths) {
-  const early = (window.personaeEarly = new Map());
+  const early = (window.personaeEarly ||= new Map());
+  const before = early.size;
   const held = tokens();
   if (!held || !held.access || Date.now() > held.expiresAt - SKEW_MS) return [];
   const headers = { Authorization: "Bearer " + held.access };
   for (const path of paths) early.set(path, fetch(path, { headers }).catch(() => null));
-  return [...early.values()];
+  return [...early.values()].slice(before);
 }
 
 // -- leaving a page without reloading the document (the router in studio.js) --------------

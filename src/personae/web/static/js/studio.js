@@ -50,12 +50,15 @@ export async function show(url, { push = true } = {}) {
   if (!doc) { location.assign(url); return; }
   leave();
   const page = doc.body.dataset.page;
-  const named = JSON.parse(doc.querySelector("script[data-prefetch]")?.dataset.prefetch || "[]");
-  const reads = askEarly([...named, ...(loaded.get(page)?.reads?.(url) || [])]); // + what only the page can name
-  const importing = loaded.has(page) ? null : code(page).catch(() => null);
+  const importing = loaded.has(page) ? loaded.get(page) : code(page).catch(() => null);
+  const named = askEarly(JSON.parse(doc.querySelector("script[data-prefetch]")?.dataset.prefetch || "[]"));
+  const module = await importing; // at once when visited before; else beside the reads
+  if (mine !== moves) return;
+  if (!module) { location.assign(url); return; } // its code did not load (server upgraded?)
+  const own = askEarly(module.reads?.(url) || []); // what only the page can name
   // The page on screen stays until the new one's first reads have answered: the server
   // answers them while the browser is idle, and the new page is drawn once, with its data.
-  await Promise.all(reads);
+  await Promise.all([...named, ...own]);
   if (mine !== moves) return;
   if (push && url !== shown) history.pushState(null, "", url); // the same page again: no new entry
   shown = url;
@@ -65,11 +68,6 @@ export async function show(url, { push = true } = {}) {
   for (const name of body.getAttributeNames()) body.removeAttribute(name);
   for (const { name, value } of doc.body.attributes) body.setAttribute(name, value);
   body.replaceChildren(...[...doc.body.childNodes].map((node) => document.importNode(node, true)));
-  // No wait when the page's code is already here: the browser draws the page once, with its
-  // code run and its reads under way.
-  const module = loaded.get(page) || (await importing);
-  if (mine !== moves) return;
-  if (!module) { location.assign(url); return; } // its code did not load (server upgraded?)
   module.start();
   window.scrollTo(0, 0);
   document.getElementById("main")?.focus({ preventScroll: true }); // read out as a new page
