@@ -321,7 +321,7 @@ def pages(ids: dict[str, int]) -> dict[str, tuple[str, list[str]]]:
             f"/strategy?persona={first}",
             [
                 personas,
-                f"/api/v1/strategy/{first}/current",
+                f"/api/studio/strategy/{first}/current",
                 f"/api/v1/strategy/{first}/performance",
                 f"/api/v1/strategy/{first}/clusters",
             ],

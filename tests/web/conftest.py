@@ -139,13 +139,20 @@ class Console:
     """What the page said on its console, and the script errors it raised."""
 
     errors: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    """Loads the server refused ("Failed to load resource"): expected where a test sends bad
+    input, never on a page's first view."""
 
     def watch(self, page: Any) -> None:
         page.on("pageerror", lambda exc: self.errors.append(f"page error: {exc}"))
         page.on("console", self._message)
 
     def _message(self, message: Any) -> None:
-        if message.type == "error" and "Failed to load resource" not in message.text:
+        if message.type != "error":
+            return
+        if "Failed to load resource" in message.text:
+            self.failed.append(message.text)
+        else:
             self.errors.append(message.text)
 
 

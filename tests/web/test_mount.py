@@ -146,6 +146,30 @@ def test_engagement_file_is_read_row_by_row(client: TestClient, alice: User, bob
     assert client.post(url, content=b"\xff\xfe\x00bad", headers=headers).status_code == 422
 
 
+def test_current_strategy_is_null_until_one_is_made(
+    client: TestClient, alice: User, bob: User
+) -> None:
+    creator = create_persona(client, alice, name="s")["id"]
+    url = f"/api/studio/strategy/{creator}/current"
+    none_yet = client.get(url, headers=alice.headers)
+    assert (none_yet.status_code, none_yet.json()["data"]) == (200, None)
+    made = client.post(
+        "/api/v1/strategy/generate", json={"creator_id": creator}, headers=alice.headers
+    ).json()["data"]
+    current = client.get(url, headers=alice.headers).json()["data"]
+    assert current["strategy"] == made["strategy"]
+    assert (
+        current
+        == client.get(f"/api/v1/strategy/{creator}/current", headers=alice.headers).json()["data"]
+    )
+    assert client.get(url, headers=bob.headers).status_code == 404
+    assert client.get(url).status_code == 401
+    assert (
+        client.get("/api/studio/strategy/999999/current", headers=alice.headers).status_code == 404
+    )
+    assert client.get("/api/studio/strategy/0/current", headers=alice.headers).status_code == 422
+
+
 def test_universe_places_measured_voices(client: TestClient, alice: User) -> None:
     for writer in sample_writers():
         create_persona(client, alice, name=writer.key, writing_samples=list(writer.training))

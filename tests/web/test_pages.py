@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from personae.samples import sample_writers
-from tests.web.conftest import Studio, alert_text, check_page, sign_in_as
+from tests.web.conftest import Console, Studio, alert_text, check_page, sign_in_as
 
 EMAIL = "pages@example.org"
 
@@ -78,12 +78,13 @@ PAGES = [
 
 @pytest.mark.parametrize("name", PAGES)
 def test_every_page_is_accessible_and_fits_a_phone(
-    name: str, page: Any, studio: Studio, account: dict[str, int], tmp_path: Path
+    name: str, page: Any, studio: Studio, account: dict[str, int], tmp_path: Path, console: Console
 ) -> None:
     if name != "signin":
         sign_in_as(page, studio, EMAIL)
     page.goto(studio.url + _pages(account)[name])
     check_page(page, name, tmp_path)
+    assert console.failed == []  # no read of a first view is refused (the console shows those)
     if name not in {"signin", "new"}:  # the pages with data start reading it at once
         assert page.evaluate("window.personaeEarly instanceof Map")
 

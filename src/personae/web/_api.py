@@ -15,6 +15,10 @@ limits and error envelope; nothing here measures or decides anything new.
   deviations are (the sentences longer than the voice writes them, the contractions it
   would or would not use), as character spans:
   :meth:`~personae.persona.PersonaService.voice_marks`.
+- ``GET /api/studio/strategy/{creator_id}/current``: the creator's latest recommendation,
+  or ``null`` when none was made yet (``StrategyService.current``; the API's own route
+  answers 404 then, which a browser reports as an error in its console on every visit to
+  the strategy page of a new persona).
 - ``GET /api/studio/universe``: every measured persona of the owner placed in 2-D by
   voice (the first two principal components of their standardised dimension means), and
   for each its nearest voices.
@@ -26,6 +30,7 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 from fastapi import APIRouter, Query
+from fastapi import Path as PathParam
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from personae.api._body import RawBody, request_body
@@ -37,10 +42,10 @@ from personae.api.deps import (
     PersonaServiceDep,
     StrategyServiceDep,
 )
-from personae.errors import BinaryInputError, InputError, ProfileError
+from personae.errors import BinaryInputError, InputError, ProfileError, StrategyNotFoundError
 from personae.persona import PersonaService, VoiceMark, voice_profile
 from personae.store import MAX_INT, PersonaPublic
-from personae.strategy import ImportReport, parse_engagement_file
+from personae.strategy import ImportReport, Recommendation, parse_engagement_file
 from personae.style import FUNCTION_WORDS, Dimension, SentenceLengthBin, StyleProfile
 
 __all__ = ["router"]
@@ -198,6 +203,27 @@ def import_engagement_file(
     rows = list(parse_engagement_file(text, fmt=fmt))
     with strategies.open(caller.id) as service:
         return ok(service.import_engagement(creator_id, rows))
+
+
+@router.get(
+    "/strategy/{creator_id}/current",
+    summary="The creator's latest recommendation, or null",
+    response_model=Envelope[Recommendation | None],
+    responses=error_responses(404),
+)
+def current_strategy(
+    creator_id: Annotated[int, PathParam(ge=1, le=MAX_INT, description="The persona.")],
+    caller: CurrentUserDep,
+    strategies: StrategyServiceDep,
+) -> Envelope[Recommendation | None]:
+    """As ``GET /api/v1/strategy/{creator_id}/current``, but "none yet" is a ``null``, not
+    an error: the strategy page of a new persona is not a failure. An unknown or another
+    owner's persona is still a 404."""
+    with strategies.open(caller.id) as service:
+        try:
+            return ok(service.current(creator_id))
+        except StrategyNotFoundError:
+            return ok(None)
 
 
 @router.post(

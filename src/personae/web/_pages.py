@@ -111,8 +111,11 @@ def prefetch(page: str, request: Request, **ids: int) -> list[str]:
         case "chat":
             return [PERSONAS] + ([f"/api/personas/{chosen}/memories?limit=50"] if chosen else [])
         case "strategy":
-            reads = ("current", "performance", "clusters")
-            return [PERSONAS] + [f"/api/v1/strategy/{chosen}/{r}" for r in reads if chosen]
+            reads = ("performance", "clusters")
+            current = [f"/api/studio/strategy/{chosen}/current"] if chosen else []
+            return [PERSONAS, *current] + [
+                f"/api/v1/strategy/{chosen}/{r}" for r in reads if chosen
+            ]
         case "universe":
             return ["/api/studio/universe"]
         case "account":

@@ -25,8 +25,7 @@ export function start() {
   }
 
   async function loadCurrent() {
-    try { showRecommendation(await api(`/api/v1/strategy/${personaBox.value}/current`)); }
-    catch (error) { if (error.status === 404) showRecommendation(null); else throw error; }
+    showRecommendation(await api(`/api/studio/strategy/${personaBox.value}/current`));
   }
 
   /** Reward over time (Chart.js loads beside the page; the table and summary come first). */
