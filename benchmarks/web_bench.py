@@ -91,14 +91,21 @@ USABLE: dict[str, str] = {
 the data the page is for is on screen and its main control can be used. ``ready()`` is the
 page's own mark that its script ran and wired its controls; the rest are the bench's."""
 
-_WATCH = """
-(() => {
+_CHECKS = """
   const q = (s) => document.querySelector(s);
   const count = (s) => document.querySelectorAll(s).length;
   const text = (s) => (q(s)?.textContent || "").trim().length > 0;
   const value = (s) => (q(s)?.value || "").trim().length > 0;
   const enabled = (s) => !!q(s) && !q(s).disabled;
-  const ready = () => document.body?.dataset.ready !== undefined;
+"""
+"""The words a :data:`USABLE` condition is written in."""
+
+_WATCH = (
+    """
+(() => {
+"""
+    + _CHECKS
+    + """  const ready = () => document.body?.dataset.ready !== undefined;
   const usable = () => { try { return !!(CONDITION); } catch { return false; } };
   const mark = () => {
     if (window.__usable === undefined && usable()) window.__usable = performance.now();
@@ -114,18 +121,17 @@ _WATCH = """
   else watch();
 })();
 """
+)
 """Records the first moment (``performance.now()``, from navigation start) the page's
 usable condition holds: checked after every change to the document."""
 
 
-_ARM = """
+_ARM = (
+    """
 (() => {
-  const q = (s) => document.querySelector(s);
-  const count = (s) => document.querySelectorAll(s).length;
-  const text = (s) => (q(s)?.textContent || "").trim().length > 0;
-  const value = (s) => (q(s)?.value || "").trim().length > 0;
-  const enabled = (s) => !!q(s) && !q(s).disabled;
-  const ready = () =>
+"""
+    + _CHECKS
+    + """  const ready = () =>
     document.body?.dataset.ready !== undefined && document.body.dataset.page === "PAGE";
   const usable = () => { try { return !!(CONDITION); } catch { return false; } };
   window.__usable = undefined;
@@ -142,6 +148,7 @@ _ARM = """
   observer.observe(document, all);
 })()
 """
+)
 """The same watch for a page reached in place: from the click (seen first, in the capture
 phase) until the page's usable condition holds, on the new page (``PAGE``)."""
 
