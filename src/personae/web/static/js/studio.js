@@ -1,6 +1,6 @@
 // Every page's entry: runs the page's own module, then moves between the studio's pages
 // without reloading the document. A cold load of any page costs a browser most of 100 ms
-// before a byte of data is used (see docs/ARCHITECTURE.md); moving in place costs the
+// before a byte of data is used (see personae/web/__init__.py); moving in place costs the
 // page's data and its drawing only. The pages stay server-rendered shells: the router asks
 // the server for the next page's shell (no user data in it, so it is kept for the life of
 // the document), starts the reads its shell names, swaps <body> and runs the page's start().
@@ -104,7 +104,11 @@ function prefetchShells() {
     if (url.origin === location.origin && !FULL_LOAD.test(url.pathname)) urls.add(url.pathname + url.search);
   }
   for (const url of [...urls].slice(0, PREFETCH_LINKS)) {
-    shellOf(url).then((doc) => { if (doc) { chartsFor(doc); code(doc.body.dataset.page); } });
+    shellOf(url).then((doc) => {
+      if (!doc) return;
+      chartsFor(doc);
+      code(doc.body.dataset.page).catch(() => null); // if opened, a page whose code fails loads in full
+    });
   }
 }
 
