@@ -11,6 +11,7 @@ import { Left, askEarly, leave } from "./api.js";
 
 const FULL_LOAD = /^\/(api|docs|redoc|static|ws|metrics|openapi\.json|v1|signin)(\/|$)/;
 const PREFETCH_LINKS = 24; // of the pages a page links to, the first this many are asked for early
+const SHELLS_KEPT = 64; // a long session visits many pieces; the oldest shells go first
 const shells = new Map(); // URL (path + query) -> Promise<Document | null>
 let shown = location.pathname + location.search; // the page on screen
 let moves = 0; // moves asked for; only the newest is shown
@@ -24,6 +25,7 @@ function shellOf(url) {
       .then((doc) => (doc?.body?.dataset.page ? doc : null))
       .catch(() => null);
     shells.set(url, shell);
+    if (shells.size > SHELLS_KEPT) shells.delete(shells.keys().next().value);
     shell.then((doc) => { if (!doc) shells.delete(url); });
   }
   return shells.get(url);
