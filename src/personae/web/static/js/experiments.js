@@ -150,15 +150,23 @@ export function start() {
     return out;
   }
 
-  async function load() {
+  /** The tests and their pieces (needs nothing else of the page). */
+  async function fetched() {
     const reports = await api("/api/content/experiments");
-    const pieces = reports.length ? await piecesOf(reports) : {};
+    return [reports, reports.length ? await piecesOf(reports) : {}];
+  }
+
+  function draw([reports, pieces]) {
     field("experiments").replaceChildren(...(reports.length ? reports.map((r) => card(r, pieces[r.id] || {}))
       : [h("p", { class: "hint" }, "No test yet: start one above.")]));
   }
 
+  async function load() { draw(await fetched()); }
+
   if (!startPage()) return;
   guarded(null, async () => {
+    const listed = fetched(); // beside the personas, not after them: drawn once they are here
+    listed.catch(() => null); // its error is shown where it is awaited, below
     const [page, platforms] = await Promise.all([api("/api/personas?limit=100"), api("/api/platforms")]);
     personas = page.items;
     field("x-persona").replaceChildren(...personas.map((p) => h("option", { value: p.id }, p.display_name || p.name)));
@@ -166,7 +174,7 @@ export function start() {
     if (wanted && personas.some((p) => String(p.id) === wanted)) field("x-persona").value = wanted;
     field("x-platform").replaceChildren(...platforms.map((p) => h("option", { value: p.name }, p.display_name)));
     field("x-platform").value = platforms.some((p) => p.name === "linkedin") ? "linkedin" : platforms[0]?.name;
-    await Promise.all([resetVariants(), load()]);
+    await Promise.all([resetVariants(), listed.then(draw)]);
     ready();
   });
   field("x-persona").addEventListener("change", () => guarded(null, resetVariants));
