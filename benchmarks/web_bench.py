@@ -3,10 +3,9 @@ API latency of the data the page shows, in one run; then the live score on a 300
 
 One uvicorn server on loopback, in a process of its own (temporary SQLite, no model:
 ``_studio_server.py`` with the loop benchmark's deterministic doubles; nothing from
-``tests/``), an account with the
-three bundled sample writers as personas, imported engagement and a recommendation, an API
-key, a label, kept pieces (one scheduled) and an A/B test; Debian's Chromium driven by
-Playwright:
+``tests/``), an account with the three bundled sample writers as personas, imported
+engagement and a recommendation, an API key, a label, kept pieces (one scheduled) and an
+A/B test; Debian's Chromium driven by Playwright:
 
 * **bytes**: every response of a cold load (a fresh browser context, empty cache),
   as transferred (``encodedDataLength`` from the DevTools protocol: headers plus the
@@ -19,9 +18,16 @@ Playwright:
 * **api_ms**: the same run's median latency of each API GET the page's first view makes,
   made directly with ``urllib`` (five calls each, after one warm-up); ``slowest_api_ms``
   is the slowest of them and ``usable_vs_api`` the ratio the issue's target is about;
-* **beyond_shell_vs_api**: the same ratio after taking off ``shell_ms``, the time the sign-in
+* **beyond_shell_vs_api**: ``usable_vs_api`` after taking off ``shell_ms``, the time the sign-in
   page (which needs no data) takes to be usable: what the page's data costs beyond a cold
   browser load of HTML, CSS and scripts;
+* **in_place_ms**: (median of five) from a click on a link to the page, on a page that
+  links to it (:func:`links`; loaded and idle), until the page is usable, moved to in place
+  by the studio's router (``static/js/studio.js``) without reloading the document;
+  ``in_place_vs_api`` is its ratio to ``slowest_api_ms``;
+* **together_api_ms**: the page's GETs made at once, directly, until the last answers;
+  **in_browser_api_ms**: the same made with ``fetch`` by the browser from an idle page
+  (what the page's data costs that browser); ``in_place_vs_in_browser`` the ratio;
 * **live score**: the studio's ``/write`` page with a 300-word draft; the milliseconds
   from the last keystroke to the redrawn score and checks (the page's 100 ms debounce
   included), median of seven edits; beside it the same run's latency of the two calls it
@@ -470,6 +476,12 @@ def _ratio(part: float | None, whole: float | None) -> float | None:
     return round(part / whole, 1) if part and whole else None
 
 
+def _within(rows: dict[str, dict[str, Any]], ratio: str) -> bool:
+    """Every page's ``ratio`` (where it has one) within the issue's 2x."""
+    limit = TARGETS["usable_vs_api_max"]
+    return all(row.get(ratio) is None or row[ratio] <= limit for row in rows.values())
+
+
 def _median(values: list[float | None]) -> float | None:
     present = [v for v in values if v is not None]
     return statistics.median(present) if present else None
@@ -518,7 +530,7 @@ def main() -> None:
                         "slowest_api_ms": round(slowest, 1) if slowest else None,
                         "together_api_ms": round(together, 1) if together else None,
                         "in_browser_api_ms": round(in_browser, 1) if in_browser else None,
-                        "usable_vs_api": round(usable / slowest, 1) if slowest else None,
+                        "usable_vs_api": _ratio(usable, slowest),
                         "in_place_vs_api": _ratio(moved, slowest),
                         "in_place_vs_together": _ratio(moved, together),
                         "in_place_vs_in_browser": _ratio(moved, in_browser),
@@ -554,19 +566,9 @@ def main() -> None:
         "targets": TARGETS,
         "met": {
             "page_kb": all(float(r["kb"] or 0) < TARGETS["page_kb_max"] for r in rows.values()),
-            "in_place_vs_api": all(
-                r["in_place_vs_api"] is None or r["in_place_vs_api"] <= TARGETS["usable_vs_api_max"]
-                for r in rows.values()
-            ),
-            "in_place_vs_in_browser": all(
-                r.get("in_place_vs_in_browser") is None
-                or r["in_place_vs_in_browser"] <= TARGETS["usable_vs_api_max"]
-                for r in rows.values()
-            ),
-            "cold_load_vs_api": all(
-                r["usable_vs_api"] is None or r["usable_vs_api"] <= TARGETS["usable_vs_api_max"]
-                for r in rows.values()
-            ),
+            "in_place_vs_api": _within(rows, "in_place_vs_api"),
+            "in_place_vs_in_browser": _within(rows, "in_place_vs_in_browser"),
+            "cold_load_vs_api": _within(rows, "usable_vs_api"),
             "live_score": statistics.median(live) <= TARGETS["live_score_ms_max"],
         },
     }

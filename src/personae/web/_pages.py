@@ -111,11 +111,11 @@ def prefetch(page: str, request: Request, **ids: int) -> list[str]:
         case "chat":
             return [PERSONAS] + ([f"/api/personas/{chosen}/memories?limit=50"] if chosen else [])
         case "strategy":
-            reads = ("performance", "clusters")
-            current = [f"/api/studio/strategy/{chosen}/current"] if chosen else []
-            return [PERSONAS, *current] + [
-                f"/api/v1/strategy/{chosen}/{r}" for r in reads if chosen
-            ]
+            if not chosen:
+                return [PERSONAS]
+            v1 = f"/api/v1/strategy/{chosen}"
+            return [PERSONAS, f"/api/studio/strategy/{chosen}/current", f"{v1}/performance",
+                    f"{v1}/clusters"]  # fmt: skip
         case "universe":
             return ["/api/studio/universe"]
         case "account":

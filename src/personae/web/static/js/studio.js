@@ -40,6 +40,7 @@ async function code(page) {
 
 async function run(page) {
   (await code(page)).start();
+  afterReady(prefetchShells);
 }
 
 /** The studio page at `url`, in place (pushed onto the history unless `push` is false). */
@@ -73,6 +74,7 @@ export async function show(url, { push = true } = {}) {
   module.start();
   window.scrollTo(0, 0);
   document.getElementById("main")?.focus({ preventScroll: true }); // read out as a new page
+  afterReady(prefetchShells);
 }
 
 /** Load the chart library into this document if the page `doc` draws charts (once). */
@@ -126,14 +128,14 @@ document.addEventListener("click", (event) => {
   const url = inPlace(event.target.closest?.("a[href]"), event);
   if (!url) return;
   event.preventDefault();
-  show(url).then(() => afterReady(prefetchShells));
+  show(url);
 });
 // A left page's code that did not go through guarded() (a socket's handler, say) stops at
 // its next api() call; that is the end of it, not an error.
 window.addEventListener("unhandledrejection", (event) => { if (event.reason instanceof Left) event.preventDefault(); });
 window.addEventListener("popstate", () => {
   const url = location.pathname + location.search;
-  if (url !== shown) show(url, { push: false }).then(() => afterReady(prefetchShells));
+  if (url !== shown) show(url, { push: false });
 });
 
-run(document.body.dataset.page).then(() => afterReady(prefetchShells));
+run(document.body.dataset.page);
