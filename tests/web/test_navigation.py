@@ -162,3 +162,111 @@ def test_a_page_that_names_its_own_first_read_gets_it_asked_early_once(
     assert asked_at < page.evaluate("window.__swapAt")  # asked before the page was put in place
     assert page.evaluate("[...window.personaeEarly.keys()]") == []
     assert page.evaluate("window.__sameDocument") is True
+
+
+def _gets(page: Any, *parts: str) -> list[str]:
+    """The GETs this page makes from now on whose URL contains one of ``parts``."""
+    asked: list[str] = []
+    page.on(
+        "request",
+        lambda request: (
+            asked.append(request.url)
+            if request.method == "GET" and any(part in request.url for part in parts)
+            else None
+        ),
+    )
+    return asked
+
+
+def _nav(page: Any, name: str) -> Any:
+    return page.get_by_role("navigation", name="Main").get_by_role("link", name=name)
+
+
+def test_a_link_the_pointer_rests_on_has_its_reads_asked_ahead_and_used_once(
+    page: Any, studio: Studio, persona_id: int
+) -> None:
+    """Intent (the pointer resting on a link) starts the next page's reads; the click takes
+    them: each is asked for once, before the click, and the page draws them."""
+    _open(page, studio, "/")
+    asked = _gets(page, "/api/auth/me", "/api/auth/keys")
+    with page.expect_request_finished(lambda r: r.url.endswith("/api/auth/keys")):
+        _nav(page, "Account").hover()
+    for _ in range(100):  # both asked for before the click (they go out together)
+        if len(asked) == 2:
+            break
+        page.wait_for_timeout(20)
+    assert len(asked) == 2, asked
+    _nav(page, "Account").click()
+    page.wait_for_url(re.compile(r"/account$"))
+    page.wait_for_function(READY)
+    assert sorted(url.rsplit("/", 1)[1] for url in asked) == ["keys", "me"]
+    assert page.locator("#who").inner_text() == f"Signed in as {EMAIL}."
+    assert page.evaluate("window.__sameDocument") is True
+
+
+def test_a_write_after_reading_ahead_makes_the_page_read_again(
+    page: Any, studio: Studio, persona_id: int
+) -> None:
+    """What was read ahead is not shown once anything was written since: the page asks
+    again and shows the key made after the read ahead."""
+    _open(page, studio, "/")
+    asked = _gets(page, "/api/auth/keys")
+    with page.expect_request_finished(lambda r: r.url.endswith("/api/auth/keys")):
+        _nav(page, "Account").hover()
+    page.evaluate(
+        """async () => (await import("/static/js/api.js")).api("/api/auth/keys",
+          { method: "POST", json: { name: "made-after-the-read" } })"""
+    )
+    _nav(page, "Account").click()
+    page.wait_for_url(re.compile(r"/account$"))
+    page.wait_for_function(READY)
+    assert "made-after-the-read" in page.locator("#keys").inner_text()
+    assert len(asked) == 2, asked  # the read ahead, then the page's own
+
+
+def test_a_read_ahead_older_than_its_freshness_is_not_used(
+    page: Any, studio: Studio, persona_id: int
+) -> None:
+    _open(page, studio, "/")
+    page.clock.install()
+    asked = _gets(page, "/api/auth/keys")
+    with page.expect_request_finished(lambda r: r.url.endswith("/api/auth/keys")):
+        _nav(page, "Account").hover()
+    page.clock.fast_forward(11_000)  # past api.js FRESH_MS
+    _nav(page, "Account").click()
+    page.wait_for_url(re.compile(r"/account$"))
+    page.wait_for_function(READY)
+    assert len(asked) == 2, asked
+
+
+def test_a_pointer_passing_over_a_link_asks_for_nothing(
+    page: Any, studio: Studio, persona_id: int
+) -> None:
+    _open(page, studio, "/")
+    asked = _gets(page, "/api/auth/keys", "/api/auth/me")
+    # On the link for 30 ms, under the router's 65: a timer due sooner always runs first.
+    page.evaluate(
+        """async () => { const link = document.querySelector('header a[href="/account"]');
+          link.dispatchEvent(new MouseEvent("mouseover", { bubbles: true }));
+          await new Promise((resolve) => setTimeout(resolve, 30));
+          link.dispatchEvent(new MouseEvent("mouseout", { bubbles: true })); }"""
+    )
+    page.wait_for_timeout(400)
+    assert asked == []
+
+
+def test_reads_that_follow_from_others_are_asked_ahead_too(
+    page: Any, studio: Studio, persona_id: int
+) -> None:
+    """The A/B page's variants need the chosen persona's versions, known only from the
+    personas list: the router follows the page's ``readsAfter`` while the pointer rests."""
+    _open(page, studio, "/")
+    versions = f"/api/personas/{persona_id}/versions"
+    asked = _gets(page, versions)
+    with page.expect_request_finished(lambda r: r.url.endswith(versions)):
+        _nav(page, "A/B tests").hover()
+    _nav(page, "A/B tests").click()
+    page.wait_for_url(re.compile(r"/experiments$"))
+    page.wait_for_function(READY)
+    assert len(asked) == 1, asked
+    assert page.locator(".v-of option").count() >= 2

@@ -85,20 +85,95 @@ export async function errorOf(response) {
  * GET of exactly this path), taken once; or null. */
 async function early(path) {
   const started = window.personaeEarly?.get(path);
-  if (!started) return null;
-  window.personaeEarly.delete(path);
-  return started;
+  if (started) {
+    window.personaeEarly.delete(path);
+    return started;
+  }
+  const held = freshAhead(path); // a read that followed from others (a page's readsAfter)
+  ahead.delete(path);
+  const answer = await held?.answer;
+  return answer?.ok ? answer : null; // refused (rate limit, sign-in): the page asks itself
+}
+
+/** An answer whose body was read as it came (readWhole): what call() uses of a Response,
+ * with nothing left to wait for. A Response's json() waits for a task of its own, and the
+ * browser draws a frame first: 5-10 ms on a page moved in place. */
+class Whole {
+  constructor(response, text) {
+    this.ok = response.ok;
+    this.status = response.status;
+    this.statusText = response.statusText;
+    this.headers = response.headers;
+    this.body = text;
+  }
+
+  json() { return Promise.resolve().then(() => JSON.parse(this.body)); }
+}
+
+/** A GET read whole as soon as it answers, for a page that takes it later; null when the
+ * server cannot be reached. */
+function readWhole(path, access) {
+  return fetch(path, { headers: { Authorization: "Bearer " + access } })
+    .then(async (response) => new Whole(response, await response.text()))
+    .catch(() => null);
+}
+
+function heldAccess() {
+  const held = tokens();
+  return held && held.access && Date.now() <= held.expiresAt - SKEW_MS ? held.access : null;
+}
+
+// Reads asked for when a person shows they are about to open a page (a pointer resting on
+// its link, a touch, a focus), before the click. Each answer is used once, by the page it
+// was asked for, and only while it is fresh: younger than FRESH_MS and no write (a POST,
+// PUT, PATCH or DELETE through api()) made since it was asked for.
+const FRESH_MS = 10_000;
+const KEPT = 32;
+const ahead = new Map(); // path -> { answer: Promise<Whole | null>, at: ms }
+
+function freshAhead(path) {
+  const held = ahead.get(path);
+  if (held && Date.now() - held.at <= FRESH_MS) return held;
+  ahead.delete(path);
+  return null;
+}
+
+/** Something was written (by api(), a chat socket, a draft stream): what was read ahead
+ * may no longer be so. */
+export function wrote() { ahead.clear(); }
+
+/** Ask now for reads a page the person is about to open will make (see above). */
+export function askAhead(paths) {
+  const access = heldAccess();
+  if (!access) return;
+  for (const path of paths) {
+    if (freshAhead(path)) continue;
+    ahead.set(path, { answer: readWhole(path, access), at: Date.now() });
+    if (ahead.size > KEPT) ahead.delete(ahead.keys().next().value);
+  }
+}
+
+/** The data of a read asked for ahead (for a page's readsAfter), without taking it: null
+ * when it was not asked for, failed, or is no longer fresh. */
+export async function peekAhead(path) {
+  const answer = await freshAhead(path)?.answer;
+  if (!(answer instanceof Whole) || !answer.ok) return null;
+  try { return JSON.parse(answer.body).data; } catch { return null; }
 }
 
 /** Start a page's first reads now, as boot.js does on a cold load (the router calls this
- * for the page it is about to show, before the page's code has run); returns them. */
+ * for the page it is about to show, before the page's code has run); returns them. An
+ * answer already asked for ahead, and still fresh, is taken instead of a new request. */
 export function askEarly(paths) {
   const early = (window.personaeEarly ||= new Map());
   const before = early.size;
-  const held = tokens();
-  if (!held || !held.access || Date.now() > held.expiresAt - SKEW_MS) return [];
-  const headers = { Authorization: "Bearer " + held.access };
-  for (const path of paths) early.set(path, fetch(path, { headers }).catch(() => null));
+  const access = heldAccess();
+  if (!access) return [];
+  for (const path of paths) {
+    const held = freshAhead(path);
+    ahead.delete(path);
+    early.set(path, held ? held.answer : readWhole(path, access));
+  }
   return [...early.values()].slice(before);
 }
 
@@ -147,12 +222,16 @@ async function call(path, { method = "GET", json, body, type, raw = false, auth 
       throw new ApiError(0, "network", "The server cannot be reached. Is personae serve still running?");
     }
   };
-  let response = method === "GET" && auth && body === undefined ? await early(path) : null;
+  const writing = method !== "GET";
+  if (writing) wrote();
+  // An answer asked for early is read as text: never one for a raw (binary) read.
+  let response = method === "GET" && auth && body === undefined && !raw ? await early(path) : null;
   if (!response) response = await send();
   if (response.status === 401 && auth && tokens()) {
     await refresh();
     response = await send();
   }
+  if (writing) wrote(); // and what was asked for ahead while it was on its way
   if (!response.ok) throw await errorOf(response);
   if (raw) return response;
   const envelope = await response.json();

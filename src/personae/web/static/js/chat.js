@@ -1,4 +1,4 @@
-import { ready, ApiError, accessToken, api, fixed, guarded, h, percent, personaSelect, showError, clearError, startPage, onLeave } from "./api.js";
+import { ready, ApiError, accessToken, api, fixed, guarded, h, percent, personaSelect, showError, clearError, startPage, onLeave, wrote } from "./api.js";
 
 /** The page, drawn into the document the router put in place: every visit runs this
  * afresh, so nothing of an earlier visit (elements, state, timers) carries over. */
@@ -60,6 +60,7 @@ export function start() {
     else if (!/(^|\s)@\w/.test(text)) message.personaId = Number(personaBox.value);
     joining = false;
     if (sessionId) message.sessionId = sessionId;
+    wrote(); // a message is kept, and may become a memory
     ws.send(JSON.stringify(message));
   }
 

@@ -1,5 +1,28 @@
 import { ready, ApiError, api, fixed, guarded, h, notice, percent, startPage } from "./api.js";
 
+const PERSONAS = "/api/personas?limit=100";
+const TESTS = "/api/content/experiments";
+const versionsOf = (id) => `/api/personas/${id}/versions`;
+const labelsOf = (id) => `/api/personas/${id}/labels`;
+const piecesOf = (persona, platform) =>
+  `/api/content?persona_id=${persona}&platform=${encodeURIComponent(platform)}&limit=100`;
+/** Each (persona, platform) the tests `reports` write for, once. */
+const pairsOf = (reports) => [...new Set(reports.map((r) => `${r.persona_id}|${r.platform}`))].map((pair) => pair.split("|"));
+
+/** The persona the page starts with at `url`: the one it names, else the first. */
+function chosen(personas, url) {
+  const wanted = new URL(url, location.href).searchParams.get("persona");
+  return wanted && personas.some((p) => String(p.id) === wanted) ? wanted : personas[0]?.id;
+}
+
+/** The reads that follow from the page's first ones (`peek` gives their data), for the
+ * router to ask ahead: the chosen persona's versions and labels, the tests' pieces. */
+export async function readsAfter(url, peek) {
+  const [page, reports] = await Promise.all([peek(PERSONAS), peek(TESTS)]);
+  const id = page && chosen(page.items, url);
+  return [...(id ? [versionsOf(id), labelsOf(id)] : []), ...pairsOf(reports || []).map(([p, f]) => piecesOf(p, f))];
+}
+
 /** The page, drawn into the document the router put in place: every visit runs this
  * afresh, so nothing of an earlier visit (elements, state, timers) carries over. */
 export function start() {
@@ -9,8 +32,7 @@ export function start() {
 
   /** The options of one variant: each version of the persona and each of its labels. */
   async function choices(personaId) {
-    const [versions, labels] = await Promise.all([
-      api(`/api/personas/${personaId}/versions`), api(`/api/personas/${personaId}/labels`)]);
+    const [versions, labels] = await Promise.all([api(versionsOf(personaId)), api(labelsOf(personaId))]);
     return [
       ...labels.map((l) => ({ value: `label:${l.label}`, text: `Label ${l.label} (version ${l.version})` })),
       ...versions.slice().reverse().map((v) => ({ value: `version:${v.version}`, text: `Version ${v.version}${v.message ? ": " + v.message.slice(0, 40) : ""}` })),
@@ -53,7 +75,7 @@ export function start() {
     const variants = variantsOfForm();
     const same = new Set(variants.map((v) => v.label ? `l${v.label}` : `v${v.version}`));
     if (same.size < variants.length) notice("Two variants name the same version: the test can still run, but cannot tell them apart.");
-    const report = await api("/api/content/experiments", { method: "POST", json: {
+    const report = await api(TESTS, { method: "POST", json: {
       name, persona_id: Number(field("x-persona").value), platform: field("x-platform").value, variants } });
     field("x-name").value = "";
     await load();
@@ -134,13 +156,9 @@ export function start() {
   }
 
   /** The pieces of each test, by variant (the library filtered to the test's persona and platform). */
-  async function piecesOf(reports) {
+  async function piecesByTest(reports) {
     const out = {};
-    const pairs = [...new Set(reports.map((r) => `${r.persona_id}|${r.platform}`))];
-    const pages = await Promise.all(pairs.map((pair) => {
-      const [persona, platform] = pair.split("|");
-      return api(`/api/content?persona_id=${persona}&platform=${encodeURIComponent(platform)}&limit=100`);
-    }));
+    const pages = await Promise.all(pairsOf(reports).map(([persona, platform]) => api(piecesOf(persona, platform))));
     for (const page of pages) {
       for (const piece of page.items) {
         if (!piece.experiment_id) continue;
@@ -152,8 +170,8 @@ export function start() {
 
   /** The tests and their pieces (needs nothing else of the page). */
   async function fetched() {
-    const reports = await api("/api/content/experiments");
-    return [reports, reports.length ? await piecesOf(reports) : {}];
+    const reports = await api(TESTS);
+    return [reports, reports.length ? await piecesByTest(reports) : {}];
   }
 
   function draw([reports, pieces]) {
@@ -167,11 +185,10 @@ export function start() {
   guarded(null, async () => {
     const listed = fetched(); // beside the personas, not after them: drawn once they are here
     listed.catch(() => null); // its error is shown where it is awaited, below
-    const [page, platforms] = await Promise.all([api("/api/personas?limit=100"), api("/api/platforms")]);
+    const [page, platforms] = await Promise.all([api(PERSONAS), api("/api/platforms")]);
     personas = page.items;
     field("x-persona").replaceChildren(...personas.map((p) => h("option", { value: p.id }, p.display_name || p.name)));
-    const wanted = new URLSearchParams(location.search).get("persona");
-    if (wanted && personas.some((p) => String(p.id) === wanted)) field("x-persona").value = wanted;
+    if (personas.length) field("x-persona").value = String(chosen(personas, location.href));
     field("x-platform").replaceChildren(...platforms.map((p) => h("option", { value: p.name }, p.display_name)));
     field("x-platform").value = platforms.some((p) => p.name === "linkedin") ? "linkedin" : platforms[0]?.name;
     await Promise.all([resetVariants(), listed.then(draw)]);

@@ -1,4 +1,4 @@
-import { ready, ApiError, accessToken, api, errorOf, fixed, guarded, h, notice, percent, personaSelect, showError, clearError, startPage, onLeave } from "./api.js";
+import { ready, ApiError, accessToken, api, errorOf, fixed, guarded, h, notice, percent, personaSelect, showError, clearError, startPage, onLeave, wrote } from "./api.js";
 
 /** The page, drawn into the document the router put in place: every visit runs this
  * afresh, so nothing of an earlier visit (elements, state, timers) carries over. */
@@ -88,6 +88,7 @@ export function start() {
 
   /** Stream one draft into `target` (a textarea); resolves with the final event's data. */
   async function stream(body, target, signal) {
+    wrote(); // the draft is kept as a piece
     const response = await fetch("/api/content/generate", {
       method: "POST", signal,
       headers: { "Content-Type": "application/json", Authorization: "Bearer " + (await accessToken()) },
