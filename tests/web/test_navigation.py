@@ -255,18 +255,27 @@ def test_a_pointer_passing_over_a_link_asks_for_nothing(
     assert asked == []
 
 
+@pytest.mark.parametrize(
+    ("link", "follows", "lands"),
+    [
+        ("A/B tests", "/api/personas/{id}/versions", r"/experiments$"),
+        ("Strategy", "/api/v1/strategy/{id}/performance", r"/strategy$"),
+        ("Chat", "/api/personas/{id}/memories?limit=50", r"/chat$"),
+    ],
+)
 def test_reads_that_follow_from_others_are_asked_ahead_too(
-    page: Any, studio: Studio, persona_id: int
+    page: Any, studio: Studio, persona_id: int, link: str, follows: str, lands: str
 ) -> None:
-    """The A/B page's variants need the chosen persona's versions, known only from the
-    personas list: the router follows the page's ``readsAfter`` while the pointer rests."""
+    """Opened from the header, these pages show the first persona's data, known only from
+    the personas list: the router follows the page's ``readsAfter`` while the pointer
+    rests, and the page takes what it asked for instead of asking again."""
     _open(page, studio, "/")
-    versions = f"/api/personas/{persona_id}/versions"
-    asked = _gets(page, versions)
-    with page.expect_request_finished(lambda r: r.url.endswith(versions)):
-        _nav(page, "A/B tests").hover()
-    _nav(page, "A/B tests").click()
-    page.wait_for_url(re.compile(r"/experiments$"))
+    path = follows.format(id=persona_id)
+    asked = _gets(page, path)
+    with page.expect_request_finished(lambda r: r.url.endswith(path)):
+        _nav(page, link).hover()
+    _nav(page, link).click()
+    page.wait_for_url(re.compile(lands))
     page.wait_for_function(READY)
     assert len(asked) == 1, asked
-    assert page.locator(".v-of option").count() >= 2
+    assert page.locator("#persona, #x-persona").first.input_value() == str(persona_id)

@@ -289,12 +289,20 @@ export function percent(value) {
 }
 export function fixed(value, digits = 1) { return value === null || value === undefined ? "–" : Number(value).toFixed(digits); }
 
+export const PERSONAS = "/api/personas?limit=100";
+
+/** The persona a page at `url` starts with among `personas`: the one `wanted` or the
+ * address's ?persona= names, when it is one of them; else the first. */
+export function chosenPersona(personas, url, wanted) {
+  const id = String(wanted || new URL(url, location.href).searchParams.get("persona") || "");
+  return personas.find((p) => String(p.id) === id)?.id ?? personas[0]?.id;
+}
+
 /** Fill a <select> with the account's personas; returns them. */
 export async function personaSelect(select, wanted) {
-  const page = await api("/api/personas?limit=100");
+  const page = await api(PERSONAS);
   select.replaceChildren(...page.items.map((p) => h("option", { value: p.id }, p.display_name || p.name)));
-  const id = wanted || new URLSearchParams(location.search).get("persona");
-  if (id && page.items.some((p) => String(p.id) === String(id))) select.value = String(id);
+  if (page.items.length) select.value = String(chosenPersona(page.items, location.href, wanted));
   return page.items;
 }
 

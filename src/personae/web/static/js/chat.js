@@ -1,4 +1,13 @@
-import { ready, ApiError, accessToken, api, fixed, guarded, h, percent, personaSelect, showError, clearError, startPage, onLeave, wrote } from "./api.js";
+import { PERSONAS, ready, ApiError, accessToken, api, chosenPersona, fixed, guarded, h, percent, personaSelect, showError, clearError, startPage, onLeave, wrote } from "./api.js";
+
+const memoriesOf = (id) => `/api/personas/${id}/memories?limit=50`;
+
+/** The chosen persona's memories, which follow from the personas list (the router asks
+ * them ahead; `peek` gives a first read's data). */
+export async function readsAfter(url, peek) {
+  const id = chosenPersona((await peek(PERSONAS))?.items || [], url);
+  return id === undefined ? [] : [memoriesOf(id)];
+}
 
 /** The page, drawn into the document the router put in place: every visit runs this
  * afresh, so nothing of an earlier visit (elements, state, timers) carries over. */
@@ -71,7 +80,7 @@ export function start() {
   }
 
   async function loadMemories() {
-    const data = await api(`/api/personas/${personaBox.value}/memories?limit=50`);
+    const data = await api(memoriesOf(personaBox.value));
     const hy = data.hygiene;
     document.getElementById("hygiene").replaceChildren(
       h("dt", {}, "Memories"), h("dd", {}, hy.count),

@@ -1,6 +1,5 @@
-import { ready, ApiError, api, fixed, guarded, h, notice, percent, startPage } from "./api.js";
+import { PERSONAS, ready, ApiError, api, chosenPersona, fixed, guarded, h, notice, percent, startPage } from "./api.js";
 
-const PERSONAS = "/api/personas?limit=100";
 const TESTS = "/api/content/experiments";
 const versionsOf = (id) => `/api/personas/${id}/versions`;
 const labelsOf = (id) => `/api/personas/${id}/labels`;
@@ -9,17 +8,11 @@ const piecesOf = (persona, platform) =>
 /** Each (persona, platform) the tests `reports` write for, once. */
 const pairsOf = (reports) => [...new Set(reports.map((r) => `${r.persona_id}|${r.platform}`))].map((pair) => pair.split("|"));
 
-/** The persona the page starts with at `url`: the one it names, else the first. */
-function chosen(personas, url) {
-  const wanted = new URL(url, location.href).searchParams.get("persona");
-  return wanted && personas.some((p) => String(p.id) === wanted) ? wanted : personas[0]?.id;
-}
-
 /** The reads that follow from the page's first ones (`peek` gives their data), for the
  * router to ask ahead: the chosen persona's versions and labels, the tests' pieces. */
 export async function readsAfter(url, peek) {
   const [page, reports] = await Promise.all([peek(PERSONAS), peek(TESTS)]);
-  const id = page && chosen(page.items, url);
+  const id = page && chosenPersona(page.items, url);
   return [...(id ? [versionsOf(id), labelsOf(id)] : []), ...pairsOf(reports || []).map(([p, f]) => piecesOf(p, f))];
 }
 
@@ -188,7 +181,7 @@ export function start() {
     const [page, platforms] = await Promise.all([api(PERSONAS), api("/api/platforms")]);
     personas = page.items;
     field("x-persona").replaceChildren(...personas.map((p) => h("option", { value: p.id }, p.display_name || p.name)));
-    if (personas.length) field("x-persona").value = String(chosen(personas, location.href));
+    if (personas.length) field("x-persona").value = String(chosenPersona(personas, location.href));
     field("x-platform").replaceChildren(...platforms.map((p) => h("option", { value: p.name }, p.display_name)));
     field("x-platform").value = platforms.some((p) => p.name === "linkedin") ? "linkedin" : platforms[0]?.name;
     await Promise.all([resetVariants(), listed.then(draw)]);

@@ -1,4 +1,4 @@
-import { ready, ApiError, api, fixed, guarded, h, notice, percent, startPage } from "./api.js";
+import { PERSONAS, ready, ApiError, api, fixed, guarded, h, notice, percent, startPage } from "./api.js";
 
 /** The page, drawn into the document the router put in place: every visit runs this
  * afresh, so nothing of an earlier visit (elements, state, timers) carries over. */
@@ -105,7 +105,7 @@ export function start() {
   if (!startPage()) return;
   restore();
   guarded(null, async () => {
-    const [personas, platforms] = await Promise.all([api("/api/personas?limit=100"), api("/api/platforms")]);
+    const [personas, platforms] = await Promise.all([api(PERSONAS), api("/api/platforms")]);
     personaNames = Object.fromEntries(personas.items.map((p) => [p.id, p.display_name || p.name]));
     const wanted = { persona: field("f-persona").value, platform: field("f-platform").value };
     field("f-persona").append(...personas.items.map((p) => h("option", { value: p.id }, p.display_name || p.name)));

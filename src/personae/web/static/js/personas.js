@@ -1,11 +1,11 @@
-import { ready, api, guarded, h, percent, startPage } from "./api.js";
+import { PERSONAS, ready, api, guarded, h, percent, startPage } from "./api.js";
 
 /** The page, drawn into the document the router put in place: every visit runs this
  * afresh, so nothing of an earlier visit (elements, state, timers) carries over. */
 export function start() {
   if (!startPage()) return;
   guarded(null, async () => {
-    const page = await api("/api/personas?limit=100");
+    const page = await api(PERSONAS);
     document.getElementById("empty").hidden = page.items.length > 0;
     document.getElementById("persona-list").replaceChildren(...page.items.map((p) =>
       h("li", {},

@@ -1,4 +1,4 @@
-import { ready, ApiError, api, fixed, guarded, h, notice, percent, startPage } from "./api.js";
+import { PERSONAS, ready, ApiError, api, fixed, guarded, h, notice, percent, startPage } from "./api.js";
 
 /** The page, drawn into the document the router put in place: every visit runs this
  * afresh, so nothing of an earlier visit (elements, state, timers) carries over. */
@@ -67,7 +67,7 @@ export function start() {
 
   async function load() {
     const [detail, publishers, personas] = await Promise.all([
-      api(`/api/content/${id}`), api("/api/content/publishers"), api("/api/personas?limit=100")]);
+      api(`/api/content/${id}`), api("/api/content/publishers"), api(PERSONAS)]);
     detail.personaName = personas.items.find((p) => p.id === detail.persona_id)?.name;
     field("publisher").replaceChildren(...publishers.map((p) => h("option", { value: p.name }, `${p.name} (${p.kind})`)));
     if (detail.publisher) field("publisher").value = detail.publisher;

@@ -1,4 +1,15 @@
-import { ready, charted, chartLibrary, ApiError, api, fixed, guarded, h, notice, percent, personaSelect, showError, startPage } from "./api.js";
+import { PERSONAS, ready, charted, chartLibrary, ApiError, api, chosenPersona, fixed, guarded, h, notice, percent, personaSelect, showError, startPage } from "./api.js";
+
+const currentOf = (id) => `/api/studio/strategy/${id}/current`;
+const performanceOf = (id) => `/api/v1/strategy/${id}/performance`;
+const clustersOf = (id) => `/api/v1/strategy/${id}/clusters`;
+
+/** The chosen persona's strategy reads, which follow from the personas list (the router
+ * asks them ahead; `peek` gives a first read's data). */
+export async function readsAfter(url, peek) {
+  const id = chosenPersona((await peek(PERSONAS))?.items || [], url);
+  return id === undefined ? [] : [currentOf(id), performanceOf(id), clustersOf(id)];
+}
 
 /** The page, drawn into the document the router put in place: every visit runs this
  * afresh, so nothing of an earlier visit (elements, state, timers) carries over. */
@@ -25,7 +36,7 @@ export function start() {
   }
 
   async function loadCurrent() {
-    showRecommendation(await api(`/api/studio/strategy/${personaBox.value}/current`));
+    showRecommendation(await api(currentOf(personaBox.value)));
   }
 
   /** Reward over time (Chart.js loads beside the page; the table and summary come first). */
@@ -43,7 +54,7 @@ export function start() {
   }
 
   async function loadPerformance() {
-    const report = await api(`/api/v1/strategy/${personaBox.value}/performance`);
+    const report = await api(performanceOf(personaBox.value));
     rewardDrawn = chartLibrary().then((Chart) => drawReward(Chart, report)).catch(showError);
     document.getElementById("reward-summary").textContent = report.rewards.length
       ? `${report.rewarded_episodes} rewarded of ${report.episodes} decisions; mean reward ${fixed(report.mean_reward, 2)}, last ten ${fixed(report.recent_mean_reward, 2)}. ${report.engagement_events} engagement events.`
@@ -57,7 +68,7 @@ export function start() {
   }
 
   async function loadClusters() {
-    const clusters = await api(`/api/v1/strategy/${personaBox.value}/clusters`);
+    const clusters = await api(clustersOf(personaBox.value));
     const items = Array.isArray(clusters) ? clusters : clusters.items || [];
     const table = document.getElementById("heatmap");
     const hours = [...Array(24).keys()];
