@@ -89,10 +89,7 @@ async function early(path) {
     window.personaeEarly.delete(path);
     return started;
   }
-  const held = freshAhead(path); // a read that followed from others (a page's readsAfter)
-  ahead.delete(path);
-  const answer = await held?.answer;
-  return answer?.ok ? answer : null; // refused (rate limit, sign-in): the page asks itself
+  return (await takeAhead(path)) || null; // a read that followed from others (readsAfter)
 }
 
 /** An answer whose body was read as it came (readWhole): what call() uses of a Response,
@@ -138,6 +135,14 @@ function freshAhead(path) {
   return null;
 }
 
+/** The answer asked for ahead for `path`, taken (once) while fresh, or null; a refused one
+ * (the rate limit, a sign-in that ended) resolves to null: the page asks for itself. */
+function takeAhead(path) {
+  const held = freshAhead(path);
+  ahead.delete(path);
+  return held ? held.answer.then((answer) => (answer?.ok ? answer : null)) : null;
+}
+
 /** Something was written (by api(), a chat socket, a draft stream): what was read ahead
  * may no longer be so. */
 export function wrote() { ahead.clear(); }
@@ -170,9 +175,8 @@ export function askEarly(paths) {
   const access = heldAccess();
   if (!access) return [];
   for (const path of paths) {
-    const held = freshAhead(path);
-    ahead.delete(path);
-    early.set(path, held ? held.answer : readWhole(path, access));
+    const taken = takeAhead(path);
+    early.set(path, taken ? taken.then((answer) => answer || readWhole(path, access)) : readWhole(path, access));
   }
   return [...early.values()].slice(before);
 }

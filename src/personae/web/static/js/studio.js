@@ -4,6 +4,8 @@
 // page's data and its drawing only. The pages stay server-rendered shells: the router asks
 // the server for the next page's shell (no user data in it, so it is kept for the life of
 // the document), starts the reads its shell names, swaps <body> and runs the page's start().
+// Those reads start earlier when the person shows intent (onIntent, below): the data is
+// often there by the click.
 // Anything it cannot show in place (another origin, the API, docs, a failed shell) is left
 // to the browser.
 
@@ -15,6 +17,7 @@ const SHELLS_KEPT = 64; // a long session visits many pieces; the oldest shells 
 const shells = new Map(); // URL (path + query) -> Promise<Document | null>
 let shown = location.pathname + location.search; // the page on screen
 let moves = 0; // moves asked for; only the newest is shown
+let goingTo = null; // the URL of the newest move
 
 function shellOf(url) {
   if (!shells.has(url)) {
@@ -46,6 +49,7 @@ async function run(page) {
 /** The studio page at `url`, in place (pushed onto the history unless `push` is false). */
 export async function show(url, { push = true } = {}) {
   const mine = ++moves;
+  goingTo = url;
   clearTimeout(intent?.timer); // the click came first: the page asks for its own reads
   intent = null;
   delete document.body.dataset.ready; // the page on screen is on its way out
@@ -100,9 +104,10 @@ async function readAhead(url) {
   if (moves !== before || url === shown) return;
   askAhead([...namedReads(doc), ...(module?.reads?.(url) || [])]);
   // Reads that follow from others (the A/B page's pieces follow from its tests): the page
-  // names them from the first answers; a click in between leaves them to the page.
+  // names them from the first answers. Still wanted if the click came meanwhile, to this
+  // page: they go out as those answers come, before the page's own code asks for them.
   const more = await module?.readsAfter?.(url, peekAhead).catch(() => null);
-  if (more && moves === before) askAhead(more);
+  if (more && (moves === before || goingTo === url)) askAhead(more);
 }
 
 /** Load the chart library into this document if the page `doc` draws charts (once). */
