@@ -7,6 +7,7 @@ import json
 import pytest
 from pydantic import ValidationError
 from sqlalchemy import func, select
+from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.orm import Session
 
 from personae.errors import (
@@ -211,6 +212,22 @@ def test_list_personas_pages_by_name_and_filters_active(
     assert [p.name for p in active] == ["alpha", "bravo", "delta"]
     assert crud.count_personas(session=session, owner_id=alice) == 4
     assert crud.count_personas(session=session, owner_id=alice, active_only=True) == 3
+
+
+def test_a_brief_list_loads_what_a_list_shows_and_nothing_long(
+    session: Session, owner_ids: tuple[int, int]
+) -> None:
+    alice, _ = owner_ids
+    _persona(session, alice, "alpha", role="Founder", context="long " * 2000)
+    session.commit()
+    session.expunge_all()  # rows read fresh, not the ones the session already holds
+    (row,) = crud.list_personas(session=session, owner_id=alice, brief=True)
+    assert (row.name, row.role, row.version, row.is_active) == ("alpha", "Founder", 1, True)
+    with pytest.raises(InvalidRequestError):  # not loaded, and never loaded behind our back
+        _ = row.context
+    session.expunge_all()
+    (full,) = crud.list_personas(session=session, owner_id=alice)
+    assert full.context.startswith("long long")
 
 
 @pytest.mark.parametrize(("offset", "limit"), [(-1, 10), (0, 0), (0, crud.MAX_PAGE_SIZE + 1)])

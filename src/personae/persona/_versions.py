@@ -51,9 +51,16 @@ class Records:
             self._on_change(owner_id, persona_id)
 
     def page(
-        self, owner_id: int, *, offset: int = 0, limit: int = 50, active_only: bool = False
+        self,
+        owner_id: int,
+        *,
+        offset: int = 0,
+        limit: int = 50,
+        active_only: bool = False,
+        brief: bool = False,
     ) -> PersonaPage:
-        """One page of the owner's personas, by name."""
+        """One page of the owner's personas, by name; ``brief``: only what a list shows (no
+        long texts, no fingerprint: reading one of those on such a row raises)."""
         with session_scope(self._database) as session:
             rows = crud.list_personas(
                 session=session,
@@ -61,6 +68,7 @@ class Records:
                 offset=offset,
                 limit=limit,
                 active_only=active_only,
+                brief=brief,
             )
             total = crud.count_personas(session=session, owner_id=owner_id, active_only=active_only)
             return PersonaPage(

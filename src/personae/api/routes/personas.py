@@ -45,7 +45,7 @@ ActiveOnly = Annotated[bool, Query(description="Only personas that are active.")
 def _page(
     service: PersonaServiceDep, owner_id: int, offset: int, limit: int, active_only: bool
 ) -> Page[PersonaSummary]:
-    page = service.page(owner_id, offset=offset, limit=limit, active_only=active_only)
+    page = service.page(owner_id, offset=offset, limit=limit, active_only=active_only, brief=True)
     return Page[PersonaSummary](
         items=[PersonaSummary.model_validate(row) for row in page.items],
         total=page.total,

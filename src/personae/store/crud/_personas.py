@@ -10,7 +10,7 @@ from typing import Any, cast
 
 from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from personae.errors import (
     DuplicateNameError,
@@ -139,6 +139,24 @@ def get_persona_by_name(*, session: Session, owner_id: int, name: str) -> Person
     return persona
 
 
+BRIEF_COLUMNS = (
+    Persona.id,
+    Persona.owner_id,
+    Persona.name,
+    Persona.display_name,
+    Persona.role,
+    Persona.archetype,
+    Persona.persona_type,
+    Persona.confidence_score,
+    Persona.version,
+    Persona.is_active,
+    Persona.created_at,
+    Persona.updated_at,
+)
+"""What a list of personas shows: no long text, no fingerprint (each fingerprint is tens of
+KB of JSON, and a list of a hundred would decode megabytes to show names)."""
+
+
 def list_personas(
     *,
     session: Session,
@@ -146,8 +164,10 @@ def list_personas(
     offset: int = 0,
     limit: int = 50,
     active_only: bool = False,
+    brief: bool = False,
 ) -> list[Persona]:
-    """One page of the owner's personas, by name.
+    """One page of the owner's personas, by name. ``brief`` loads only
+    :data:`BRIEF_COLUMNS`; reading any other field of such a row raises.
 
     Raises
     ------
@@ -161,6 +181,8 @@ def list_personas(
             limit=limit,
         )
     query = select(Persona).where(Persona.owner_id == owner_id)
+    if brief:
+        query = query.options(load_only(*BRIEF_COLUMNS, raiseload=True))
     if active_only:
         query = query.where(Persona.is_active.is_(True))
     query = query.order_by(Persona.name, Persona.id).offset(offset).limit(limit)
