@@ -81,6 +81,12 @@ PRESS_MS = 80
 """How long the button is down in the ``pressed`` figures (no rest before): a mouse button
 comes up about 80 ms after it went down, a finger about 90 ms after it touched
 (instant.page's measurements)."""
+_CLICKS: tuple[dict[str, int], ...] = (
+    {"rest_ms": 0, "press_ms": 0},
+    {"rest_ms": 0, "press_ms": PRESS_MS},
+    {"rest_ms": REST_MS, "press_ms": 0},
+)
+"""How the in-place moves are clicked: at once, pressed, after a rest (see :func:`in_place`)."""
 POLL_MS = 100
 """How often Playwright checks that the watch has fired. The moment itself is taken in the
 page (below); checking on every animation frame, Playwright's default, would keep the
@@ -541,19 +547,13 @@ def main() -> None:
                         cold_load(browser, base, name, path, tokens) for _ in range(COLD_LOADS)
                     ]
                     load = {key: _median([x[key] for x in loads]) for key in loads[0]}
-                    how = (browser, base, name, sources.get(name, ""), path, tokens)
-                    clicks = {  # no source: the page is only ever loaded in full (sign-in)
-                        kind: in_place(*how, rest_ms=rest, press_ms=press)
+                    moves, presses, rests = (  # no source: only ever loaded in full (sign-in)
+                        in_place(browser, base, name, sources[name], path, tokens, **how)
                         if name in sources
                         else []
-                        for kind, rest, press in (
-                            ("in_place", 0, 0),
-                            ("pressed", 0, PRESS_MS),
-                            ("after_rest", REST_MS, 0),
-                        )
-                    }
-                    moves, presses, rests = clicks.values()
-                    moved, pressed, rested = (_median(list(x)) for x in clicks.values())
+                        for how in _CLICKS
+                    )
+                    moved, pressed, rested = (_median(list(x)) for x in (moves, presses, rests))
                     latency = api_latency(base, calls, token)
                     together = api_together(base, calls, token)
                     in_browser = api_in_browser(browser, base, calls, token)

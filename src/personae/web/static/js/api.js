@@ -100,7 +100,6 @@ class Whole {
     this.ok = response.ok;
     this.status = response.status;
     this.statusText = response.statusText;
-    this.headers = response.headers;
     this.body = text;
   }
 
