@@ -209,6 +209,60 @@ def test_attribute_prints_a_ranked_table(
     assert writer.name in ranked[0]
 
 
+# -- verify -------------------------------------------------------------------------------
+
+
+def _verify(
+    runner: CliRunner, text_file: str, profile: Path, *impostors: Path
+) -> dict[str, object]:
+    options = [arg for path in impostors for arg in ("--impostor", str(path))]
+    result = runner.invoke(
+        app, ["style", "verify", "--json", "-p", str(profile), *options, text_file]
+    )
+    assert result.exit_code == 0, result.output
+    data: dict[str, object] = json.loads(result.stdout)
+    return data
+
+
+def test_verify_gives_the_own_text_a_higher_probability(
+    runner: CliRunner, sample_dir: Path, writers: list[SampleWriter], profile_files: dict[str, Path]
+) -> None:
+    founder = profile_files["founder"]
+    own = _verify(runner, held_out_file(sample_dir, writers[0]), founder)
+    other = _verify(runner, held_out_file(sample_dir, writers[2]), founder)
+    assert own["profile"] == writers[0].name
+    assert float(own["probability"]) > 0.5 > float(other["probability"])  # type: ignore[arg-type]
+
+
+def test_verify_sets_the_voice_against_the_impostors_given(
+    runner: CliRunner, sample_dir: Path, writers: list[SampleWriter], profile_files: dict[str, Path]
+) -> None:
+    cooks_text = held_out_file(sample_dir, writers[2])
+    alone = _verify(runner, cooks_text, profile_files["founder"])
+    against = _verify(runner, cooks_text, profile_files["founder"], profile_files["cook"])
+    assert against["nearest_impostors"][0] == writers[2].name  # type: ignore[index]
+    assert writers[2].name not in alone["nearest_impostors"]  # type: ignore[operator]
+    assert float(against["probability"]) < float(alone["probability"])  # type: ignore[arg-type]
+
+
+def test_verify_prints_a_sentence(
+    runner: CliRunner, sample_dir: Path, writers: list[SampleWriter], profile_files: dict[str, Path]
+) -> None:
+    text_file = held_out_file(sample_dir, writers[0])
+    result = runner.invoke(app, ["style", "verify", "-p", str(profile_files["founder"]), text_file])
+    assert result.exit_code == 0, result.output
+    assert "probability" in result.stdout
+    assert "that this voice wrote" in result.stdout
+
+
+def test_verify_refuses_a_text_too_short_to_judge(
+    runner: CliRunner, tmp_path: Path, profile_files: dict[str, Path]
+) -> None:
+    (tmp_path / "short.txt").write_text("Shipped it on Friday. Nobody noticed.", encoding="utf-8")
+    result = runner.invoke(app, ["style", "verify", "-p", str(profile_files["cook"]), "short.txt"])
+    assert_user_error(result, "short.txt", "25 words")
+
+
 # -- user errors, for every command that reads a text ------------------------------------
 
 
@@ -217,10 +271,11 @@ def _commands(profile: Path) -> dict[str, list[str]]:
         "analyze": ["style", "analyze"],
         "match": ["style", "match", str(profile)],
         "attribute": ["style", "attribute", "--profile", str(profile)],
+        "verify": ["style", "verify", "--profile", str(profile)],
     }
 
 
-@pytest.mark.parametrize("command", ["analyze", "match", "attribute"])
+@pytest.mark.parametrize("command", ["analyze", "match", "attribute", "verify"])
 @pytest.mark.parametrize(
     ("content", "fragment"),
     [
@@ -245,7 +300,7 @@ def test_unusable_files_are_user_errors(
     assert fragment.lower() in result.stderr.lower()
 
 
-@pytest.mark.parametrize("command", ["analyze", "match", "attribute"])
+@pytest.mark.parametrize("command", ["analyze", "match", "attribute", "verify"])
 def test_a_missing_file_is_a_user_error(
     runner: CliRunner, profile_files: dict[str, Path], command: str
 ) -> None:

@@ -27,6 +27,7 @@ TOOLS = {
     "get_persona",
     "list_personas",
     "match_text",
+    "verify_text",
     "write_content",
 }
 
@@ -73,6 +74,56 @@ def test_tools_and_a_match_score(served: Served, api_key: str, ada: dict[str, An
     assert 0.0 <= match["score"] <= 1.0
     assert match["suggestions"] is not None
     assert match["deviations"]
+
+
+def test_one_voice_is_verified_not_attributed(
+    served: Served, api_key: str, ada: dict[str, Any], alice: User
+) -> None:
+    writers = {w.key: w for w in sample_writers()}
+
+    async def one(session: ClientSession) -> tuple[CallToolResult, Any, Any]:
+        alone = await session.call_tool("attribute_text", {"text": writers["cook"].held_out})
+        own = _data(
+            await session.call_tool(
+                "verify_text", {"persona": "ada", "text": writers["founder"].held_out}
+            )
+        )
+        other = _data(
+            await session.call_tool(
+                "verify_text", {"persona": "ada", "text": writers["cook"].held_out}
+            )
+        )
+        return alone, own, other
+
+    alone, own, other = _session(served.url, api_key, one)
+    assert alone.isError
+    assert "verify_text" in alone.content[0].text  # type: ignore[union-attr]
+    assert own["profile"] == "Ada"
+    assert own["probability"] > 0.5 > other["probability"]
+
+    make_persona(
+        served.url,
+        alice,
+        "rosie",
+        display_name="Rosie",
+        writing_samples=list(writers["cook"].training),
+    )
+
+    async def two(session: ClientSession) -> tuple[Any, Any]:
+        ranking = _data(
+            await session.call_tool("attribute_text", {"text": writers["cook"].held_out})
+        )
+        verified = _data(
+            await session.call_tool(
+                "verify_text", {"persona": "ada", "text": writers["cook"].held_out}
+            )
+        )
+        return ranking, verified
+
+    ranking, verified = _session(served.url, api_key, two)
+    assert [r["persona"] for r in ranking] == ["Rosie", "Ada"]
+    assert verified["nearest_impostors"][0] == "Rosie"
+    assert verified["probability"] < other["probability"]
 
 
 def test_resources_chat_and_errors(served: Served, api_key: str, ada: dict[str, Any]) -> None:

@@ -11,7 +11,7 @@ from personae.cli._app import app
 from personae.errors import TextTooShortError
 from personae.samples import sample_writers
 from personae.style import StyleProfile, VerificationResult, verify
-from personae.style._verification import background_profiles
+from personae.style._verification import background_profiles, readable
 
 WRITERS = sample_writers()
 
@@ -52,6 +52,14 @@ def test_given_voices_join_the_background_as_impostors(profiles: dict[str, Style
     assert with_rivals.nearest_impostors[0] == other.key
     assert with_rivals.margin <= alone.margin
     assert with_rivals.probability <= alone.probability
+
+
+def test_background_writers_are_named_for_a_person(profiles: dict[str, StyleProfile]) -> None:
+    named = verify(profiles["founder"], WRITERS[0].held_out).nearest_impostors
+    assert all(":" not in name and name.endswith(")") for name in named)
+    assert readable("aaac_problem_c:Author04") == "writer 4 (AAAC problem C)"
+    assert readable("federalist_papers:Hamilton") == "Hamilton (the Federalist Papers)"
+    assert readable("Maya Chen: the blog") == "Maya Chen: the blog"  # not a background key
 
 
 def test_too_short_text_is_refused(profiles: dict[str, StyleProfile]) -> None:

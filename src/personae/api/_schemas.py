@@ -318,6 +318,12 @@ class MatchRequest(_Request):
     )
 
 
+class VerifyRequest(_Request):
+    """A text to judge against the persona's voice alone: is it in this voice?"""
+
+    text: str = Field(description="The text to judge; at least 25 words.")
+
+
 # -- quality, feedback, analytics -------------------------------------------------------
 
 

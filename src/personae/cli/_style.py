@@ -21,7 +21,14 @@ from personae.cli._render import (
     voices_table,
 )
 from personae.errors import PersonaeError
-from personae.style import Fingerprint, StyleProfile, analyze, attribute, verify
+from personae.style import (
+    Fingerprint,
+    StyleProfile,
+    VerificationResult,
+    analyze,
+    attribute,
+    verify,
+)
 
 __all__ = ["app"]
 
@@ -180,17 +187,7 @@ def attribute_command(
             "(the voice against background writers). Give more --profile voices to rank "
             "them, or see `personae style match` for what deviates."
         )
-        if as_json:
-            typer.echo(json.dumps({**result.model_dump(mode="json"), "note": note}, indent=2))
-            return
-        console = out()
-        console.print(
-            f"[bold]{escape(result.profile)}[/]: probability {result.probability:.0%} "
-            f"that this voice wrote [bold]{escape(str(file))}[/] "
-            f"({result.word_count} words; nearest other writers: "
-            f"{escape(', '.join(result.nearest_impostors))})."
-        )
-        console.print(note)
+        _print_verification(result, file, note=note, as_json=as_json)
         return
     with about(file):
         ranking = attribute(text, candidates)
@@ -198,3 +195,52 @@ def attribute_command(
         typer.echo(json.dumps([a.model_dump(mode="json") for a in ranking], indent=2))
         return
     out().print(attribution_table(ranking, source=str(file)))
+
+
+@app.command("verify")
+def verify_command(
+    file: Annotated[Path, typer.Argument(help="The text to judge.", show_default=False)],
+    profile_path: Annotated[
+        Path, typer.Option("--profile", "-p", help="The voice.", show_default=False)
+    ],
+    impostors: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--impostor",
+            "-i",
+            help="Another voice the text could be in, e.g. a colleague's (repeat for each).",
+            show_default=False,
+        ),
+    ] = None,
+    as_json: Annotated[bool, _JSON] = False,
+) -> None:
+    """Say how likely the voice in PROFILE wrote FILE, with no rivals to rank it among.
+
+    The voice is set against the bundled public-domain writers nearest it, and against
+    every --impostor voice: other voices of the same kind of writing make the answer
+    sharper than the bundled ones can.
+    """
+    profile = read_profile(profile_path)
+    others = [read_profile(path) for path in impostors or []]
+    text = read_text(file)
+    with about(file):
+        result = verify(profile, text, impostors=others)
+    _print_verification(result, file, note=None, as_json=as_json)
+
+
+def _print_verification(
+    result: VerificationResult, file: Path, *, note: str | None, as_json: bool
+) -> None:
+    if as_json:
+        data = result.model_dump(mode="json")
+        typer.echo(json.dumps({**data, "note": note} if note else data, indent=2))
+        return
+    console = out()
+    console.print(
+        f"[bold]{escape(result.profile)}[/]: probability {result.probability:.0%} "
+        f"that this voice wrote [bold]{escape(str(file))}[/] "
+        f"({result.word_count} words; nearest other writers: "
+        f"{escape(', '.join(result.nearest_impostors))})."
+    )
+    if note:
+        console.print(note)

@@ -148,7 +148,7 @@ class VoiceService:
         Raises
         ------
         InputError
-            The owner has no persona with a measured voice.
+            The owner has fewer than two personas with a measured voice.
         """
         self._check(text)
         with session_scope(self.database) as session:
@@ -156,4 +156,11 @@ class VoiceService:
             voices = [_voice(row) for row in rows if row.linguistic_fingerprint is not None]
         if not voices:
             raise InputError("none of your personas has a measured voice to attribute against")
+        if len(voices) == 1:
+            # A share among one candidate is always 100 %, which says nothing.
+            raise InputError(
+                f"only {voices[0].name!r} has a measured voice among your personas, and one "
+                "candidate cannot be attributed among: ask whether the text is in its voice "
+                "instead (the verify_text tool, or POST /api/personas/{id}/verify)"
+            )
         return attribute(text, voices)

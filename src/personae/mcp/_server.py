@@ -6,7 +6,8 @@ Tools (each a thin shell over one service call, run in a worker thread):
 - ``get_persona`` — one persona's definition;
 - ``analyze_text`` — a text's linguistic fingerprint;
 - ``match_text`` — persona + text → score, typicality, deviations, suggestions;
-- ``attribute_text`` — which of your voiced personas most likely wrote a text;
+- ``attribute_text`` — which of your voiced personas most likely wrote a text (two or more);
+- ``verify_text`` — whether one persona's voice wrote a text (the open-set answer);
 - ``write_content`` — persona, platform, brief → text and its scores (the optimize loop),
   kept in the content library as a draft piece like every other way of writing (its
   ``piece_id`` returned; ``save=false`` opts out);
@@ -228,6 +229,22 @@ def build_server(
         owner = server.caller(ctx)
         ranking = await _run(lambda: services().voices.attribute(owner_id=owner, text=text))
         return [{"persona": a.name, "share": a.score} for a in ranking]
+
+    @server.tool()
+    async def verify_text(persona: str, text: str, ctx: Context[Any, Any, Any]) -> dict[str, Any]:
+        """Whether a persona's voice wrote a text, with no rivals to rank: a calibrated
+        probability, the voice set against the public-domain writers nearest it and your
+        other personas (use it where attribute_text has one candidate)."""
+        owner = server.caller(ctx)
+
+        def check() -> dict[str, Any]:
+            found = services().voices.find(owner_id=owner, persona=persona)
+            result = services().personas.verify(owner, found.id, text)
+            data: dict[str, Any] = result.model_dump(mode="json")
+            return data
+
+        checked: dict[str, Any] = await _run(check)
+        return checked
 
     @server.tool()
     async def write_content(

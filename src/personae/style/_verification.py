@@ -62,6 +62,7 @@ from __future__ import annotations
 import gzip
 import json
 import math
+import re
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from importlib.resources import files
@@ -86,6 +87,7 @@ __all__ = [
     "background_profiles",
     "calibrated",
     "margin",
+    "readable",
     "small_sample_bias",
     "verification_score",
     "verify",
@@ -131,7 +133,10 @@ class VerificationResult(BaseModel):
     )
     word_count: int
     nearest_impostors: list[str] = Field(
-        description="The background writers that explain the text best, best first."
+        description=(
+            "The other writers that explain the text best, best first: bundled public-domain "
+            "writers by name and source, and impostors given by their own names."
+        )
     )
 
 
@@ -371,5 +376,36 @@ def verify(
         probability=round(calibrated(found), 4),
         margin=round(margin(found), 4),
         word_count=words,
-        nearest_impostors=[writers[i].name for i in order],
+        nearest_impostors=[
+            writers[i].name if i >= len(background.profiles) else readable(writers[i].name)
+            for i in order
+        ],
     )
+
+
+_CORPUS_TITLES = {
+    "federalist_papers": "the Federalist Papers",
+    "bronte_sisters": "the Brontës",
+    "russian_literature": "Russian novelists in translation",
+    "state_of_the_union": "State of the Union addresses",
+    "shakespeare_contemporaries": "Shakespeare and contemporaries",
+    "homeric_question": "Homer in Butler's translation",
+    "pauline_epistles": "the Pauline epistles",
+}
+
+
+def readable(name: str) -> str:
+    """A background writer's name as a person reads it: ``"Hamilton (the Federalist
+    Papers)"``, ``"writer 4 (AAAC problem C)"``, not the corpus key and file label.
+
+    >>> readable("aaac_problem_c:Author04")
+    'writer 4 (AAAC problem C)'
+    """
+    corpus, _, author = name.partition(":")
+    title = _CORPUS_TITLES.get(corpus)
+    if corpus.startswith("aaac_problem_"):
+        title = f"AAAC problem {corpus.removeprefix('aaac_problem_').upper()}"
+    if title is None or not author:
+        return name
+    numbered = re.fullmatch(r"Author0*(\d+)", author)
+    return f"{f'writer {numbered.group(1)}' if numbered else author} ({title})"

@@ -339,6 +339,7 @@ PERSONA_ROUTES: dict[tuple[str, str], dict[str, Any]] = {
     },
     ("GET", "/api/personas/{persona_id}/analytics"): {},
     ("POST", "/api/personas/{persona_id}/match"): {"json": {"text": "Some words here " * 10}},
+    ("POST", "/api/personas/{persona_id}/verify"): {"json": {"text": "Some words here " * 10}},
     ("GET", "/api/personas/{persona_id}/card"): {},
     # personae.chat (api/routes/chat.py)
     ("GET", "/api/personas/{persona_id}/traits"): {},

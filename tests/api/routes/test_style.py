@@ -1,4 +1,5 @@
-"""``/api/style/analyze`` and ``/api/personas/{id}/match``: the style core over HTTP."""
+"""``/api/style/analyze`` and ``/api/personas/{id}/match`` and ``/verify``: the style core
+over HTTP."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from fastapi.testclient import TestClient
 from personae.api import create_app
 from personae.samples import SampleWriter
 from personae.store import Database
-from personae.style import StyleProfile, analyze
+from personae.style import StyleProfile, analyze, verify
 from tests.api.helpers import User, create_persona, error_of, make_settings
 from tests.resources import FEDERALIST, THREE_SENTENCES
 
@@ -117,3 +118,66 @@ def test_match_refuses_what_it_cannot_judge(
     someone_elses = match(pid, text=writers[0].held_out, against=[bobs])
     assert someone_elses.status_code == 404
     assert "bobs" not in someone_elses.text
+
+
+# -- verify: the open-set question -----------------------------------------------------
+
+
+def test_verify_equals_the_style_cores_answer_with_the_other_voices_as_impostors(
+    client: TestClient, alice: User, writers: list[SampleWriter]
+) -> None:
+    ids = [_voice(client, alice, w, w.key) for w in writers]
+    cook = writers[2]
+    response = client.post(
+        f"/api/personas/{ids[0]}/verify", json={"text": cook.held_out}, headers=alice.headers
+    )
+    assert response.status_code == 200, response.text
+    founder, essayist, cooks = (StyleProfile.from_texts(w.training, name=w.name) for w in writers)
+    expected = verify(founder, cook.held_out, impostors=[essayist, cooks])
+    data = response.json()["data"]
+    assert data == expected.model_dump(mode="json")
+    assert data["nearest_impostors"][0] == cook.name
+
+
+def test_verify_tells_the_own_text_from_anothers(
+    client: TestClient, alice: User, writers: list[SampleWriter]
+) -> None:
+    founder, _, cook = writers
+    pid = _voice(client, alice, founder, "founder")
+
+    def probability(text: str) -> float:
+        response = client.post(
+            f"/api/personas/{pid}/verify", json={"text": text}, headers=alice.headers
+        )
+        assert response.status_code == 200, response.text
+        return float(response.json()["data"]["probability"])
+
+    assert probability(founder.held_out) > 0.5 > probability(cook.held_out)
+
+
+def test_verify_refuses_what_it_cannot_judge(
+    client: TestClient, alice: User, bob: User, writers: list[SampleWriter]
+) -> None:
+    pid = _voice(client, alice, writers[0], "founder")
+    voiceless = create_persona(client, alice, name="voiceless")["id"]
+    bobs = _voice(client, bob, writers[1], "bobs")
+
+    def check(target: object, body: object, headers: dict[str, str] | None = None):
+        return client.post(
+            f"/api/personas/{target}/verify",
+            json=body,
+            headers=alice.headers if headers is None else headers,
+        )
+
+    short = check(pid, {"text": THREE_SENTENCES})
+    assert short.status_code == 422
+    assert error_of(short)["code"] == "text_too_short"
+    assert error_of(check(voiceless, {"text": writers[0].held_out}))["code"] == "invalid_profile"
+    someone_elses = check(bobs, {"text": writers[0].held_out})
+    assert someone_elses.status_code == 404
+    assert "bobs" not in someone_elses.text
+    assert check(10**9, {"text": writers[0].held_out}).status_code == 404
+    assert check("x", {"text": writers[0].held_out}).status_code == 422
+    for body in ({}, {"text": 5}, {"text": writers[0].held_out, "against": []}, [1]):
+        assert error_of(check(pid, body))["code"] == "validation_error"
+    assert check(pid, {"text": writers[0].held_out}, headers={}).status_code == 401

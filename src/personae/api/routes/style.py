@@ -1,4 +1,5 @@
-"""Measuring voices over HTTP: analyse a text, match a text against a persona's voice.
+"""Measuring voices over HTTP: analyse a text, match a text against a persona's voice,
+and ask whether a text is in a persona's voice (the open-set question, no rivals named).
 
 Texts are capped by ``PERSONAE_MAX_TEXT_CHARS`` (and every body by
 ``PERSONAE_MAX_REQUEST_BYTES``); texts personae cannot measure (empty, binary, too short
@@ -10,10 +11,10 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from personae.api._envelope import Envelope, error_responses, ok
-from personae.api._schemas import AnalyzeRequest, MatchRequest
+from personae.api._schemas import AnalyzeRequest, MatchRequest, VerifyRequest
 from personae.api.deps import CurrentUserDep, PersonaIdPath, PersonaServiceDep, SettingsDep
 from personae.errors import TextTooLargeError
-from personae.style import Fingerprint, Match, analyze
+from personae.style import Fingerprint, Match, VerificationResult, analyze
 
 __all__ = ["router"]
 
@@ -57,3 +58,23 @@ def match_text(
     against=…)``).
     """
     return ok(service.match(caller.id, persona_id, body.text, against=body.against))
+
+
+@router.post(
+    "/personas/{persona_id}/verify",
+    summary="Is a text in a persona's voice?",
+    response_model=Envelope[VerificationResult],
+    responses=error_responses(404),
+)
+def verify_text(
+    persona_id: PersonaIdPath,
+    body: VerifyRequest,
+    caller: CurrentUserDep,
+    service: PersonaServiceDep,
+) -> Envelope[VerificationResult]:
+    """The calibrated probability that the persona's voice wrote the text, with no rivals
+    named: the voice is set against the bundled background writers nearest it and your
+    other personas (``personae.style.verify``). Use it where ``match``'s share has nothing
+    to share among: one candidate voice.
+    """
+    return ok(service.verify(caller.id, persona_id, body.text))
