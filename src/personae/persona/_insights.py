@@ -384,10 +384,7 @@ class Insights:
         TextTooShortError
             A text too short to judge.
         """
-        if len(text) > self._max_text_chars:
-            raise TextTooLargeError(size=len(text), limit=self._max_text_chars)
-        with session_scope(self._database) as session:
-            profile = _measured_voice(session, owner_id, persona_id)
+        profile = self._voice_to_judge(owner_id, persona_id, text)
         return verify(profile, text, impostors=self.other_voices(owner_id, persona_id))
 
     def voice_marks(self, owner_id: int, persona_id: int, text: str) -> list[VoiceMark]:
@@ -403,11 +400,15 @@ class Insights:
         InputError
             A text too short to judge.
         """
+        return voice_marks(text, self._voice_to_judge(owner_id, persona_id, text))
+
+    def _voice_to_judge(self, owner_id: int, persona_id: int, text: str) -> StyleProfile:
+        """The persona's measured voice, once ``text`` is known to be within the size
+        limit (TextTooLargeError, PersonaNotFoundError, ProfileError)."""
         if len(text) > self._max_text_chars:
             raise TextTooLargeError(size=len(text), limit=self._max_text_chars)
         with session_scope(self._database) as session:
-            profile = _measured_voice(session, owner_id, persona_id)
-        return voice_marks(text, profile)
+            return _measured_voice(session, owner_id, persona_id)
 
 
 def _measured_voice(session: Session, owner_id: int, persona_id: int) -> StyleProfile:
