@@ -281,3 +281,40 @@ def test_a_persona_exports_as_a_card(page: Any, studio: Studio, account: dict[st
     with page.expect_download() as download:
         page.get_by_role("button", name="Export card (PNG)").click()
     assert Path(download.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_persona_page_says_whether_a_text_is_in_its_voice(
+    page: Any, studio: Studio, account: dict[str, int]
+) -> None:
+    own, other = sample_writers()[:2]
+    sign_in_as(page, studio, EMAIL)
+    page.goto(f"{studio.url}/personas/{account[own.key]}")
+    page.wait_for_function("() => document.body.dataset.ready !== undefined")
+    result = page.locator("#verify-result")
+
+    def check(text: str) -> float:
+        page.get_by_label("Text to check").fill(text)
+        page.get_by_role("button", name="Check the text").click()
+        page.wait_for_function("() => document.querySelector('#verify-result').textContent")
+        said = str(result.inner_text())
+        assert "The other writers nearest it:" in said
+        return float(said.split("%")[0])
+
+    assert check(own.held_out) > 50 > check(other.held_out)
+    page.get_by_label("Text to check").fill("Too short to judge.")
+    page.get_by_role("button", name="Check the text").click()
+    assert "25 words" in alert_text(page)
+    assert result.inner_text() == ""
+
+
+def test_a_persona_without_a_voice_offers_no_check(
+    page: Any, studio: Studio, account: dict[str, int]
+) -> None:
+    sign_in_as(page, studio, EMAIL)
+    page.goto(f"{studio.url}/")
+    page.get_by_role("link", name="blank").first.click()
+    page.wait_for_function("() => document.body.dataset.ready !== undefined")
+    assert re.search(r"/personas/\d+$", page.url)
+    assert page.locator("h1").inner_text() == "blank"
+    assert page.locator("#verify").count() == 1
+    assert page.locator("#verify").is_hidden()

@@ -147,6 +147,7 @@ export function start() {
       h("a", { href: URL.createObjectURL(await response.blob()), download: `${persona.name}.card.png` }).click();
     }));
     if (voice) drawVoice(voice);
+    else document.getElementById("verify").hidden = true;
     // The generation job kept what the confidence rests on (words, samples, agreement).
     const built = jobs.find((j) => j.kind === "persona.generate" && j.status === "succeeded" && j.result?.persona_id === id);
     if (built?.result?.confidence) drawBasis(built.result.confidence);
@@ -158,6 +159,18 @@ export function start() {
     ready();
     if (voice) { await chartLibrary(); drawCharts(voice); }
     charted();
+  });
+  document.getElementById("verify-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const result = document.getElementById("verify-result");
+    guarded(event.submitter, async () => {
+      result.textContent = "";
+      const text = document.getElementById("verify-text").value;
+      if (!text.trim()) throw new Error("Paste the text to check: 25 words or more.");
+      const found = await api(`/api/personas/${id}/verify`, { method: "POST", json: { text } });
+      result.textContent = `${percent(found.probability)} likely that this voice wrote it (${found.word_count} words). `
+        + `The other writers nearest it: ${found.nearest_impostors.join(", ")}.`;
+    });
   });
   document.getElementById("trait-form").addEventListener("submit", (event) => {
     event.preventDefault();
