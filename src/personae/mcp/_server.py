@@ -225,7 +225,8 @@ def build_server(
     @server.tool()
     async def attribute_text(text: str, ctx: Context[Any, Any, Any]) -> list[dict[str, Any]]:
         """Which of your personas (with a measured voice) most likely wrote a text, best
-        first, with posterior shares that sum to 1."""
+        first, with posterior shares that sum to 1; it needs two such personas (with one,
+        ask verify_text)."""
         owner = server.caller(ctx)
         ranking = await _run(lambda: services().voices.attribute(owner_id=owner, text=text))
         return [{"persona": a.name, "share": a.score} for a in ranking]
