@@ -61,6 +61,25 @@ def test_word_stats_are_running_sums() -> None:
     assert whole.sum_rate_sq["a"] == pytest.approx(0.25 + 0.0625)
 
 
+def test_function_word_grams_keep_the_syntax_and_drop_the_topic() -> None:
+    """Other words become '*', function words and punctuation stay: two texts built the
+    same way on different topics give the same n-grams."""
+    ships = text_evidence("The ship sailed to the harbour, and the crew slept.").syntax
+    bread = text_evidence("The bread went to the oven, and the baker waited.").syntax
+    assert ships == bread
+    assert ships["the *"] == 3
+    assert ships["* , and"] == 1
+    assert ships["and the *"] == 1
+    assert "ship" not in " ".join(ships)
+
+
+def test_function_word_grams_of_text_that_is_not_english_are_its_punctuation() -> None:
+    syntax = text_evidence("Il pleut, donc je reste. Tu pars ?").syntax
+    assert syntax["* ,"] == 1
+    assert syntax["* * ."] == 1
+    assert all(token in {"*", ",", ".", "?", "!", ";", ":"} for g in syntax for token in g.split())
+
+
 def test_update_is_incremental() -> None:
     texts = [
         f"Sample {i}: the quick brown fox, jumping over lazy dogs again." * 5 for i in range(6)
@@ -69,6 +88,8 @@ def test_update_is_incremental() -> None:
     twice = StyleProfile.from_texts(texts[:3], name="v").update(texts[3:])
     assert once.char_grams == twice.char_grams
     assert once.words == twice.words
+    assert once.syntax == twice.syntax
+    assert once.syntax.total > 0
 
 
 def test_profile_stays_small_on_a_large_voice() -> None:

@@ -123,6 +123,45 @@ def test_word_likelihood_counts_for_short_texts_only() -> None:
     assert features[:, FEATURES.index("word_likelihood")].tolist() == [0.0, 0.0]
 
 
+def test_function_word_grams_tell_apart_writers_who_share_every_word() -> None:
+    """Two writers with one vocabulary, one who chains clauses with 'and the' and one who
+    cuts them with full stops: only how the words are put together differs, and the
+    function-word n-grams favour the right writer."""
+    rng = random.Random(21)
+    nouns = ["ship", "crew", "harbour", "storm", "sail", "night", "coast", "captain"]
+
+    def clause() -> str:
+        return f"the {rng.choice(nouns)} {rng.choice(['rose', 'fell', 'waited', 'turned'])}"
+
+    def chained(n: int) -> str:
+        return " ".join(
+            " and ".join(clause() for _ in range(4)).capitalize() + "." for _ in range(n)
+        )
+
+    def cut(n: int) -> str:
+        return " ".join(clause().capitalize() + "." for _ in range(4 * n))
+
+    profiles = [
+        StyleProfile.from_texts([chained(15) for _ in range(4)], name="chains"),
+        StyleProfile.from_texts([cut(15) for _ in range(4)], name="cuts"),
+    ]
+    column = FEATURES.index("function_word_grams")
+    panel = Panel(profiles)
+    for text, writer in ((chained(3), 0), (cut(3), 1)):
+        scores = panel.features(analyze(text), text_evidence(text))[:, column]
+        assert int(np.argmax(scores)) == writer
+
+
+def test_voices_stored_before_function_word_grams_are_judged_without_them() -> None:
+    texts = _writer(14, _A, "."), _writer(15, _B, " !")
+    profiles = [StyleProfile.from_texts(ts, name=str(i)) for i, ts in enumerate(texts)]
+    old = profiles[0].model_copy(update={"syntax": type(profiles[0].syntax)()})
+    text = _writer(16, _B, " !", n=1)[0]
+    features = Panel([old, profiles[1]]).features(analyze(text), text_evidence(text))
+    assert features[:, FEATURES.index("function_word_grams")].tolist() == [0.0, 0.0]
+    assert attribute(text, [old, profiles[1]])[0].name == "1"
+
+
 def test_one_readable_dimension_cannot_swamp_the_rest() -> None:
     """Past the cap, a text further from a voice on one dimension costs no more: on long
     texts the expected spread is small, and uncapped one genre habit outweighed every

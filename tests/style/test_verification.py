@@ -105,7 +105,12 @@ def test_voice_is_measured_against_the_writers_nearest_it(
         voice = background.voice(profile)
         assert voice.nearest
         assert all(background.profiles[j].english_samples > 0 for j in voice.nearest)
-        own = TextEvidence(grams=Counter(profile.char_grams.counts), words=Counter(), word_count=1)
+        own = TextEvidence(
+            grams=Counter(profile.char_grams.counts),
+            words=Counter(),
+            word_count=1,
+            syntax=Counter(),
+        )
         assert voice.score(own.grams) > 0.0
     french = (
         "Il était une fois, dans un petit village au bord de la mer, une vieille femme qui "

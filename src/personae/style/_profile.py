@@ -29,7 +29,13 @@ from personae.errors import (
     TextTooShortError,
 )
 from personae.style._analyze import analyze
-from personae.style._evidence import GramStats, TextEvidence, WordStats, text_evidence
+from personae.style._evidence import (
+    SYNTAX_VOCABULARY,
+    GramStats,
+    TextEvidence,
+    WordStats,
+    text_evidence,
+)
 from personae.style._features import DIMENSIONS, DIMENSIONS_BY_KEY, DimensionSpec, scalar_features
 from personae.style._fingerprint import Fingerprint
 from personae.style._lexicon import FUNCTION_WORDS
@@ -147,6 +153,12 @@ class StyleProfile(BaseModel):
         default_factory=WordStats,
         description="Rates of the voice's most frequent words over its samples (Cosine Delta).",
     )
+    syntax: GramStats = Field(
+        default_factory=GramStats,
+        description="Function-word 2- and 3-gram counts over the samples (other words as "
+        "'*', punctuation kept; bounded vocabulary). Empty in profiles stored before it "
+        "existed, which attribution then judges without it.",
+    )
     sentence_lengths: list[int] = Field(
         default_factory=list,
         description="Sentences per length bin over the samples (running counts; see "
@@ -214,6 +226,7 @@ class StyleProfile(BaseModel):
         if evidence is not None:
             self.char_grams.add(evidence.grams)
             self.words.add(evidence.words)
+            self.syntax.add(evidence.syntax, vocabulary=SYNTAX_VOCABULARY)
         self.word_count += fp.word_count
         for key, value in scalar_features(fp).items():
             self.dimensions.setdefault(key, RunningStat()).add(value)

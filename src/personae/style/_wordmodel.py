@@ -28,6 +28,7 @@ __all__ = [
     "PRIOR_RHO",
     "PRIOR_STRENGTH_WORDS",
     "FunctionWordStats",
+    "log_gamma",
     "log_likelihoods",
 ]
 
@@ -45,7 +46,8 @@ PRIOR_STRENGTH_WORDS = 2000.0
 attribution (empirical-Bayes shrinkage): voices known from few samples are pulled
 toward the group instead of being judged on noise in rare words."""
 
-_lgamma = np.vectorize(math.lgamma, otypes=[np.float64])
+log_gamma = np.vectorize(math.lgamma, otypes=[np.float64])
+"""``math.lgamma`` over arrays."""
 
 
 class FunctionWordStats(BaseModel):
@@ -117,12 +119,12 @@ def beta_binomial_logpmf(x: FloatArray, n: float, p: FloatArray, rho: FloatArray
     a = p * concentration
     b = (1.0 - p) * concentration
     result: FloatArray = (
-        _lgamma(x + a)
-        - _lgamma(a)
-        + _lgamma(n - x + b)
-        - _lgamma(b)
-        - _lgamma(n + a + b)
-        + _lgamma(a + b)
+        log_gamma(x + a)
+        - log_gamma(a)
+        + log_gamma(n - x + b)
+        - log_gamma(b)
+        - log_gamma(n + a + b)
+        + log_gamma(a + b)
     )
     return result
 
