@@ -24,8 +24,8 @@ the commas fall, with the topic taken out (function-word adjacency, Segarra, Eis
 Ribeiro 2015, "Authorship attribution through function word adjacency networks", IEEE
 Trans. Signal Processing 63(20)). In text that is not English only ``*`` and the
 punctuation remain: the rhythm of clauses, which is language-neutral. On the
-leave-one-corpus-out benchmark the family raised attribution by 0.02-0.05 at most
-lengths (``benchmarks/style_eval.py``).
+leave-one-corpus-out benchmark the family raised pooled attribution by 0.01-0.05 at every
+length, from both kinds of profile (``benchmarks/style_eval.py``).
 
 A profile keeps all three as running sums over its samples with a bounded vocabulary
 (:class:`GramStats`, :class:`WordStats`), so ``StyleProfile.update`` stays incremental
