@@ -62,30 +62,32 @@ the sums of a beta-binomial function-word model (`_wordmodel.py`, after Mostelle
 Wallace), so `update` never re-reads old texts. Two questions are kept apart:
 
 - **attribution** (`_attribution.py` over `_fusion.py`): which of these voices wrote the
-  text? A `Panel` (the candidates, prepared once) scores each voice on five evidence
+  text? A `Panel` (the candidates, prepared once) scores each voice on seven evidence
   families: beta-binomial function-word likelihoods (Mosteller & Wallace; what tells
   Hamilton from Madison), typed character 3-gram log-likelihood and angle
   (`_evidence.py`: word-initial, word-final, mid-word, prefix, suffix and
   punctuation-bearing grams after Sapkota et al. 2015, kept as running sums with a
   bounded vocabulary of 3,000 grams and 400 words so `update` stays incremental), Cosine
-  Delta over the panel's 150 most frequent words, and the readable dimensions. The
-  log-odds are Σ (a_k + b_k·log(words/150))·score_k — weights that depend on the text's
-  length, fitted leave-one-corpus-out by `benchmarks/style_eval.py --fit` — and their
+  Delta over the panel's 150 most frequent words, the readable dimensions, a word model
+  with content words (`word_likelihood`: counts fully up to 150 words and fades out by
+  600, since content words carry topic and at every length it cost Federalist accuracy),
+  and function-word 2- and 3-grams (other words as `*`, punctuation kept: how clauses
+  are linked, with the topic taken out; a Dirichlet-multinomial, 3,000 n-grams a
+  profile). The log-odds are Σ (a_k + b_k·log(words/150))·score_k — weights that depend
+  on the text's length, fitted leave-one-corpus-out by `benchmarks/style_eval.py --fit` — and their
   softmax is the share. Text that is not English is judged on the language-neutral
   families. Profiles without n-gram evidence (built from fingerprints only) keep the
   function-word model.
 - **verification** (`_verification.py`, `verify(profile, text)`): is this text in this
   voice, with no rivals? The text's typed character 3-grams give a log-likelihood ratio
-  per gram, the voice against the pooled background of 83 bundled public-domain writers
+  per gram, the voice against the ten nearest of 65 bundled public-domain writers
   (`style/data/background.json.gz`, built by `benchmarks/make_background.py`), less the
   voice's own expected score (its KL divergence from the background, in closed form, so
   no samples are stored and `update` stays incremental); a logistic calibration of that
   centred ratio and the small-sample bias term (distinct grams / grams seen), fitted
   leave-one-corpus-out, gives the probability. `impostors=` (a team's other voices) join
   the nearest background writers as impostors.
-  Weak so far (see the README). A sixth fusion family, `word_likelihood` (a word model
-  with content words, shrunk to the panel), counts fully up to 150 words and fades out by
-  600: content words carry topic, and at every length it cost Federalist accuracy.
+  Weak so far (see the README).
 - **typicality** (`StyleProfile.match`): is the text typical of this one voice? Each
   dimension becomes a z-score against the voice's spread plus the counting noise of a
   text of this length (Poisson for rates, binomial for sentence shares); a logistic model
