@@ -37,8 +37,11 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+import numpy as np
+from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field
 
 from personae.style._lexicon import FUNCTION_WORD_SET
@@ -50,6 +53,7 @@ __all__ = [
     "GramStats",
     "TextEvidence",
     "WordStats",
+    "counts_at",
     "text_evidence",
 ]
 
@@ -121,6 +125,21 @@ def _syntax_grams(flat: str) -> Counter[str]:
     grams = Counter(pairs)
     grams.update(f"{pair} {c}" for pair, c in zip(pairs, tokens[2:], strict=False))
     return grams
+
+
+def counts_at(
+    counts: Mapping[str, int], index: Mapping[str, int]
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """The columns of ``index`` that ``counts`` has, and its counts there: a text's
+    evidence as a sparse vector over a panel's or a background's vocabulary."""
+    cols: list[int] = []
+    values: list[float] = []
+    for key, count in counts.items():
+        i = index.get(key)
+        if i is not None:
+            cols.append(i)
+            values.append(count)
+    return np.asarray(cols, dtype=np.int64), np.asarray(values, dtype=np.float64)
 
 
 def _prune(counts: dict[str, int], keep: int) -> int:

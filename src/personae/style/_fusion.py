@@ -40,13 +40,13 @@ of each voice.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 
-from personae.style._evidence import GramStats, TextEvidence
+from personae.style._evidence import GramStats, TextEvidence, counts_at
 from personae.style._features import DIMENSIONS_BY_KEY, scalar_features
 from personae.style._fingerprint import Fingerprint
 from personae.style._wordmodel import log_gamma, log_likelihoods
@@ -158,18 +158,6 @@ def _gram_table(stats: Sequence[GramStats]) -> tuple[dict[str, int], FloatArray,
     return index, probs, pooled
 
 
-def _lookup(counts: Mapping[str, int], index: dict[str, int]) -> tuple[list[int], FloatArray]:
-    """The columns of ``index`` that ``counts`` has, and its counts there."""
-    cols: list[int] = []
-    values: list[float] = []
-    for key, count in counts.items():
-        i = index.get(key)
-        if i is not None:
-            cols.append(i)
-            values.append(count)
-    return cols, np.asarray(values, dtype=np.float64)
-
-
 class Panel:
     """A set of candidate voices, prepared once to score many texts against.
 
@@ -242,9 +230,8 @@ class Panel:
             column[english] = lls
             out[:, 0] = column / scale
         if evidence is not None and self.has_grams and self.gram_index:
-            idx, x = _lookup(evidence.grams, self.gram_index)
-            if idx:
-                cols = np.asarray(idx)
+            cols, x = counts_at(evidence.grams, self.gram_index)
+            if len(cols):
                 out[:, 1] = (self.gram_log_probs[:, cols] @ x) / scale
                 freq = np.zeros(len(self.gram_index))
                 freq[cols] = x / x.sum()
@@ -258,15 +245,15 @@ class Panel:
             norm = np.linalg.norm(z)
             if norm > 0:
                 out[:, 3] = self.word_centroids @ (z / norm)
-            w_idx, w_cnt = _lookup(evidence.words, self.word_index)
+            w_idx, w_cnt = counts_at(evidence.words, self.word_index)
             fade = word_fade(fp.word_count)
-            if w_idx and fade > 0:
-                ll = self.word_log_probs[:, np.asarray(w_idx)] @ w_cnt
+            if len(w_idx) and fade > 0:
+                ll = self.word_log_probs[:, w_idx] @ w_cnt
                 out[:, 5] = fade * ll / scale
         if evidence is not None and self.has_syntax:
-            s_idx, s_cnt = _lookup(evidence.syntax, self.syntax_index)
-            if s_idx:
-                alpha = _SYNTAX_CONCENTRATION * self.syntax_probs[:, np.asarray(s_idx)]
+            s_idx, s_cnt = counts_at(evidence.syntax, self.syntax_index)
+            if len(s_idx):
+                alpha = _SYNTAX_CONCENTRATION * self.syntax_probs[:, s_idx]
                 ll = (log_gamma(s_cnt + alpha) - log_gamma(alpha)).sum(axis=1)
                 out[:, 6] = ll / scale
         out[:, 4] = [_gaussian_log_likelihood(fp, p) for p in self.profiles]

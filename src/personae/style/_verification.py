@@ -79,7 +79,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from personae.errors import TextTooShortError
 from personae.style._analyze import analyze
-from personae.style._evidence import TextEvidence, text_evidence
+from personae.style._evidence import TextEvidence, counts_at, text_evidence
 from personae.style._profile import MIN_WORDS_TO_JUDGE, StyleProfile
 
 __all__ = [
@@ -205,7 +205,7 @@ class Background:
     ) -> FloatArray:
         """Each background writer's log-likelihood per gram of the text, then each of
         ``rivals``'."""
-        cols, x = _vector(counts, self.index)
+        cols, x = counts_at(counts, self.index)
         if not len(cols):
             return np.zeros(len(self.profiles) + len(rivals))
         log_probs = self.log_probs
@@ -249,25 +249,12 @@ class Voice:
     def score(self, counts: Mapping[str, int]) -> float:
         """The smallest, over the impostors, of the text's log-likelihood ratio per gram
         (voice against impostor) less the voice's expected one."""
-        cols, x = _vector(counts, self.index)
+        cols, x = counts_at(counts, self.index)
         if not len(cols):
             return -float(self.expected.max())
         q = x / x.sum()
         ratios = float(self.log_probs[cols] @ q) - self.impostors[:, cols] @ q
         return float((ratios - self.expected).min())
-
-
-def _vector(
-    counts: Mapping[str, int], index: dict[str, int]
-) -> tuple[NDArray[np.int64], FloatArray]:
-    cols: list[int] = []
-    values: list[float] = []
-    for key, count in counts.items():
-        i = index.get(key)
-        if i is not None:
-            cols.append(i)
-            values.append(count)
-    return np.asarray(cols, dtype=np.int64), np.asarray(values, dtype=np.float64)
 
 
 def small_sample_bias(profile: StyleProfile) -> float:
