@@ -20,7 +20,7 @@ from pathlib import Path
 
 from _corpora import corpus_ids, load
 from personae.style import StyleProfile, analyze
-from personae.style._evidence import text_evidence
+from personae.style._evidence import GramStats, text_evidence
 from personae.style._verification import BACKGROUND_GRAMS, BACKGROUND_WORDS
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "personae" / "style" / "data"
@@ -54,7 +54,10 @@ def main() -> None:
             for text in texts:
                 profile.add_fingerprint(analyze(text), evidence=text_evidence(text))
             profile = profile.compact(grams=BACKGROUND_GRAMS, words=BACKGROUND_WORDS)
+            # verification reads only the character grams and word rates: a rebuilt file
+            # need not carry the 3,000 function-word n-grams each writer now counts
             profile.content_words = {}
+            profile.syntax = GramStats()
             items.append({"corpus": corpus, "profile": _round(profile.model_dump(mode="json"))})
     data = json.dumps(items, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     OUT.mkdir(parents=True, exist_ok=True)
