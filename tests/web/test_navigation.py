@@ -224,6 +224,29 @@ def test_a_write_after_reading_ahead_makes_the_page_read_again(
     assert len(asked) == 2, asked  # the read ahead, then the page's own
 
 
+def test_a_post_that_only_judges_a_text_keeps_what_was_read_ahead(
+    page: Any, studio: Studio, persona_id: int
+) -> None:
+    """The write page judges a draft (match, validate, marks) at every pause in typing:
+    those POSTs store nothing, so the read ahead is still taken, not asked for again."""
+    _open(page, studio, "/")
+    asked = _gets(page, "/api/auth/keys")
+    with page.expect_request_finished(lambda r: r.url.endswith("/api/auth/keys")):
+        _nav(page, "Account").hover()
+    text = sample_writers()[0].held_out
+    share = page.evaluate(
+        """async ([id, text]) => (await import("/static/js/api.js")).api(
+          `/api/personas/${id}/match`, { method: "POST", json: { text }, changes: false })""",
+        [persona_id, text],
+    )
+    assert 0.0 <= share["score"] <= 1.0
+    _nav(page, "Account").click()
+    page.wait_for_url(re.compile(r"/account$"))
+    page.wait_for_function(READY)
+    assert page.locator("#who").inner_text() == f"Signed in as {EMAIL}."
+    assert len(asked) == 1, asked  # the read ahead only: the page took it
+
+
 def test_a_read_ahead_older_than_its_freshness_is_not_used(
     page: Any, studio: Studio, persona_id: int
 ) -> None:

@@ -204,6 +204,9 @@ export function leave() {
 /**
  * Call the API. `json` is sent as a JSON body; `body` (a Blob, File or string) as it is,
  * with `type` as its content type. Returns the envelope's data (or the Response, with raw).
+ * Any method but GET counts as a write, and forgets what was read ahead, unless `changes`
+ * is false: a POST that only judges a text (match, validate, marks, verify) stores
+ * nothing, and the write page sends one at every pause in typing.
  */
 export async function api(path, options = {}) {
   const born = visit;
@@ -212,7 +215,7 @@ export async function api(path, options = {}) {
   return answer;
 }
 
-async function call(path, { method = "GET", json, body, type, raw = false, auth = true } = {}) {
+async function call(path, { method = "GET", json, body, type, raw = false, auth = true, changes = method !== "GET" } = {}) {
   const send = async () => {
     const headers = {};
     if (auth) headers.Authorization = "Bearer " + (await accessToken());
@@ -225,8 +228,7 @@ async function call(path, { method = "GET", json, body, type, raw = false, auth 
       throw new ApiError(0, "network", "The server cannot be reached. Is personae serve still running?");
     }
   };
-  const writing = method !== "GET";
-  if (writing) wrote();
+  if (changes) wrote();
   // An answer asked for early is read as text: never one for a raw (binary) read.
   let response = method === "GET" && auth && body === undefined && !raw ? await early(path) : null;
   if (!response) response = await send();
@@ -234,7 +236,7 @@ async function call(path, { method = "GET", json, body, type, raw = false, auth 
     await refresh();
     response = await send();
   }
-  if (writing) wrote(); // and what was asked for ahead while it was on its way
+  if (changes) wrote(); // and what was asked for ahead while it was on its way
   if (!response.ok) throw await errorOf(response);
   if (raw) return response;
   const envelope = await response.json();

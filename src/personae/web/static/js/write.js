@@ -51,10 +51,10 @@ export function start() {
     const count = words(text);
     document.getElementById("draft-stats").textContent = `${count} words, ${text.length} characters`;
     if (!text.trim()) return;
-    const checks = api(`/api/personas/${encodeURIComponent(platformBox.value)}/validate`, { method: "POST", json: { text } });
+    const checks = api(`/api/personas/${encodeURIComponent(platformBox.value)}/validate`, { method: "POST", json: { text }, changes: false });
     const enough = count >= MIN_WORDS;
     const match = enough
-      ? api(`/api/personas/${personaBox.value}/match`, { method: "POST", json: { text } })
+      ? api(`/api/personas/${personaBox.value}/match`, { method: "POST", json: { text }, changes: false })
       : Promise.resolve(null);
     try {
       const [report, matched] = await Promise.all([checks, match]);
@@ -68,7 +68,7 @@ export function start() {
       // The marks measure the draft again: asked after the score, not beside it, so the
       // score (what the person watches while typing) does not share the server with them.
       if (!enough) return;
-      const marked = await api(`/api/studio/personas/${personaBox.value}/marks`, { method: "POST", json: { text } });
+      const marked = await api(`/api/studio/personas/${personaBox.value}/marks`, { method: "POST", json: { text }, changes: false });
       if (mine === generation) drawMarks(text, marked);
     } catch (error) {
       if (mine === generation) showError(error);
