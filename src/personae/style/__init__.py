@@ -73,7 +73,9 @@ Wallace), so `update` never re-reads old texts. Two questions are kept apart:
   600, since content words carry topic and at every length it cost Federalist accuracy),
   and function-word 2- and 3-grams (other words as `*`, punctuation kept: how clauses
   are linked, with the topic taken out; a Dirichlet-multinomial, 3,000 n-grams a
-  profile). The log-odds are Σ (a_k + b_k·log(words/150))·score_k — weights that depend
+  profile). A voice's gram distributions sum to one over the panel's grams, so what its
+  bounded vocabulary cut (more, the more it has read) does not mark it down. The
+  log-odds are Σ (a_k + b_k·log(words/150))·score_k — weights that depend
   on the text's length, fitted leave-one-corpus-out by `benchmarks/style_eval.py --fit` — and their
   softmax is the share. Text that is not English is judged on the language-neutral
   families. Profiles without n-gram evidence (built from fingerprints only) keep the
