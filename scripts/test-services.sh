@@ -42,6 +42,14 @@ if [ -z "${PERSONAE_TEST_PGVECTOR_URL:-}" ]; then
             [ -S "$pgvector_dir/.s.PGSQL.5432" ]
         fi
     }
+    # An instance started from a checkout since deleted still answers, but without its
+    # extension files ("extension vector is not available"): stop it, and start anew.
+    pgvector_pid="$(head -1 "$pgvector_dir/postmaster.pid" 2>/dev/null)"
+    if [ -n "$pgvector_pid" ] \
+        && readlink "/proc/$pgvector_pid/exe" 2>/dev/null | grep -q ' (deleted)$'; then
+        kill "$pgvector_pid" 2>/dev/null
+        for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pgvector_pid" 2>/dev/null || break; sleep 1; done
+    fi
     if ! pgvector_ready && [ -x "$venv_python" ]; then
         "$venv_python" -c 'import sys, pgserver; pgserver.get_server(sys.argv[1], cleanup_mode=None)' \
             "$pgvector_dir" >/dev/null 2>&1 || true
