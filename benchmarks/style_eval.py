@@ -668,12 +668,17 @@ def main() -> None:
             "  within each corpus: "
             + ", ".join(f"{c.replace('aaac_problem_', 'aaac_')} {v:.2f}" for c, v in within.items())
         )
+        # The calibration weighs both classes equally, so its probabilities hold at even
+        # odds: with each pair re-weighted to that, a bin's rate should match its range.
+        even = np.where(labs, 0.5 / labs.mean(), 0.5 / (1 - labs.mean()))
         for lo, hi in ((0.0, 0.2), (0.2, 0.5), (0.5, 0.8), (0.8, 1.01)):
             sel = (probs >= lo) & (probs < hi)
             if sel.any():
+                at_even = (even * labs)[sel].sum() / even[sel].sum()
                 print(
                     f"  probability [{lo:.1f},{min(hi, 1.0):.1f}): {int(sel.sum()):>5} pairs, "
-                    f"{labs[sel].mean():.2f} same-author"
+                    f"{labs[sel].mean():.2f} same-author ({at_even:.2f} at even odds; "
+                    f"mean probability {probs[sel].mean():.2f})"
                 )
         other = {
             n: auc(

@@ -252,7 +252,7 @@ def test_verify_prints_a_sentence(
     result = runner.invoke(app, ["style", "verify", "-p", str(profile_files["founder"]), text_file])
     assert result.exit_code == 0, result.output
     assert "probability" in result.stdout
-    assert "that this voice wrote" in result.stdout
+    assert "(at even odds) that this voice wrote" in result.stdout
 
 
 def test_verify_refuses_a_text_too_short_to_judge(

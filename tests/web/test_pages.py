@@ -298,6 +298,7 @@ def test_a_persona_page_says_whether_a_text_is_in_its_voice(
         page.wait_for_function("() => document.querySelector('#verify-result').textContent")
         said = str(result.inner_text())
         assert "The other writers nearest it:" in said
+        assert "(at even odds)" in said  # what the probability assumes beforehand
         return float(said.split("%")[0])
 
     assert check(own.held_out) > 50 > check(other.held_out)

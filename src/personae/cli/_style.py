@@ -238,7 +238,7 @@ def _print_verification(
     console = out()
     console.print(
         f"[bold]{escape(result.profile)}[/]: probability {result.probability:.0%} "
-        f"that this voice wrote [bold]{escape(str(file))}[/] "
+        f"(at even odds) that this voice wrote [bold]{escape(str(file))}[/] "
         f"({result.word_count} words; nearest other writers: "
         f"{escape(', '.join(result.nearest_impostors))})."
     )

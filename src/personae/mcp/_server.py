@@ -233,8 +233,8 @@ def build_server(
 
     @server.tool()
     async def verify_text(persona: str, text: str, ctx: Context[Any, Any, Any]) -> dict[str, Any]:
-        """Whether a persona's voice wrote a text, with no rivals to rank: a calibrated
-        probability, the voice set against the public-domain writers nearest it and your
+        """Whether a persona's voice wrote a text, with no rivals to rank: a probability
+        calibrated at even odds, the voice set against the public-domain writers nearest it and your
         other personas (use it where attribute_text has one candidate)."""
         owner = server.caller(ctx)
 

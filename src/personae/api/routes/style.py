@@ -72,9 +72,9 @@ def verify_text(
     caller: CurrentUserDep,
     service: PersonaServiceDep,
 ) -> Envelope[VerificationResult]:
-    """The calibrated probability that the persona's voice wrote the text, with no rivals
-    named: the voice is set against the bundled background writers nearest it and your
-    other personas (``personae.style.verify``). Use it where ``match``'s share has nothing
-    to share among: one candidate voice.
+    """The probability, calibrated at even odds, that the persona's voice wrote the text,
+    with no rivals named: the voice is set against the bundled background writers nearest
+    it and your other personas (``personae.style.verify``). Use it where ``match``'s share
+    has nothing to share among: one candidate voice.
     """
     return ok(service.verify(caller.id, persona_id, body.text))

@@ -168,7 +168,7 @@ export function start() {
       const text = document.getElementById("verify-text").value;
       if (!text.trim()) throw new Error("Paste the text to check: 25 words or more.");
       const found = await api(`/api/personas/${id}/verify`, { method: "POST", json: { text }, changes: false });
-      result.textContent = `${percent(found.probability)} likely that this voice wrote it (${found.word_count} words). `
+      result.textContent = `${percent(found.probability)} likely (at even odds) that this voice wrote it (${found.word_count} words). `
         + `The other writers nearest it: ${found.nearest_impostors.join(", ")}.`;
     });
   });
