@@ -37,7 +37,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -140,6 +140,38 @@ def counts_at(
             cols.append(i)
             values.append(count)
     return np.asarray(cols, dtype=np.int64), np.asarray(values, dtype=np.float64)
+
+
+def gram_counts(stats: Sequence[GramStats], index: Mapping[str, int]) -> NDArray[np.float64]:
+    """Each voice's counts (rows) over the grams of ``index``: half its ``floor`` where a
+    gram was cut from its vocabulary, and grams outside ``index`` left out."""
+    counts = np.zeros((len(stats), len(index)))
+    for row, one in enumerate(stats):
+        counts[row, :] = one.floor / 2.0
+        cols, values = counts_at(one.counts, index)
+        counts[row, cols] = values
+    return counts
+
+
+def pooled(counts: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The distribution of every row's counts together, with half a count of each column
+    so none is zero."""
+    total = counts.sum(axis=0) + 0.5
+    result: NDArray[np.float64] = total / total.sum()
+    return result
+
+
+def shrunk(
+    counts: NDArray[np.float64], prior: float, reference: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """Each row's distribution over the columns, ``prior`` pseudo-counts of ``reference``
+    added. It sums to one over the columns whatever the row's own total holds beyond
+    them: a voice's total also counts the grams its bounded vocabulary cut, more the more
+    it has read, and dividing by it marked the better-read voice down."""
+    result: NDArray[np.float64] = (counts + prior * reference) / (
+        counts.sum(axis=1, keepdims=True) + prior
+    )
+    return result
 
 
 def _prune(counts: dict[str, int], keep: int) -> int:

@@ -46,7 +46,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from personae.style._evidence import GramStats, TextEvidence, counts_at
+from personae.style._evidence import (
+    GramStats,
+    TextEvidence,
+    counts_at,
+    gram_counts,
+    pooled,
+    shrunk,
+)
 from personae.style._features import DIMENSIONS_BY_KEY, scalar_features
 from personae.style._fingerprint import Fingerprint
 from personae.style._wordmodel import log_gamma, log_likelihoods
@@ -145,25 +152,16 @@ def _gram_table(stats: Sequence[GramStats]) -> tuple[dict[str, int], FloatArray,
     one (:data:`_GRAM_PRIOR`; a gram cut from a voice's vocabulary counts half its
     ``floor``), and the pooled distribution.
 
-    Each voice's distribution sums to one over the panel's grams. Its count total also
-    holds the grams cut from its vocabulary, a share that grows with how much it has
-    read (15 % of Hamilton's function-word n-grams, 11 % of Madison's); divided by that
-    total, the better-read voice was marked down on every gram of every text, and
-    Federalist leave-one-out fell from 70/70 to 68/70.
+    Each voice's distribution sums to one over the panel's grams (:func:`shrunk`): its
+    count total also holds the grams cut from its vocabulary (15 % of Hamilton's
+    function-word n-grams, 11 % of Madison's), and divided by that total, Federalist
+    leave-one-out fell from 70/70 to 68/70.
     """
     vocab = sorted({g for one in stats for g in one.counts})
     index = {g: i for i, g in enumerate(vocab)}
-    counts = np.zeros((len(stats), len(vocab)))
-    for row, one in enumerate(stats):
-        counts[row, :] = one.floor / 2.0
-        for gram, count in one.counts.items():
-            counts[row, index[gram]] = count
-    pooled = counts.sum(axis=0) + 0.5
-    pooled /= pooled.sum()
-    probs: FloatArray = (counts + _GRAM_PRIOR * pooled) / (
-        counts.sum(axis=1, keepdims=True) + _GRAM_PRIOR
-    )
-    return index, probs, pooled
+    counts = gram_counts(stats, index)
+    reference = pooled(counts)
+    return index, shrunk(counts, _GRAM_PRIOR, reference), reference
 
 
 class Panel:
@@ -207,16 +205,9 @@ class Panel:
         self.word_index = {w: i for i, w in enumerate(ranked)}
         word_counts = np.zeros((len(words), len(self.word_index)))
         for row, word_stats in enumerate(words):
-            for word, count in word_stats.counts.items():
-                column = self.word_index.get(word)
-                if column is not None:
-                    word_counts[row, column] = count
-        pooled_w = word_counts.sum(axis=0) + 0.5
-        pooled_w /= pooled_w.sum()
-        word_probs = (word_counts + _WORD_PRIOR * pooled_w) / (
-            word_counts.sum(axis=1, keepdims=True) + _WORD_PRIOR
-        )
-        self.word_log_probs = np.log(word_probs)
+            cols, values = counts_at(word_stats.counts, self.word_index)
+            word_counts[row, cols] = values
+        self.word_log_probs = np.log(shrunk(word_counts, _WORD_PRIOR, pooled(word_counts)))
 
         syntax = [p.syntax for p in self.profiles]
         self.has_syntax = all(stats.total > 0 for stats in syntax)

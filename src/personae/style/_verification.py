@@ -79,7 +79,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from personae.errors import TextTooShortError
 from personae.style._analyze import analyze
-from personae.style._evidence import TextEvidence, counts_at, text_evidence
+from personae.style._evidence import (
+    TextEvidence,
+    counts_at,
+    gram_counts,
+    pooled,
+    shrunk,
+    text_evidence,
+)
 from personae.style._profile import MIN_WORDS_TO_JUDGE, StyleProfile
 
 __all__ = [
@@ -164,26 +171,16 @@ class Background:
         vocab = sorted({g for p in self.profiles for g in p.char_grams.counts})
         self.index = {g: i for i, g in enumerate(vocab)}
         counts = self._counts(self.profiles)
-        pooled = counts.sum(axis=0) + 0.5
-        self.reference: FloatArray = pooled / pooled.sum()
+        self.reference: FloatArray = pooled(counts)
         self.log_probs: FloatArray = self._shrunk(counts)
 
     def _counts(self, profiles: Sequence[StyleProfile]) -> FloatArray:
         """Each writer's gram counts over the background's grams (half its ``floor``
         where a gram was cut from its vocabulary)."""
-        counts = np.zeros((len(profiles), len(self.index)))
-        for row, profile in enumerate(profiles):
-            stats = profile.char_grams
-            counts[row, :] = stats.floor / 2.0
-            for key, count in stats.counts.items():
-                i = self.index.get(key)
-                if i is not None:
-                    counts[row, i] = count
-        return counts
+        return gram_counts([p.char_grams for p in profiles], self.index)
 
     def _shrunk(self, counts: FloatArray) -> FloatArray:
-        totals = counts.sum(axis=1, keepdims=True)
-        log_probs: FloatArray = np.log((counts + PRIOR * self.reference) / (totals + PRIOR))
+        log_probs: FloatArray = np.log(shrunk(counts, PRIOR, self.reference))
         return log_probs
 
     def log_probs_of(self, profiles: Sequence[StyleProfile]) -> FloatArray:
